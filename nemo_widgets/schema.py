@@ -75,6 +75,7 @@ SEG_FADE_IN: Final = "fi"  # ms
 SEG_FADE_OUT: Final = "fo"  # ms
 SEG_WORDS: Final = "w"  # caption segments: [{"w": word, "st": ms, "et": ms}, ...]
 SEG_SPEED: Final = "spd"  # playback speed factor, 1.0 = normal
+SEG_FIT: Final = "fit"  # visual segments: "contain" (letterbox, default) | "cover" (crop to fill)
 
 # Candidate names the client's draft model tries, in order (contract §5.3).
 START_KEYS: Final = ("st", "s", "start", "in", "b")
