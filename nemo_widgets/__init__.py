@@ -38,6 +38,7 @@ _EXPORTS = {
     "RateLimitedError": "nemo_widgets.api.errors",
     "RenderFailedError": "nemo_widgets.api.errors",
     "StreamDroppedError": "nemo_widgets.api.errors",
+    "sample_path": "nemo_widgets.samples",
 }
 
 __all__ = sorted(_EXPORTS)
