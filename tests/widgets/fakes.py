@@ -1,0 +1,92 @@
+"""A small stand-in for ``Session`` with only the documented methods the widgets call.
+
+Used for pure widget-state tests (stream timing, cancellation); every widget also has a test
+against the real engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.api.skills import load_skill
+
+
+@dataclass
+class FakeReply:
+    text: str = ""
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FakeJob:
+    id: str
+    status: str = "pending"
+
+
+@dataclass
+class FakeCredits:
+    available: int = 100
+
+
+class FakeDraft:
+    def __init__(self, text: str = "Timeline (1 track): 1. Video: clip (0-10s)") -> None:
+        self._text = text
+
+    def summary(self) -> str:
+        return self._text
+
+
+@dataclass
+class FakeState:
+    draft: FakeDraft
+
+
+Script = Callable[[Callable[[Any], Awaitable[None]]], Awaitable[FakeReply]]
+
+
+class FakeSession:
+    """``achat`` plays a script: an async function that emits events and returns a reply."""
+
+    def __init__(self, script: Script | None = None) -> None:
+        self.skill = load_skill("nemo-video")
+        self.script = script
+        self.chats: list[str] = []
+        self.exports: list[dict[str, Any]] = []
+        self.cancelled = 0
+        self._observers: list[Callable[[str, Any], None]] = []
+
+    async def achat(self, message: str, *, on_event: Any = None) -> FakeReply:
+        self.chats.append(message)
+
+        async def emit(event: Any) -> None:
+            if on_event is not None:
+                await on_event(event)
+
+        try:
+            return await self.script(emit) if self.script else FakeReply("ok")
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+
+    async def aexport(self, quality: str = "high", resolution: str | None = None) -> FakeJob:
+        self.exports.append({"quality": quality, "resolution": resolution})
+        job = FakeJob(f"r{len(self.exports)}")
+        self.emit("renders", job)
+        return job
+
+    async def acredits(self) -> FakeCredits:
+        return FakeCredits(87)
+
+    async def astate(self) -> FakeState:
+        return FakeState(FakeDraft())
+
+    def observe(self, callback: Callable[[str, Any], None]) -> Callable[[], None]:
+        self._observers.append(callback)
+        return lambda: self._observers.remove(callback)
+
+    def emit(self, kind: str, payload: Any) -> None:
+        for cb in list(self._observers):
+            cb(kind, payload)
