@@ -177,13 +177,17 @@ def _parse_header(stderr: str) -> dict[str, Any]:
     return info
 
 
-def probe(path: str | os.PathLike[str]) -> MediaInfo:
+def probe(path: str | os.PathLike[str], *, verify: bool = True) -> MediaInfo:
     """Describe a media file, or raise :class:`MediaError` if it cannot be used.
 
     Parameters
     ----------
     path : path-like
         The file to inspect.
+    verify : bool
+        Also read every packet (stream copy, no decoding) to catch truncated files and count
+        the frames of animated images. Uploads are verified; the renderer, which only needs
+        the stream layout of files already accepted, skips it.
 
     Returns
     -------
@@ -213,21 +217,23 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
     duration = info["duration_s"]
     frames: int | None = None
 
-    # Stream-copy every packet: cheap (no decoding) and the only way to notice lost data.
-    try:
-        full = run_ffmpeg(
-            ["-i", str(path), "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-"],
-            timeout=_PROBE_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise _unreadable(path, "reading it took too long") from exc
-    if full.returncode != 0 or "partial file" in full.stderr:
-        raise _unreadable(path)
-    frame_hits = _FRAME.findall(full.stderr)
-    if frame_hits and info["video"] is not None:
-        frames = int(frame_hits[-1])
-    time_hits = _TIME.findall(full.stderr)
-    read_s = _hms(time_hits[-1].lstrip("-")) if time_hits else None
+    read_s: float | None = None
+    if verify:
+        # Stream-copy every packet: cheap (no decoding) and the only way to notice lost data.
+        try:
+            full = run_ffmpeg(
+                ["-i", str(path), "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-"],
+                timeout=_PROBE_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise _unreadable(path, "reading it took too long") from exc
+        if full.returncode != 0 or "partial file" in full.stderr:
+            raise _unreadable(path)
+        frame_hits = _FRAME.findall(full.stderr)
+        if frame_hits and info["video"] is not None:
+            frames = int(frame_hits[-1])
+        time_hits = _TIME.findall(full.stderr)
+        read_s = _hms(time_hits[-1].lstrip("-")) if time_hits else None
 
     if info["video"] is not None and (is_image_format or (frames == 1 and not info["audio"])):
         file_type = "image"

@@ -1,0 +1,328 @@
+"""Build the ASS subtitle document that burns a draft's text tracks into the render (libass).
+
+Titles, text overlays and storyboard scene cards are styled here from their ``sty`` dicts;
+caption tracks (``"k": "caption"``) are styled by the caption module
+(``engine/captions/burn.caption_events``) when it is present. Everything is laid out in the
+canvas's own pixels (``PlayResX/Y`` = canvas size), so a size or margin means the same thing in
+the ASS file as on the rendered frame.
+
+Only the fonts shipped in ``engine/fonts`` are used (DejaVu Sans, regular and bold): a burn-in
+must never depend on what happens to be installed on the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pysubs2 import Alignment, Color, SSAEvent, SSAFile, SSAStyle
+
+from .. import schema
+
+__all__ = [
+    "FONTS_DIR",
+    "FONT_NAME",
+    "build_ass",
+    "escape_text",
+    "has_burnable_text",
+    "parse_color",
+    "safe_margins",
+]
+
+log = logging.getLogger(__name__)
+
+FONTS_DIR = Path(__file__).with_name("fonts")
+FONT_NAME = "DejaVu Sans"
+
+#: Reference height (px) the ``size`` and ``outline`` style values are given at.
+REFERENCE_PX = 1080
+
+_ALIGN = {
+    "bottom-left": Alignment.BOTTOM_LEFT,
+    "bottom-center": Alignment.BOTTOM_CENTER,
+    "bottom-right": Alignment.BOTTOM_RIGHT,
+    "center-left": Alignment.MIDDLE_LEFT,
+    "center": Alignment.MIDDLE_CENTER,
+    "center-right": Alignment.MIDDLE_RIGHT,
+    "top-left": Alignment.TOP_LEFT,
+    "top-center": Alignment.TOP_CENTER,
+    "top-right": Alignment.TOP_RIGHT,
+}
+_POS_ALIASES = {
+    "top": "top-center",
+    "bottom": "bottom-center",
+    "middle": "center",
+    "centre": "center",
+    "left": "center-left",
+    "right": "center-right",
+    "center-center": "center",
+}
+
+# Defaults per track kind: size in px at a 1080 px short side.
+_KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    schema.TrackKind.TITLE: {"size": 72, "pos": "top-center", "bold": True, "outline": 3},
+    schema.TrackKind.STORYBOARD: {
+        "size": 56,
+        "pos": "center",
+        "bold": True,
+        "outline": 0,
+        "box": "#000000B3",
+    },
+    schema.TrackKind.CAPTION: {"size": 54, "pos": "bottom-center", "bold": False, "outline": 3},
+}
+
+_HEX = re.compile(r"^#?([0-9a-fA-F]{6})([0-9a-fA-F]{2})?$")
+_NAMED_COLORS = {
+    "white": "#FFFFFF",
+    "black": "#000000",
+    "red": "#FF3B30",
+    "green": "#34C759",
+    "blue": "#0A84FF",
+    "yellow": "#FFD60A",
+    "orange": "#FF9F0A",
+    "purple": "#BF5AF2",
+    "pink": "#FF375F",
+    "cyan": "#64D2FF",
+    "gray": "#8E8E93",
+    "grey": "#8E8E93",
+}
+
+
+def parse_color(value: Any, default: str = "#FFFFFF") -> Color:
+    """``"#RRGGBB"`` / ``"#RRGGBBAA"`` / a colour name -> pysubs2 Color (ASS alpha: 0 = opaque)."""
+    text = str(value).strip() if value else default
+    text = _NAMED_COLORS.get(text.lower(), text)
+    m = _HEX.match(text) or _HEX.match(default)
+    assert m is not None
+    rgb = m.group(1)
+    opacity = int(m.group(2), 16) if m.group(2) else 255
+    return Color(int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16), 255 - opacity)
+
+
+def escape_text(text: str) -> str:
+    """Plain user text -> ASS event text that libass shows literally.
+
+    Braces would open override blocks and a backslash starts a tag (``\\N``, ``\\h``): libass
+    reads ``\\{``/``\\}`` as literal braces, and a WORD JOINER after a backslash keeps it from
+    pairing with the next letter while drawing nothing.
+    """
+    out = str(text).replace("\r\n", "\n").replace("\\", "\\\u2060")
+    out = out.replace("{", "\\{").replace("}", "\\}")
+    return out.replace("\n", "\\N")
+
+
+def safe_margins(width: int, height: int) -> dict[str, int]:
+    """Margins (px) that keep text readable: the 9:16 social safe zone, else 5 % of the short side.
+
+    For vertical canvases the platform UI covers the top 250 px, the bottom 460 px and the
+    right 180 px of a 1080x1920 frame (scaled for other sizes).
+    """
+    short = min(width, height)
+    if height > width * 1.5:  # 9:16 and taller
+        s = width / 1080
+        return {
+            "top": round(250 * s),
+            "bottom": round(460 * s),
+            "right": round(180 * s),
+            "left": round(60 * s),
+        }
+    edge = round(short * 0.05)
+    return {"top": edge, "bottom": edge, "right": edge, "left": edge}
+
+
+def _position(value: Any, default: str) -> str:
+    pos = str(value or default).strip().lower().replace("_", "-").replace(" ", "-")
+    pos = _POS_ALIASES.get(pos, pos)
+    return pos if pos in _ALIGN else default
+
+
+def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSAStyle:
+    base = _KIND_DEFAULTS.get(kind, _KIND_DEFAULTS[schema.TrackKind.TITLE])
+    scale = min(width, height) / REFERENCE_PX
+    pos = _position(sty.get(schema.STYLE_POSITION), base["pos"])
+    margins = safe_margins(width, height)
+    size = _num(sty.get(schema.STYLE_SIZE), base["size"])
+    outline = _num(sty.get(schema.STYLE_OUTLINE), base["outline"])
+    bold = sty.get(schema.STYLE_BOLD)
+    style = SSAStyle(
+        fontname=FONT_NAME,  # only shipped fonts: see the module docstring
+        fontsize=max(8.0, size * scale),
+        primarycolor=parse_color(sty.get(schema.STYLE_COLOR), "#FFFFFF"),
+        secondarycolor=parse_color(sty.get(schema.STYLE_HIGHLIGHT), "#FFD60A"),
+        outlinecolor=Color(0, 0, 0, 0),
+        backcolor=Color(0, 0, 0, 128),
+        bold=bool(base["bold"] if bold is None else bold),
+        borderstyle=1,
+        outline=max(0.0, outline * scale),
+        shadow=0.0,
+        alignment=_ALIGN[pos],
+        marginl=margins["left"],
+        marginr=margins["right"],
+        marginv=margins["top"] if pos.startswith("top") else margins["bottom"],
+    )
+    box = sty.get(schema.STYLE_BOX, base.get("box"))
+    if box:
+        # BorderStyle 3 = opaque box; libass fills it with the outline colour, and the outline
+        # width becomes the box padding.
+        fill = parse_color(box, "#000000B3")
+        style.borderstyle = 3
+        style.outlinecolor = fill
+        style.backcolor = fill
+        style.outline = max(4.0, 12 * scale)
+        style.shadow = 0.0
+    return style
+
+
+def _num(value: Any, default: float) -> float:
+    try:
+        return float(value) if value is not None else float(default)
+    except (TypeError, ValueError):
+        return float(default)
+
+
+def _fade_tag(anim: Any) -> str:
+    if anim in ("fade-in", "fadein", "fade_in"):
+        return r"{\fad(400,0)}"
+    if anim in ("fade", "fade-in-out", "fade-out"):
+        return r"{\fad(400,400)}" if anim != "fade-out" else r"{\fad(0,400)}"
+    return ""
+
+
+def _text_of(seg: dict[str, Any]) -> str:
+    for key in schema.TEXT_KEYS:
+        if seg.get(key):
+            return str(seg[key])
+    return ""
+
+
+def _track_kind(track: dict[str, Any]) -> str:
+    return str(track.get(schema.TRACK_KIND) or schema.TrackKind.TITLE)
+
+
+def text_tracks(draft: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """The draft's visible text tracks (``tt`` 7, not hidden), in drawing order."""
+    for track in draft.get(schema.TRACKS) or []:
+        if track.get(schema.TRACK_TYPE) == schema.TrackType.TEXT and not track.get(
+            schema.TRACK_HIDDEN
+        ):
+            yield track
+
+
+def has_burnable_text(draft: dict[str, Any]) -> bool:
+    """Whether any visible text track has a segment with text."""
+    return any(
+        _text_of(seg) or seg.get(schema.SEG_WORDS)
+        for track in text_tracks(draft)
+        for seg in track.get(schema.SEGMENTS) or []
+    )
+
+
+def _caption_burner():
+    try:
+        from .captions.burn import caption_events
+    except Exception as exc:  # the caption module is optional; a broken one must not stop renders
+        log.debug("caption burn styles unavailable (%s); using plain captions", exc)
+        return None
+    return caption_events
+
+
+def _named_styles(styles: Any, events: list[SSAEvent]) -> list[tuple[str, SSAStyle]]:
+    """Accept styles as a dict, ``(name, style)`` pairs, or bare styles in event order."""
+    if isinstance(styles, dict):
+        return list(styles.items())
+    pairs: list[tuple[str, SSAStyle]] = []
+    used = list(dict.fromkeys(ev.style for ev in events))
+    for i, item in enumerate(styles or []):
+        if isinstance(item, tuple):
+            pairs.append((str(item[0]), item[1]))
+        else:
+            name = getattr(item, "name", None) or (used[i] if i < len(used) else f"Caption{i}")
+            pairs.append((str(name), item))
+    return pairs
+
+
+def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
+    """The ASS document for every visible text track of ``draft`` on a canvas of that size.
+
+    Parameters
+    ----------
+    draft : dict
+        The session draft (``t``/``tt``/``sg``; text segments carry ``txt`` and ``sty``).
+    width, height : int
+        Canvas size in pixels; the document's PlayRes is set to it.
+
+    Returns
+    -------
+    pysubs2.SSAFile
+        Possibly without events, when nothing is to be burned.
+    """
+    doc = SSAFile()
+    doc.info.update(
+        {
+            "Title": "nemo-widgets burn-in",
+            "PlayResX": str(width),
+            "PlayResY": str(height),
+            "ScaledBorderAndShadow": "yes",
+            "WrapStyle": "0",
+            "YCbCr Matrix": "TV.709",
+        }
+    )
+    doc.styles.clear()
+    caption_events = None
+    tried_captions = False
+    for t_index, track in enumerate(text_tracks(draft)):
+        kind = _track_kind(track)
+        segments = track.get(schema.SEGMENTS) or []
+        if kind == schema.TrackKind.CAPTION:
+            if not tried_captions:
+                caption_events, tried_captions = _caption_burner(), True
+            if caption_events is not None:
+                try:
+                    styles, events = caption_events(track, width, height)
+                except Exception:
+                    log.exception("caption styling failed; burning plain captions")
+                else:
+                    prefix = f"cap{t_index}_"
+                    for name, style in _named_styles(styles, list(events)):
+                        doc.styles[prefix + name] = style
+                    for ev in events:
+                        ev.style = prefix + ev.style
+                        if ev.style not in doc.styles:
+                            doc.styles[ev.style] = _style_for({}, kind, width, height)
+                        doc.events.append(ev)
+                    continue
+        for s_index, seg in enumerate(segments):
+            text = _text_of(seg)
+            if not text and seg.get(schema.SEG_WORDS):
+                text = " ".join(str(w.get("w", "")) for w in seg[schema.SEG_WORDS]).strip()
+            start = int(seg.get(schema.SEG_START) or 0)
+            end = int(seg.get(schema.SEG_END) or 0)
+            if not text or end <= start:
+                continue
+            sty = dict(track.get(schema.SEG_STYLE) or {})
+            sty.update(seg.get(schema.SEG_STYLE) or {})
+            name = f"{kind}{t_index}_{s_index}"
+            doc.styles[name] = _style_for(sty, kind, width, height)
+            doc.events.append(
+                SSAEvent(
+                    start=start,
+                    end=end,
+                    style=name,
+                    layer=t_index,
+                    text=_fade_tag(sty.get(schema.STYLE_ANIMATION)) + escape_text(text),
+                )
+            )
+    if not doc.styles:
+        doc.styles["Default"] = _style_for({}, schema.TrackKind.TITLE, width, height)
+    doc.events.sort(key=lambda ev: (ev.start, ev.layer))
+    return doc
+
+
+def write_ass(draft: dict[str, Any], width: int, height: int, path: Path) -> int:
+    """Write :func:`build_ass` to ``path`` (UTF-8); returns the number of events written."""
+    doc = build_ass(draft, width, height)
+    path.write_text(doc.to_string("ass"), encoding="utf-8")
+    return len(doc.events)
