@@ -1,0 +1,478 @@
+"""The ``nemo-widgets`` command: caption a clip, run the engine, suggest metadata or prompts.
+
+The same jobs as the notebooks, without a notebook::
+
+    nemo-widgets caption clip.mp4 --lang en --burn -o out.mp4    # captions burned into an MP4
+    nemo-widgets caption clip.mp4 --format srt                   # subtitles file (clip.srt)
+    nemo-widgets caption clip.mp4 --style karaoke --preset vertical --burn
+    nemo-widgets metadata clip.mp4                               # titles, description, tags
+    nemo-widgets prompt "a lighthouse keeper's last night"       # text-to-video storyboard
+    nemo-widgets engine                                          # the local engine, foreground
+    nemo-widgets sample speech                                   # path of a bundled sample clip
+
+Every command talks to the embedded engine (started on demand, offline) unless ``--cloud``
+(the NemoVideo cloud; ``NEMO_TOKEN`` or a free anonymous token) or ``--base-url URL`` says
+otherwise. Exit codes: 0 done, 1 the service reported an error, 2 bad input (with a message
+saying what to do), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from . import __version__, schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .session import Session
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+SUBTITLE_FORMATS = ("srt", "vtt", "ass")
+CAPTION_PRESETS = ("netflix", "bbc", "vertical", "subtitle-edit")
+CAPTION_STYLES = ("plain", "boxed", "karaoke", "vertical")
+
+#: Language names the engine's agent understands in "add captions in <language>".
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "ar": "Arabic",
+    "hi": "Hindi",
+}
+
+
+class UsageError(Exception):
+    """Bad input from the command line; the message says what to do instead (exit code 2)."""
+
+
+# --------------------------------------------------------------------------------------------
+# argument parsing
+# --------------------------------------------------------------------------------------------
+def _backend_options() -> argparse.ArgumentParser:
+    """Options every talking command shares (accepted before or after the command name)."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("backend")
+    g.add_argument(
+        "--cloud",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the NemoVideo cloud instead of the local engine (NEMO_TOKEN, NEMO_API_URL)",
+    )
+    g.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="talk to this NemoVideo-compatible server (e.g. an engine started elsewhere)",
+    )
+    g.add_argument(
+        "--engine-dir",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="where the local engine keeps its data (default $NEMO_ENGINE_DIR)",
+    )
+    g.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print only results and errors (no streamed reply, no progress line)",
+    )
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``nemo-widgets`` (exposed for tests and docs)."""
+    common = _backend_options()
+    parser = argparse.ArgumentParser(
+        prog="nemo-widgets",
+        description="AI video captioning and editing: offline on the embedded engine, or on "
+        "the NemoVideo cloud with --cloud.",
+        parents=[common],
+        epilog='Start with: nemo-widgets caption "$(nemo-widgets sample speech)" --burn -o out.mp4',
+    )
+    parser.add_argument("--version", action="version", version=f"nemo-widgets {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cap = sub.add_parser(
+        "caption",
+        parents=[common],
+        help="caption a clip: subtitles file (SRT/VTT/ASS) or an MP4 with burned-in captions",
+        description="Upload a clip, ask for captions, then write a subtitles file or, with "
+        "--burn, export an MP4 with the captions burned in.",
+    )
+    cap.add_argument("clip", type=Path, help="video or audio file (mp4, mov, webm, mkv, mp3, ...)")
+    cap.add_argument("--lang", default="en", help="language spoken in the clip (default en)")
+    out = cap.add_mutually_exclusive_group()
+    out.add_argument(
+        "--burn", action="store_true", help="export an MP4 with the captions burned in"
+    )
+    out.add_argument(
+        "--format",
+        choices=SUBTITLE_FORMATS,
+        help="write a subtitles file in this format (default srt, or from -o's extension)",
+    )
+    cap.add_argument("-o", "--output", type=Path, help="output file (default: next to the clip)")
+    cap.add_argument("--style", choices=CAPTION_STYLES, help="burn-in look (default plain)")
+    cap.add_argument("--preset", choices=CAPTION_PRESETS, help="caption rules (default netflix)")
+    cap.add_argument(
+        "--quality", choices=schema.QUALITIES, default="high", help="export quality (with --burn)"
+    )
+    cap.add_argument(
+        "--timeout", type=float, default=900.0, help="seconds to wait for the export (900)"
+    )
+    cap.set_defaults(func=cmd_caption)
+
+    meta = sub.add_parser(
+        "metadata",
+        parents=[common],
+        help="suggest titles, a description, tags and chapters for a clip",
+    )
+    meta.add_argument("clip", type=Path, help="video or audio file")
+    meta.add_argument("--platform", default="YouTube", help="platform the text is for")
+    meta.add_argument("--lang", default="en", help="language spoken in the clip (default en)")
+    meta.add_argument("--json", action="store_true", help="print the result as JSON")
+    meta.set_defaults(func=cmd_metadata)
+
+    prm = sub.add_parser(
+        "prompt",
+        parents=[common],
+        help="turn an idea into text-to-video prompts (a storyboard)",
+    )
+    prm.add_argument("idea", help='what the video is about, e.g. "a lighthouse at dawn"')
+    prm.add_argument("--json", action="store_true", help="print the result as JSON")
+    prm.set_defaults(func=cmd_prompt)
+
+    eng = sub.add_parser(
+        "engine",
+        help="run the local engine in the foreground (Ctrl-C stops it)",
+        description="Run the embedded engine (python -m nemo_widgets.engine) in the foreground; "
+        "point notebooks at it with nw.connect('http://127.0.0.1:PORT').",
+    )
+    eng.add_argument("--port", type=int, default=None, help="port (0 picks a free one)")
+    eng.add_argument("--data-dir", type=Path, default=None, help="where uploads and renders go")
+    eng.set_defaults(func=cmd_engine)
+
+    smp = sub.add_parser("sample", help="print the path of a bundled sample file")
+    smp.add_argument("name", nargs="?", default="speech", help="speech, reading, music, ...")
+    smp.set_defaults(func=cmd_sample)
+    return parser
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------
+def check_media(path: Path, *, kinds: Sequence[str] = ("video", "audio")) -> Path:
+    """Validate a clip before anything is started; raise :class:`UsageError` saying what to do."""
+    path = path.expanduser()
+    if not path.exists():
+        raise UsageError(
+            f"{path}: no such file. Check the path (relative to {Path.cwd()}), or try the "
+            'bundled sample: nemo-widgets caption "$(nemo-widgets sample speech)"'
+        )
+    if not path.is_file():
+        raise UsageError(f"{path} is a directory; give the path of one video or audio file.")
+    kind = schema.media_type(path.name)
+    if kind is None or kind[0] not in kinds:
+        accepted = ", ".join(ext for ext, (k, _) in schema.MEDIA_TYPES.items() if k in kinds)
+        raise UsageError(
+            f"{path.name}: unsupported file type. Accepted here: {accepted}. Convert it first, "
+            f"e.g. ffmpeg -i {path.name} {path.stem}.mp4"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise UsageError(f"{path} is empty (0 bytes); export or copy the clip again.")
+    if size > schema.MAX_UPLOAD_BYTES:
+        raise UsageError(
+            f"{path.name} is {size / 2**20:.0f} MB, over the {schema.MAX_UPLOAD_BYTES // 2**20} MB "
+            "limit: trim it to the part you need or compress it."
+        )
+    return path
+
+
+def _output_path(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """``(output path, subtitle format or None for an MP4)`` from --burn/--format/-o."""
+    out: Path | None = args.output
+    if args.burn:
+        if out is not None and out.suffix.lower() in {f".{f}" for f in SUBTITLE_FORMATS}:
+            raise UsageError(
+                f"--burn writes an MP4 but -o is {out.name}; use -o {out.stem}.mp4, "
+                f"or drop --burn to write {out.suffix[1:].upper()} subtitles."
+            )
+        return out or args.clip.with_name(f"{args.clip.stem}_captioned.mp4"), None
+    fmt = args.format
+    if fmt is None and out is not None:
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix in SUBTITLE_FORMATS:
+            fmt = suffix
+        elif suffix in {"mp4", "mov", "webm", "mkv"}:
+            raise UsageError(
+                f"-o {out.name} is a video: add --burn to export an MP4 with burned-in captions, "
+                "or name a subtitles file (.srt, .vtt, .ass)."
+            )
+    fmt = fmt or "srt"
+    return out or args.clip.with_suffix(f".{fmt}"), fmt
+
+
+def caption_request(lang: str, *, style: str | None = None, preset: str | None = None) -> str:
+    """The chat message that asks for captions, in the words the agent understands."""
+    language = LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang)
+    msg = f"add captions in {language}"
+    if preset:
+        msg += f" with the {preset} preset"
+    if style:
+        msg += f" in the {style} style"
+    return msg
+
+
+class _Printer:
+    """Streams the agent's text and shows one progress line on stderr (a terminal rewrites it)."""
+
+    def __init__(self, quiet: bool, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self._tty = self.stream.isatty()
+        self._last_line = ""
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.stream, flush=True)
+
+    def on_event(self, event: Any) -> None:
+        """Chat stream callback: print text deltas as they arrive."""
+        if self.quiet:
+            return
+        text = getattr(event, "text", None)
+        if type(event).__name__ == "TextEvent" and text:
+            self.stream.write(text)
+            self.stream.flush()
+        elif type(event).__name__ == "ErrorEvent":
+            self.stream.write(f"\n[error] {getattr(event, 'message', event)}\n")
+
+    def progress(self, label: str, fraction: float | None) -> None:
+        """One progress line: rewritten in place on a terminal, a new line per 10 % otherwise."""
+        if self.quiet:
+            return
+        pct = "" if fraction is None else f"{max(0.0, min(1.0, fraction)) * 100:3.0f}%"
+        filled = 0 if fraction is None else int(max(0.0, min(1.0, fraction)) * 20)
+        bar = "" if fraction is None else "[" + "#" * filled + "-" * (20 - filled) + "]"
+        line = f"{label} {bar} {pct}".rstrip()
+        if self._tty:
+            self.stream.write("\r" + line.ljust(len(self._last_line)))
+            self.stream.flush()
+        elif fraction is None or line[:-2] != self._last_line[:-2]:
+            # Off a terminal (CI logs, pipes) print only when the tens digit changes.
+            self.stream.write(line + "\n")
+        self._last_line = line
+
+    def done(self) -> None:
+        if self._tty and self._last_line and not self.quiet:
+            self.stream.write("\n")
+        self._last_line = ""
+
+
+def _connect(args: argparse.Namespace, *, skill: str = "nemo-video") -> Session:
+    """Open a session on the engine, the cloud or ``--base-url``."""
+    from .session import connect  # the notebook facade; imported late to keep --help fast
+
+    kwargs: dict[str, Any] = {"skill": skill, "language": getattr(args, "lang", "en")}
+    if getattr(args, "base_url", None):
+        kwargs["base_url"] = args.base_url
+        kwargs["backend"] = "cloud" if getattr(args, "cloud", False) else "engine"
+    elif getattr(args, "cloud", False):
+        kwargs["backend"] = "cloud"
+    else:
+        kwargs["backend"] = "engine"
+        if getattr(args, "engine_dir", None):
+            kwargs["data_dir"] = args.engine_dir
+    return connect(**kwargs)
+
+
+def _upload(session: Session, clip: Path, printer: _Printer) -> None:
+    printer.say(f"uploading {clip.name} ...")
+
+    def on_progress(sent: int, total: int) -> None:
+        printer.progress(f"uploading {clip.name}", sent / total if total else None)
+
+    session.upload(clip, on_progress=on_progress)
+    printer.done()
+
+
+def _chat(session: Session, message: str, printer: _Printer) -> Any:
+    printer.say(f"> {message}")
+    reply = session.chat(message, on_event=printer.on_event)
+    if not printer.quiet:
+        printer.stream.write("\n")
+    return reply
+
+
+def _to_jsonable(obj: Any) -> Any:
+    """Best-effort JSON form of a Metadata/Storyboard result (dataclass, pandas or plain)."""
+    for name in ("to_dict", "as_dict", "model_dump"):
+        fn = getattr(obj, name, None)
+        if callable(fn):
+            try:
+                return _to_jsonable(fn())
+            except TypeError:
+                continue
+    if hasattr(obj, "to_frame"):
+        return obj.to_frame().to_dict(orient="records")
+    if isinstance(obj, dict):
+        return {str(k): _to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_to_jsonable(v) for v in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        import dataclasses
+
+        return _to_jsonable(dataclasses.asdict(obj))
+    return obj if isinstance(obj, (str, int, float, bool, type(None))) else str(obj)
+
+
+# --------------------------------------------------------------------------------------------
+# commands
+# --------------------------------------------------------------------------------------------
+def cmd_caption(args: argparse.Namespace) -> int:
+    """``nemo-widgets caption``: upload, ask for captions, write subtitles or an MP4."""
+    clip = check_media(args.clip)
+    args.clip = clip
+    out, fmt = _output_path(args)
+    if out.resolve() == clip.resolve():
+        raise UsageError(f"-o {out} is the input clip itself; choose another output name.")
+    if not out.parent.exists():
+        raise UsageError(f"{out.parent} does not exist; create the folder or pick another -o.")
+    printer = _Printer(args.quiet)
+    session = _connect(args, skill="ai-auto-caption")
+    printer.say(f"connected to {session.backend} ({session.base_url})")
+    _upload(session, clip, printer)
+    _chat(session, caption_request(args.lang, style=args.style, preset=args.preset), printer)
+
+    if fmt is not None:
+        text = session.captions(lang=args.lang, format=fmt)
+        tmp = out.with_name(f".{out.name}.part")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)  # never leave half a file under the real name
+        print(out)
+        return EXIT_OK
+
+    job = session.export(quality=args.quality)
+    started = time.monotonic()
+
+    def on_progress(job_now: Any) -> None:
+        progress = getattr(job_now, "progress", None)
+        status = getattr(job_now, "status", "rendering")
+        frac = progress / 100 if isinstance(progress, (int, float)) and progress > 1 else progress
+        printer.progress(f"{status} {time.monotonic() - started:4.0f}s", frac)
+
+    job.wait(timeout=args.timeout, on_progress=on_progress)
+    printer.done()
+    job.download(out)
+    print(out)
+    return EXIT_OK
+
+
+def cmd_metadata(args: argparse.Namespace) -> int:
+    """``nemo-widgets metadata``: titles, description, tags and chapters for a clip."""
+    clip = check_media(args.clip)
+    printer = _Printer(args.quiet or args.json)
+    session = _connect(args, skill="video-meta-ai")
+    _upload(session, clip, printer)
+    _chat(
+        session,
+        f"generate titles, a description, tags and chapters for my {args.platform} video",
+        printer,
+    )
+    meta = session.metadata()
+    print(json.dumps(_to_jsonable(meta), indent=2, ensure_ascii=False) if args.json else meta)
+    return EXIT_OK
+
+
+def cmd_prompt(args: argparse.Namespace) -> int:
+    """``nemo-widgets prompt``: an idea turned into a storyboard of text-to-video prompts."""
+    idea = args.idea.strip()
+    if not idea:
+        raise UsageError('say what the video is about, e.g. nemo-widgets prompt "a fox in snow"')
+    printer = _Printer(args.quiet or args.json)
+    session = _connect(args, skill="video-prompt-generation")
+    _chat(session, f"write text-to-video prompts for a storyboard: {idea}", printer)
+    board = session.prompts()
+    print(json.dumps(_to_jsonable(board), indent=2, ensure_ascii=False) if args.json else board)
+    return EXIT_OK
+
+
+def cmd_engine(args: argparse.Namespace) -> int:
+    """``nemo-widgets engine``: run the engine server in the foreground until Ctrl-C."""
+    argv = [sys.executable, "-m", "nemo_widgets.engine"]
+    if args.port is not None:
+        argv += ["--port", str(args.port)]
+    data_dir = args.data_dir or getattr(args, "engine_dir", None)
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, argv)  # the engine takes over this process and its Ctrl-C
+    return subprocess.call(argv)  # pragma: no cover - Windows
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """``nemo-widgets sample [name]``: print the path of a bundled sample file."""
+    from .samples import SAMPLES, sample_path
+
+    try:
+        print(sample_path(args.name))
+    except KeyError:
+        raise UsageError(
+            f"no sample called {args.name!r}; choose one of: {', '.join(SAMPLES)}"
+        ) from None
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``nemo-widgets``; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("cloud", "quiet"):
+        setattr(args, name, bool(getattr(args, name, False)))
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.cloud and getattr(args, "engine_dir", None):
+        parser.error("--engine-dir is for the local engine; drop it when using --cloud")
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"nemo-widgets {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from .api.errors import NemoError, redact
+
+        if isinstance(exc, NemoError | TimeoutError | OSError):
+            print(f"nemo-widgets {args.command}: {redact(str(exc))}", file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
