@@ -25,8 +25,12 @@ system:
 	fi
 
 # The main job: JupyterLab on the quick-start notebook, running against the embedded engine.
+# LAB_ARGS passes options through (tests: --no-browser --port=N); root (containers) needs
+# --allow-root, which is added for it.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb
+	$(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb \
+	  $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
 
 # The whole test suite: lint, format check, unit + end-to-end + browser tests.
 test: system $(STAMP)
