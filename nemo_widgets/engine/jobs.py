@@ -1,0 +1,213 @@
+"""The render queue: export jobs run one or two at a time in worker threads, tracked in SQLite.
+
+Status goes pending -> processing (progress from the renderer) -> completed / failed /
+cancelled. A job never stays stuck: on start, jobs an earlier run left unfinished are marked
+failed with a reason saying to export again.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .. import schema
+from .config import EngineConfig
+
+RESTARTED_REASON = "The engine restarted during this render; export again."
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+class RenderCancelled(Exception):
+    """Raised inside a worker when the job was cancelled."""
+
+
+def output_name(render_id: str) -> str:
+    """``<id>.mp4`` for ordinary ids; a sanitised, collision-free name for odd ones."""
+    if _SAFE_ID.match(render_id):
+        return f"{render_id}.mp4"
+    import hashlib
+
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", render_id)[:60]
+    return f"{safe}-{hashlib.sha1(render_id.encode()).hexdigest()[:10]}.mp4"
+
+
+class Resolver:
+    """Maps a draft's media references (the ``cdn_url`` of uploads and renders) to local files."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+
+    def __call__(self, src: str) -> Path:
+        path = unquote(urlsplit(str(src)).path)
+        for prefix, folder in (
+            ("/media/uploads/", self.config.uploads_dir),
+            ("/media/renders/", self.config.renders_dir),
+        ):
+            if prefix in path:
+                name = path.rsplit(prefix, 1)[-1]
+                candidate = folder / name
+                if "/" not in name and candidate.is_file():
+                    return candidate
+        raise FileNotFoundError(
+            f"The media {src!r} is not in this engine; upload it to the session first."
+        )
+
+
+class RenderQueue:
+    """Worker threads rendering drafts with ``engine.render.render_draft``."""
+
+    def __init__(self, store: Any, config: EngineConfig, faults: Any) -> None:
+        self.store = store
+        self.config = config
+        self.faults = faults
+        self.resolve = Resolver(config)
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._cancel: dict[str, threading.Event] = {}
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> int:
+        """Fail what an earlier run left unfinished, then start the workers."""
+        failed = self.store.fail_unfinished_renders(RESTARTED_REASON)
+        self.config.renders_dir.mkdir(parents=True, exist_ok=True)
+        for i in range(max(1, self.config.render_workers)):
+            t = threading.Thread(target=self._worker, name=f"render-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        return failed
+
+    def stop(self) -> None:
+        for event in list(self._cancel.values()):
+            event.set()
+        for _ in self._threads:
+            self._queue.put(None)
+
+    def submit(self, record: dict[str, Any]) -> bool:
+        """Queue a job (``record`` is a renders row); False when its id is taken."""
+        if not self.store.add_render(record):
+            return False
+        self._cancel[record["render_id"]] = threading.Event()
+        self._queue.put(record["render_id"])
+        return True
+
+    def cancel(self, render_id: str) -> dict[str, Any] | None:
+        """Cancel a pending or running job; returns the job row (None if unknown)."""
+        job = self.store.render(render_id)
+        if job is None:
+            return None
+        if job["status"] in schema.RENDER_TERMINAL:
+            return job
+        event = self._cancel.get(render_id)
+        if event is not None:
+            event.set()
+        if job["status"] == schema.RENDER_PENDING:
+            self.store.update_render(
+                render_id,
+                status=schema.RENDER_CANCELLED,
+                error="Cancelled before it started.",
+                finished_at=time.time(),
+            )
+        else:
+            # the worker notices the event, kills ffmpeg and writes the final status; wait a
+            # moment so the answer to "cancel" already says "cancelled" in the common case
+            for _ in range(50):
+                job = self.store.render(render_id)
+                if job and job["status"] in schema.RENDER_TERMINAL:
+                    break
+                time.sleep(0.05)
+        return self.store.render(render_id)
+
+    # -- the worker -----------------------------------------------------------------------------
+    def _worker(self) -> None:
+        while True:
+            render_id = self._queue.get()
+            if render_id is None:
+                return
+            try:
+                self._run(render_id)
+            except Exception:  # a bug in one job must not kill the worker
+                traceback.print_exc(file=sys.stderr)
+            finally:
+                self._cancel.pop(render_id, None)
+
+    def _run(self, render_id: str) -> None:
+        import json
+
+        job = self.store.render(render_id)
+        cancel = self._cancel.get(render_id) or threading.Event()
+        if job is None or job["status"] != schema.RENDER_PENDING:
+            return
+        self.store.update_render(
+            render_id, status=schema.RENDER_PROCESSING, started_at=time.time(), progress=5
+        )
+        out = self.config.renders_dir / job["output_name"]
+        tmp = out.with_suffix(".part.mp4")
+        last = [0.0]
+
+        def on_progress(value: float) -> None:
+            # accept 0..1 or 0..100; write at most every 0.25 s and only forward
+            pct = float(value) * 100 if float(value) <= 1.0 else float(value)
+            now = time.monotonic()
+            if now - last[0] >= 0.25:
+                last[0] = now
+                self.store.update_render(render_id, progress=round(min(99.0, max(5.0, pct)), 1))
+
+        try:
+            delay = float(self.faults.render_delay_s or 0)
+            if delay > 0 and cancel.wait(delay):
+                raise RenderCancelled()
+            if cancel.is_set():
+                raise RenderCancelled()
+            from . import render
+
+            draft = json.loads(job["draft"])
+            result = render.render_draft(
+                draft,
+                self.resolve,
+                tmp,
+                quality=job["quality"],
+                resolution=job["resolution"],
+                on_progress=on_progress,
+                cancel_event=cancel,
+            )
+            if cancel.is_set():
+                raise RenderCancelled()
+            os.replace(tmp, out)
+            result = result if isinstance(result, dict) else {}
+            self.store.update_render(
+                render_id,
+                status=schema.RENDER_COMPLETED,
+                progress=100,
+                size=out.stat().st_size,
+                duration=result.get("duration_s") or result.get("duration"),
+                finished_at=time.time(),
+            )
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            if cancel.is_set() or isinstance(exc, RenderCancelled):
+                self.store.update_render(
+                    render_id,
+                    status=schema.RENDER_CANCELLED,
+                    error="Cancelled.",
+                    finished_at=time.time(),
+                )
+                return
+            if not isinstance(exc, (ValueError, FileNotFoundError)):
+                traceback.print_exc(file=sys.stderr)
+            self.store.update_render(
+                render_id,
+                status=schema.RENDER_FAILED,
+                error=f"{exc}" or type(exc).__name__,
+                finished_at=time.time(),
+            )
+
+
+Progress = Callable[[float], None]

@@ -1,0 +1,380 @@
+"""The engine's durable memory in SQLite: tokens, sessions and their state, files, renders, credits.
+
+One connection shared by all threads behind a lock: every operation is a short statement, so the
+lock is never held long, and WAL keeps readers from blocking on a writer. Media files live in
+the data directory beside the database; rows only name them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .. import schema
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id);
+CREATE INDEX IF NOT EXISTS tokens_ip ON tokens(ip, created_at);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    task_name TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    state TEXT NOT NULL,
+    history TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS files (
+    file_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    stored_name TEXT NOT NULL UNIQUE,
+    file_type TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    duration REAL,
+    width INTEGER,
+    height INTEGER,
+    fps REAL,
+    has_audio INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_session ON files(session_id);
+CREATE TABLE IF NOT EXISTS renders (
+    render_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    error TEXT,
+    quality TEXT NOT NULL,
+    resolution TEXT,
+    draft TEXT NOT NULL,
+    output_name TEXT,
+    size INTEGER,
+    duration REAL,
+    created_at REAL NOT NULL,
+    started_at REAL,
+    finished_at REAL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    delta INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    session_id TEXT,
+    ts REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_user ON ledger(user_id);
+CREATE TABLE IF NOT EXISTS claims (
+    claim_token TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+#: Media URLs written by an earlier run of the engine (another port); rewritten on read.
+_OLD_MEDIA_URL = re.compile(r"http://127\.0\.0\.1:\d+/media/")
+
+#: How many earlier drafts "undo" can go back through.
+HISTORY_LIMIT = 20
+
+
+def empty_state() -> dict[str, Any]:
+    """The state of a new session: nothing uploaded, an empty draft."""
+    return {
+        schema.STATE_DRAFT: {},
+        schema.STATE_VIDEO_INFOS: [],
+        schema.STATE_CANVAS: {},
+        schema.STATE_ANALYSES: {},
+        schema.STATE_GENERATED: [],
+    }
+
+
+def new_session_id() -> str:
+    """A 19-digit numeric string like the cloud's snowflake ids (first digit never 0)."""
+    return str(secrets.randbelow(9 * 10**18) + 10**18)
+
+
+class Store:
+    """SQLite-backed records of one engine data directory.
+
+    Parameters
+    ----------
+    path
+        The database file; created with its tables when missing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base_url = ""  # set once the server knows its port; used to rebase media URLs
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA_SQL)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, *args: Any) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(sql, args).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def _rebase(self, text: str) -> str:
+        if self.base_url:
+            return _OLD_MEDIA_URL.sub(self.base_url + "/media/", text)
+        return text
+
+    # -- tokens and users -----------------------------------------------------------------------
+    def live_token_for_client(self, client_id: str, now: float) -> dict[str, Any] | None:
+        return self._one(
+            "SELECT * FROM tokens WHERE client_id=? AND expires_at>? "
+            "ORDER BY created_at DESC LIMIT 1",
+            client_id,
+            now,
+        )
+
+    def tokens_from_ip_since(self, ip: str, since: float) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM tokens WHERE ip=? AND created_at>?", ip, since)
+        return int(row["n"]) if row else 0
+
+    def user_for_client(self, client_id: str) -> str | None:
+        """The anonymous user a client id had before, so credits survive token renewal."""
+        row = self._one(
+            "SELECT user_id FROM tokens WHERE client_id=? ORDER BY created_at DESC LIMIT 1",
+            client_id,
+        )
+        return row["user_id"] if row else None
+
+    def create_token(
+        self, client_id: str, ip: str, ttl_s: float, credits: int, now: float
+    ) -> dict[str, Any]:
+        """A new ``nmv_usr_`` token; a client id seen before keeps its user and balance."""
+        token = schema.TOKEN_PREFIX + secrets.token_urlsafe(32)
+        user_id = self.user_for_client(client_id)
+        with self._tx() as db:
+            if user_id is None:
+                user_id = "anon_" + secrets.token_hex(8)
+                db.execute("INSERT INTO users VALUES (?, ?)", (user_id, now))
+                db.execute(
+                    "INSERT INTO ledger (user_id, delta, reason, session_id, ts) "
+                    "VALUES (?, ?, 'welcome', NULL, ?)",
+                    (user_id, credits, now),
+                )
+            db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
+                (token, user_id, client_id, ip, now, now + ttl_s),
+            )
+        return {"token": token, "user_id": user_id, "expires_at": now + ttl_s}
+
+    def token(self, token: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM tokens WHERE token=?", token)
+
+    def expire_tokens(self, token: str | None = None) -> int:
+        """Make one token (or every token) expired now; used by fault injection."""
+        with self._tx() as db:
+            if token:
+                cur = db.execute(
+                    "UPDATE tokens SET expires_at=? WHERE token=?", (time.time() - 1, token)
+                )
+            else:
+                cur = db.execute("UPDATE tokens SET expires_at=?", (time.time() - 1,))
+            return cur.rowcount
+
+    # -- credits --------------------------------------------------------------------------------
+    def balance(self, user_id: str) -> int:
+        row = self._one("SELECT COALESCE(SUM(delta), 0) AS b FROM ledger WHERE user_id=?", user_id)
+        return int(row["b"]) if row else 0
+
+    def charge(self, user_id: str, amount: int, reason: str, session_id: str | None) -> None:
+        if amount <= 0:
+            return
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO ledger (user_id, delta, reason, session_id, ts) VALUES (?,?,?,?,?)",
+                (user_id, -amount, reason, session_id, time.time()),
+            )
+
+    def set_balance(self, user_id: str, amount: int) -> None:
+        """Adjust the ledger so the balance is ``amount`` (fault injection / tests)."""
+        delta = amount - self.balance(user_id)
+        if delta:
+            with self._tx() as db:
+                db.execute(
+                    "INSERT INTO ledger (user_id, delta, reason, session_id, ts) "
+                    "VALUES (?, ?, 'adjust', NULL, ?)",
+                    (user_id, delta, time.time()),
+                )
+
+    # -- sessions -------------------------------------------------------------------------------
+    def create_session(self, user_id: str, task_name: str, language: str) -> dict[str, Any]:
+        now = time.time()
+        sid = new_session_id()
+        task_id = "task_" + secrets.token_hex(8)
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]')",
+                (sid, task_id, task_name, user_id, language, now, now, json.dumps(empty_state())),
+            )
+        return {"session_id": sid, "task_id": task_id, "user_id": user_id}
+
+    def session(self, session_id: str) -> dict[str, Any] | None:
+        row = self._one(
+            "SELECT session_id, task_id, task_name, user_id, language, created_at, updated_at "
+            "FROM sessions WHERE session_id=?",
+            session_id,
+        )
+        return row
+
+    def forget_session(self, session_id: str | None = None) -> int:
+        """Delete a session (or all) as if the cloud had dropped it; fault injection."""
+        with self._tx() as db:
+            if session_id:
+                return db.execute("DELETE FROM sessions WHERE session_id=?", (session_id,)).rowcount
+            return db.execute("DELETE FROM sessions").rowcount
+
+    def state(self, session_id: str) -> dict[str, Any]:
+        row = self._one("SELECT state FROM sessions WHERE session_id=?", session_id)
+        if row is None:
+            raise KeyError(session_id)
+        return json.loads(self._rebase(row["state"]))
+
+    def history(self, session_id: str) -> list[dict[str, Any]]:
+        row = self._one("SELECT history FROM sessions WHERE session_id=?", session_id)
+        return json.loads(self._rebase(row["history"])) if row else []
+
+    def save_state(
+        self,
+        session_id: str,
+        state: dict[str, Any],
+        history: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Write the whole state (and, when given, the undo history) in one transaction."""
+        with self._tx() as db:
+            if history is None:
+                db.execute(
+                    "UPDATE sessions SET state=?, updated_at=? WHERE session_id=?",
+                    (json.dumps(state), time.time(), session_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE sessions SET state=?, history=?, updated_at=? WHERE session_id=?",
+                    (
+                        json.dumps(state),
+                        json.dumps(history[-HISTORY_LIMIT:]),
+                        time.time(),
+                        session_id,
+                    ),
+                )
+
+    # -- claims ---------------------------------------------------------------------------------
+    def create_claim(self, user_id: str, task_id: str, session_id: str, ttl_s: float) -> str:
+        claim = "clm_" + secrets.token_urlsafe(24)
+        now = time.time()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
+                (claim, user_id, task_id, session_id, now, now + ttl_s),
+            )
+        return claim
+
+    # -- files ----------------------------------------------------------------------------------
+    def add_file(self, record: dict[str, Any]) -> None:
+        cols = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        with self._tx() as db:
+            db.execute(f"INSERT INTO files ({cols}) VALUES ({marks})", tuple(record.values()))
+
+    def files(self, session_id: str) -> list[dict[str, Any]]:
+        return self._all("SELECT * FROM files WHERE session_id=? ORDER BY created_at", session_id)
+
+    def file_by_stored_name(self, stored_name: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM files WHERE stored_name=?", stored_name)
+
+    # -- renders --------------------------------------------------------------------------------
+    def add_render(self, record: dict[str, Any]) -> bool:
+        """Insert a render job; False when the id is already taken."""
+        cols = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        try:
+            with self._tx() as db:
+                db.execute(f"INSERT INTO renders ({cols}) VALUES ({marks})", tuple(record.values()))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def render(self, render_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM renders WHERE render_id=?", render_id)
+
+    def update_render(self, render_id: str, **fields: Any) -> None:
+        sets = ", ".join(f"{k}=?" for k in fields)
+        with self._tx() as db:
+            db.execute(
+                f"UPDATE renders SET {sets} WHERE render_id=?", (*fields.values(), render_id)
+            )
+
+    def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
+        marks = ", ".join("?" for _ in statuses)
+        return self._all(
+            f"SELECT * FROM renders WHERE status IN ({marks}) ORDER BY created_at", *statuses
+        )
+
+    def fail_unfinished_renders(self, reason: str) -> int:
+        """Mark jobs a previous run left pending/processing as failed (never stuck)."""
+        with self._tx() as db:
+            return db.execute(
+                "UPDATE renders SET status=?, error=?, finished_at=? WHERE status IN (?, ?)",
+                (
+                    schema.RENDER_FAILED,
+                    reason,
+                    time.time(),
+                    schema.RENDER_PENDING,
+                    schema.RENDER_PROCESSING,
+                ),
+            ).rowcount
