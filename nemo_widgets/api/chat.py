@@ -64,6 +64,7 @@ class Reply:
     actions: frozenset[str] = frozenset()
     dropped: bool = False
     raw_text: str = field(default="", repr=False)
+    _streamed: bool = field(default=False, repr=False, compare=False)
 
     def __str__(self) -> str:
         parts = [self.text] if self.text else []
@@ -75,6 +76,16 @@ class Reply:
 
     def _repr_markdown_(self) -> str:
         return str(self)
+
+    def _ipython_display_(self) -> None:
+        # A sync ``s.chat`` in a notebook already streamed this reply into the cell: showing
+        # it again as the cell's result would print it twice. Later displays show it.
+        if self._streamed:
+            self._streamed = False
+            return
+        from IPython.display import Markdown, display
+
+        display(Markdown(str(self)))
 
 
 async def _call(callback: Callable[[Any], Any] | None, value: Any) -> None:

@@ -83,7 +83,7 @@ _CHAT_HINT = "describe the change in `s.chat(...)`"
 _GUI_RULES: list[tuple[re.Pattern[str], str, str | None]] = [
     (
         re.compile(
-            r"\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?[\"'“]?export[\"'”]?"
+            r"(?<!or )\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?[\"'“]?export[\"'”]?"
             r"(?:\s+button)?",
             re.I,
         ),
