@@ -1,0 +1,255 @@
+// Upload picker view (hand-written ESM, no bundler; see js/README.md).
+//
+// Files go to the kernel in slices of `chunk_bytes`, each sent as one binary buffer and
+// acknowledged by the kernel before the next slice is read (back-pressure), so a 500 MB file
+// never sits in memory and no message crosses Jupyter's 10 MB (Colab ~1 MB) limit.
+
+function uid() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// quak-style request/response over custom messages: {id, kind, ...} -> {id, kind: "<kind>-response", ok, ...}
+export function requester(model) {
+  const pending = new Map();
+  const onMsg = (msg, buffers) => {
+    if (!msg || typeof msg.kind !== "string" || !msg.kind.endsWith("-response")) return;
+    const waiter = pending.get(msg.id);
+    if (!waiter) return; // a reply to another view of the same widget
+    pending.delete(msg.id);
+    if (msg.ok === false) waiter.reject(new Error(msg.error || "The kernel refused the request."));
+    else waiter.resolve({ msg, buffers: buffers ?? [] });
+  };
+  model.on("msg:custom", onMsg);
+  const request = (kind, body = {}, buffers = undefined) =>
+    new Promise((resolve, reject) => {
+      const id = uid();
+      pending.set(id, { resolve, reject });
+      model.send({ id, kind, ...body }, undefined, buffers);
+    });
+  const dispose = () => {
+    model.off("msg:custom", onMsg);
+    for (const w of pending.values()) w.reject(new Error("The widget was closed."));
+    pending.clear();
+  };
+  return { request, dispose };
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k in node && typeof v !== "string") node[k] = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+
+export function fmtBytes(n) {
+  if (n == null) return "";
+  if (n >= 1024 * 1024 * 1024) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 * 1024) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${n} B`;
+}
+
+export function fmtDuration(s) {
+  if (s == null || Number.isNaN(s)) return "";
+  const total = Math.round(s);
+  const m = Math.floor(total / 60);
+  const sec = String(total % 60).padStart(2, "0");
+  return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+function check(file, accept, maxBytes) {
+  const ext = file.name.includes(".") ? file.name.split(".").pop().toLowerCase() : "";
+  if (!accept.includes(ext)) {
+    return `${file.name}: .${ext || "(no extension)"} files are not supported. Upload one of: ${accept.join(", ")}.`;
+  }
+  if (file.size > maxBytes) {
+    return `${file.name} is ${fmtBytes(file.size)}; the maximum is ${fmtBytes(maxBytes)}. Trim or compress it first, then upload again.`;
+  }
+  if (file.size === 0) return `${file.name} is empty; pick the file again once it has finished saving.`;
+  return null;
+}
+
+function render({ model, el: root }) {
+  const { request, dispose } = requester(model);
+  const cancelled = new Set(); // transfer ids this view was asked to stop
+  let queue = Promise.resolve(); // files are sent one after the other
+
+  const setError = (text) => {
+    model.set("error", text);
+    model.save_changes();
+  };
+
+  async function send(file) {
+    const { msg } = await request("begin", { name: file.name, size: file.size, mime: file.type });
+    const transfer = msg.transfer;
+    const step = Math.max(64 * 1024, model.get("chunk_bytes"));
+    try {
+      for (let offset = 0; offset < file.size; offset += step) {
+        if (cancelled.has(transfer)) return;
+        const buf = await file.slice(offset, offset + step).arrayBuffer();
+        if (cancelled.has(transfer)) return;
+        await request("chunk", { transfer, offset }, [buf]); // wait for the ack: back-pressure
+      }
+      if (!cancelled.has(transfer)) await request("end", { transfer });
+    } catch (err) {
+      if (!cancelled.has(transfer)) {
+        setError(err.message);
+        request("cancel", { transfer }).catch(() => {});
+      }
+    }
+  }
+
+  function pick(fileList) {
+    const accept = model.get("accept");
+    const maxBytes = model.get("max_bytes");
+    const problems = [];
+    for (const file of fileList) {
+      const problem = check(file, accept, maxBytes); // before any byte moves
+      if (problem) {
+        problems.push(problem);
+        continue;
+      }
+      queue = queue.then(() => send(file)).catch((err) => setError(err.message));
+    }
+    setError(problems.join("\n"));
+  }
+
+  // ---- DOM
+  const input = el("input", {
+    type: "file",
+    multiple: true,
+    class: "nw-file-input",
+    accept: model.get("accept").map((e) => `.${e}`).join(","),
+    onchange: () => {
+      pick([...input.files]);
+      input.value = "";
+    },
+  });
+  const chooseBtn = el("button", { class: "nw-btn nw-btn-primary", type: "button", onclick: () => input.click() }, "Choose files");
+  const drop = el(
+    "div",
+    { class: "nw-drop", tabindex: "0" },
+    el("span", { class: "nw-drop-icon", "aria-hidden": "true" }, "⇪"),
+    el("span", {}, "Drop video, image or audio here, or "),
+    chooseBtn,
+    input,
+    el("span", { class: "nw-muted nw-drop-hint" }),
+  );
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("nw-drop-over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("nw-drop-over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("nw-drop-over");
+    if (e.dataTransfer?.files?.length) pick([...e.dataTransfer.files]);
+  });
+
+  const source = el("input", { type: "text", class: "nw-text", placeholder: "Kernel path or https:// URL" });
+  const addBtn = el("button", { class: "nw-btn", type: "button" }, "Add");
+  const add = async () => {
+    const value = source.value.trim();
+    if (!value) return;
+    addBtn.disabled = true;
+    try {
+      await request("add", { source: value });
+      source.value = "";
+    } catch (err) {
+      setError(err.message);
+    } finally {
+      addBtn.disabled = false;
+    }
+  };
+  addBtn.addEventListener("click", add);
+  source.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") add();
+  });
+  const addRow = el("div", { class: "nw-row" }, source, addBtn);
+
+  const transfersEl = el("div", { class: "nw-transfers" });
+  const filesEl = el("div", { class: "nw-files" });
+  const errorEl = el("div", { class: "nw-error", role: "alert" });
+
+  function renderTransfers() {
+    const rows = model.get("transfers");
+    transfersEl.replaceChildren(
+      ...rows.map((r) => {
+        const pct = Math.round((r.progress || 0) * 100);
+        const label =
+          r.phase === "sending" ? `to kernel ${pct}%` : r.phase === "uploading" ? `to ${r.source === "url" ? "service" : "API"} ${pct}%` : r.phase;
+        const action =
+          r.phase === "error"
+            ? el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => request("dismiss", { transfer: r.id }).catch(() => {}) }, "×")
+            : el("button", {
+                class: "nw-btn nw-btn-small",
+                type: "button",
+                onclick: () => {
+                  cancelled.add(r.id);
+                  request("cancel", { transfer: r.id }).catch((err) => setError(err.message));
+                },
+              }, "Cancel");
+        return el(
+          "div",
+          { class: `nw-transfer nw-phase-${r.phase}`, "data-transfer": r.id },
+          el("span", { class: "nw-name", title: r.name }, r.name),
+          el("span", { class: "nw-muted" }, r.size ? fmtBytes(r.size) : ""),
+          el("progress", { class: "nw-progress", max: 100, value: r.phase === "error" ? 0 : pct }),
+          el("span", { class: "nw-muted nw-phase" }, r.phase === "error" ? r.error : label),
+          action,
+        );
+      }),
+    );
+  }
+
+  function renderFiles() {
+    const files = model.get("files");
+    if (!files.length) {
+      filesEl.replaceChildren(el("div", { class: "nw-muted nw-empty" }, "No media uploaded yet."));
+      return;
+    }
+    const head = el("tr", {}, ...["Name", "Type", "Duration", "Resolution"].map((h) => el("th", {}, h)));
+    const body = files.map((f) =>
+      el(
+        "tr",
+        { class: "nw-file" },
+        el("td", { class: "nw-name", title: f.cdn_url || f.name }, f.name),
+        el("td", {}, el("span", { class: `nw-badge nw-type-${f.file_type}` }, f.file_type || "?")),
+        el("td", {}, fmtDuration(f.duration_s)),
+        el("td", {}, f.width && f.height ? `${f.width}×${f.height}` : ""),
+      ),
+    );
+    filesEl.replaceChildren(el("table", { class: "nw-table" }, el("thead", {}, head), el("tbody", {}, ...body)));
+  }
+
+  function renderError() {
+    const text = model.get("error");
+    errorEl.replaceChildren();
+    errorEl.hidden = !text;
+    if (text) errorEl.append(el("span", {}, text), el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => setError("") }, "×"));
+  }
+
+  drop.querySelector(".nw-drop-hint").textContent = `(max ${fmtBytes(model.get("max_bytes"))})`;
+  root.classList.add("nw-widget", "nw-upload");
+  root.append(drop, addRow, transfersEl, filesEl, errorEl);
+  renderTransfers();
+  renderFiles();
+  renderError();
+  model.on("change:transfers", renderTransfers);
+  model.on("change:files", renderFiles);
+  model.on("change:error", renderError);
+  return () => {
+    model.off("change:transfers", renderTransfers);
+    model.off("change:files", renderFiles);
+    model.off("change:error", renderError);
+    dispose();
+  };
+}
+
+export default { render };

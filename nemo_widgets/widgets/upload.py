@@ -1,0 +1,486 @@
+"""Upload picker: files picked or dropped in the browser reach the kernel in acknowledged chunks.
+
+Jupyter's websocket refuses messages above 10 MB and Colab's above about 1 MB, so the browser
+never sends a whole file: it sends ``chunk`` messages carrying one ArrayBuffer each (a binary
+message buffer, never base64 in JSON) and waits for the kernel's ``chunk-response`` before
+reading the next slice of the file. That acknowledgement is the back-pressure: at most one
+chunk is in flight, so neither the browser nor the kernel ever holds more than one chunk in
+memory, whatever the file size.
+
+The kernel appends each chunk to a file in a fresh temporary directory (the browser's file
+name is sanitised and only used as data), then hands the finished file to
+``Session.aupload``, which streams it to the API. Type and size are checked in the browser
+before any byte moves and again here, because the browser is not to be trusted.
+
+Messages (browser -> kernel, each ``{"id", "kind", ...}``, answered by ``<kind>-response``
+with ``ok`` and either the result or ``error``):
+
+========  =====================================================  ===========================
+kind      body                                                   response
+========  =====================================================  ===========================
+begin     ``name, size, mime``                                   ``transfer`` (an id)
+chunk     ``transfer, offset`` + one binary buffer               ``received`` (bytes so far)
+end       ``transfer``                                           (upload to the API starts)
+cancel    ``transfer``                                           (partial file deleted)
+add       ``source`` (a kernel-side path or an http(s) URL)      (upload to the API starts)
+dismiss   ``transfer``                                           (row removed)
+========  =====================================================  ===========================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+import anywidget
+import traitlets as t
+
+from .. import schema
+from ._tasks import TaskGroup, error_text
+
+_STATIC = Path(__file__).resolve().parent.parent / "static"
+
+#: Default chunk: 2 MiB, well under Jupyter's 10 MB websocket message limit.
+DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024
+#: Colab's comm channel drops messages above about 1 MB, so stay under it there.
+COLAB_CHUNK_BYTES = 960 * 1024
+
+# Kernel-side progress updates are throttled: one trait sync per percent (or per 0.25 s)
+# instead of one per 64 KiB the HTTP client reports.
+_PROGRESS_STEP = 0.01
+_PROGRESS_INTERVAL_S = 0.25
+
+
+def _in_colab() -> bool:
+    return "google.colab" in __import__("sys").modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def check_media(name: str, size: int | None) -> str | None:
+    """The message explaining why ``name`` of ``size`` bytes cannot be uploaded, or None.
+
+    The browser makes the same checks (``static/upload.js``) from the widget's ``accept``
+    and ``max_bytes`` traits before sending anything.
+    """
+    if schema.media_type(name) is None:
+        ext = PurePosixPath(name).suffix or "(no extension)"
+        return (
+            f"{name}: {ext} files are not supported. "
+            f"Upload one of: {schema.SUPPORTED_FORMATS_TEXT}."
+        )
+    if size is not None and size > schema.MAX_UPLOAD_BYTES:
+        return (
+            f"{name} is {_mb(size)}; the maximum is {_mb(schema.MAX_UPLOAD_BYTES)}. "
+            "Trim or compress it first (e.g. ffmpeg -crf 28), then upload again."
+        )
+    if size is not None and size <= 0:
+        return f"{name} is empty; pick the file again once it has finished saving."
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """A file name that cannot leave its directory, keeping the extension the API checks."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")[:120]
+    if not base or base.startswith("."):
+        ext = PurePosixPath(name).suffix.lower()
+        base = f"upload{ext}"
+    return base
+
+
+def file_record(uploaded: Any) -> dict[str, Any]:
+    """A JSON-safe row of the ``files`` trait from an ``UploadedFile`` (or a mapping)."""
+    get = uploaded.get if isinstance(uploaded, dict) else lambda k, d=None: getattr(uploaded, k, d)
+    duration = get("duration_s", None)
+    if duration is None:
+        duration = get("duration", None)
+    return {
+        "name": str(get("filename", "") or get("name", "") or ""),
+        "file_type": str(get("file_type", "") or ""),
+        "cdn_url": str(get("cdn_url", "") or ""),
+        "duration_s": float(duration) if duration is not None else None,
+        "width": int(get("width", 0) or 0) or None,
+        "height": int(get("height", 0) or 0) or None,
+        "fps": float(get("fps", 0) or 0) or None,
+    }
+
+
+@dataclass
+class _Transfer:
+    """One file on its way: browser -> temp file -> API."""
+
+    id: str
+    name: str
+    size: int
+    source: str = "browser"  # "browser" | "path" | "url"
+    phase: str = "sending"  # sending | uploading | error | cancelled
+    received: int = 0
+    api_fraction: float = 0.0
+    error: str = ""
+    tmpdir: Path | None = None
+    path: Path | None = None
+    fh: IO[bytes] | None = None
+    task: asyncio.Task[Any] | None = None
+    last_sync: float = field(default=0.0)
+
+    def row(self) -> dict[str, Any]:
+        if self.phase == "sending":
+            progress = self.received / self.size if self.size else 0.0
+        elif self.phase == "uploading":
+            progress = self.api_fraction
+        else:
+            progress = 0.0
+        return {
+            "id": self.id,
+            "name": self.name,
+            "size": self.size,
+            "source": self.source,
+            "phase": self.phase,
+            "received": self.received,
+            "progress": round(min(max(progress, 0.0), 1.0), 4),
+            "error": self.error,
+        }
+
+    def discard_partial(self) -> None:
+        """Close and delete the temporary copy (a partial one after a cancel or error)."""
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.fh.close()
+            self.fh = None
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+
+class UploadPicker(anywidget.AnyWidget):
+    """Pick or drop media in the browser (or give a kernel path / URL) and upload it.
+
+    Parameters
+    ----------
+    session : Session
+        The notebook session; files go to ``session.aupload``.
+    chunk_bytes : int, optional
+        Size of each browser -> kernel chunk (1-4 MB; smaller on Colab automatically).
+
+    Examples
+    --------
+    >>> picker = nw.widgets.UploadPicker(s)   # or s.upload_picker()
+    >>> picker                                # drop a file on it
+    >>> await picker.add("clips/intro.mp4")   # a file the kernel can read, or a URL
+    >>> picker.files                          # what was uploaded, saved with the notebook
+    """
+
+    _esm = _STATIC / "upload.js"
+    _css = _STATIC / "common.css"
+
+    files = t.List(t.Dict()).tag(sync=True)
+    """Uploaded media, one dict each: name, file_type, cdn_url, duration_s, width, height, fps.
+    Durable: saved with the notebook, so a reopened notebook lists what was uploaded."""
+
+    transfers = t.List(t.Dict()).tag(sync=True)
+    """Files on their way: id, name, size, phase (sending / uploading / error), progress 0-1,
+    error. Finished ones move to ``files``; failed ones stay until dismissed."""
+
+    error = t.Unicode("").tag(sync=True)
+    """The last error, shown under the widget (the client's actionable message)."""
+
+    accept = t.List(t.Unicode(), default_value=sorted(schema.MEDIA_TYPES)).tag(sync=True)
+    """Extensions the browser lets through (schema.MEDIA_TYPES)."""
+
+    max_bytes = t.Int(schema.MAX_UPLOAD_BYTES).tag(sync=True)
+    """Largest file the browser will start sending (schema.MAX_UPLOAD_BYTES)."""
+
+    chunk_bytes = t.Int(DEFAULT_CHUNK_BYTES).tag(sync=True)
+    """Bytes per browser -> kernel chunk; each chunk is acknowledged before the next."""
+
+    def __init__(self, session: Any, *, chunk_bytes: int | None = None, **kwargs: Any) -> None:
+        if chunk_bytes is None:
+            chunk_bytes = COLAB_CHUNK_BYTES if _in_colab() else DEFAULT_CHUNK_BYTES
+        super().__init__(chunk_bytes=chunk_bytes, **kwargs)
+        self._session = session
+        self._tasks = TaskGroup(self._show_error)
+        self._transfers: dict[str, _Transfer] = {}
+        self.on_msg(self._on_custom)
+        self._unsubscribe: Callable[[], Any] | None = None
+        observe = getattr(session, "observe", None)
+        if callable(observe):
+            self._unsubscribe = observe(self._on_session_event)
+
+    # ------------------------------------------------------------------ public surface
+    def add(self, source: str | os.PathLike[str]) -> asyncio.Task[list[dict[str, Any]]] | Any:
+        """Upload a file the kernel can read, or an http(s) URL, with progress in the widget.
+
+        In a notebook this returns at once with an :class:`asyncio.Task` (``await`` it to
+        wait for the upload and get the new ``files`` rows); outside a running event loop it
+        uploads before returning the rows.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.aadd(source))
+        return self._tasks.start(self.aadd(source))
+
+    async def aadd(self, source: str | os.PathLike[str]) -> list[dict[str, Any]]:
+        """Upload a kernel-side path or URL and return its rows of ``files``."""
+        text = os.fspath(source).strip()
+        if not text:
+            raise ValueError("Give a file path the kernel can read, or an http(s) URL.")
+        if re.match(r"^https?://", text, re.I):
+            name = PurePosixPath(text.split("?", 1)[0]).name or text
+            tr = self._new_transfer(name, 0, source="url")
+            tr.phase = "uploading"
+            self._sync_transfers()
+            return await self._upload(tr, text)
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"No file at {text!r} (relative to the kernel's folder {os.getcwd()}); "
+                "check the path, or drop the file on the picker instead."
+            )
+        problem = check_media(path.name, path.stat().st_size)
+        if problem:
+            raise ValueError(problem)
+        tr = self._new_transfer(path.name, path.stat().st_size, source="path")
+        tr.phase = "uploading"
+        self._sync_transfers()
+        return await self._upload(tr, path)
+
+    @property
+    def frame(self) -> Any:
+        """``files`` as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.files, columns=list(file_record({}).keys()))
+
+    def close(self) -> None:
+        """Stop transfers, delete temporary copies and stop listening to the session."""
+        self._tasks.cancel_all()
+        for tr in list(self._transfers.values()):
+            tr.discard_partial()
+        self._transfers.clear()
+        if self._unsubscribe is not None:
+            with contextlib.suppress(Exception):
+                self._unsubscribe()
+            self._unsubscribe = None
+        super().close()
+
+    # ------------------------------------------------------------------ messages
+    def _on_custom(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
+        if not isinstance(content, dict) or "kind" not in content:
+            return
+        kind = str(content["kind"])
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            return
+        if kind == "chunk":
+            # Appending one chunk to a local file takes about a millisecond: answer inline,
+            # so the next chunk is requested without a task switch (the hot path of a
+            # 200 MB upload).
+            self._reply(content, lambda: self._chunk(content, buffers))
+            return
+        self._tasks.start(self._areply(content, handler(self, content)))
+
+    def _reply(self, content: dict[str, Any], fn: Callable[[], dict[str, Any]]) -> None:
+        try:
+            result = fn()
+        except Exception as exc:
+            self._send_reply(content, ok=False, error=error_text(exc))
+            return
+        self._send_reply(content, ok=True, **result)
+
+    async def _areply(self, content: dict[str, Any], coro: Any) -> None:
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            self._send_reply(content, ok=False, error="cancelled")
+            raise
+        except Exception as exc:
+            message = error_text(exc)
+            self.error = message
+            self._send_reply(content, ok=False, error=message)
+            return
+        self._send_reply(content, ok=True, **(result or {}))
+
+    def _send_reply(self, content: dict[str, Any], **body: Any) -> None:
+        self.send({"id": content.get("id"), "kind": f"{content['kind']}-response", **body})
+
+    async def _begin(self, content: dict[str, Any]) -> dict[str, Any]:
+        name = str(content.get("name") or "")
+        size = int(content.get("size") or 0)
+        problem = check_media(name, size)
+        if problem:
+            raise ValueError(problem)
+        tr = self._new_transfer(name, size, source="browser")
+        tr.tmpdir = Path(tempfile.mkdtemp(prefix="nemo-upload-"))
+        tr.path = tr.tmpdir / safe_filename(name)
+        tr.fh = open(tr.path, "wb")  # noqa: SIM115 - closed in _end / discard_partial
+        self.error = ""
+        self._sync_transfers()
+        return {"transfer": tr.id}
+
+    def _chunk(self, content: dict[str, Any], buffers: list[Any]) -> dict[str, Any]:
+        tr = self._get(content)
+        if tr.phase != "sending" or tr.fh is None:
+            raise RuntimeError(f"{tr.name}: this upload is {tr.phase}; start it again.")
+        if len(buffers) != 1:
+            raise ValueError("a chunk message carries exactly one binary buffer")
+        offset = int(content.get("offset", -1))
+        if offset != tr.received:
+            raise ValueError(f"{tr.name}: chunk at byte {offset}, expected {tr.received}")
+        data = memoryview(buffers[0])
+        if tr.received + data.nbytes > tr.size:
+            self._fail(tr, f"{tr.name}: more bytes arrived than the file's size; upload again.")
+            raise ValueError(tr.error)
+        tr.fh.write(data)
+        tr.received += data.nbytes
+        self._sync_transfers()
+        return {"received": tr.received}
+
+    async def _end(self, content: dict[str, Any]) -> dict[str, Any]:
+        tr = self._get(content)
+        if tr.fh is None or tr.path is None:
+            raise RuntimeError(f"{tr.name}: this upload is {tr.phase}; start it again.")
+        tr.fh.close()
+        tr.fh = None
+        if tr.received != tr.size:
+            message = f"{tr.name}: received {tr.received} of {tr.size} bytes; upload it again."
+            self._fail(tr, message)
+            raise ValueError(message)
+        tr.phase = "uploading"
+        self._sync_transfers()
+        # The API upload is its own task: the browser's `end` is answered now, progress and
+        # the result reach it through the `transfers` and `files` traits.
+        tr.task = self._tasks.start(self._upload(tr, tr.path))
+        return {}
+
+    async def _cancel(self, content: dict[str, Any]) -> dict[str, Any]:
+        tr = self._transfers.get(str(content.get("transfer")))
+        if tr is None:
+            return {}
+        if tr.task is not None and not tr.task.done():
+            tr.task.cancel()
+        tr.discard_partial()
+        self._transfers.pop(tr.id, None)
+        self._sync_transfers()
+        return {}
+
+    async def _dismiss(self, content: dict[str, Any]) -> dict[str, Any]:
+        tr = self._transfers.pop(str(content.get("transfer")), None)
+        if tr is not None:
+            tr.discard_partial()
+        if not any(r.phase == "error" for r in self._transfers.values()):
+            self.error = ""
+        self._sync_transfers()
+        return {}
+
+    async def _add_msg(self, content: dict[str, Any]) -> dict[str, Any]:
+        rows = await self.aadd(str(content.get("source") or ""))
+        return {"files": rows}
+
+    # ------------------------------------------------------------------ the API upload
+    async def _upload(self, tr: _Transfer, source: Path | str) -> list[dict[str, Any]]:
+        def on_progress(*args: Any) -> None:
+            fraction = _fraction(args, tr.size)
+            if fraction is None:
+                return
+            now = time.monotonic()
+            if fraction < 1 and (
+                fraction - tr.api_fraction < _PROGRESS_STEP
+                and now - tr.last_sync < _PROGRESS_INTERVAL_S
+            ):
+                return
+            tr.api_fraction, tr.last_sync = fraction, now
+            self._sync_transfers()
+
+        try:
+            uploaded = await self._session.aupload(source, on_progress=on_progress)
+        except asyncio.CancelledError:
+            self._transfers.pop(tr.id, None)
+            self._sync_transfers()
+            raise
+        except Exception as exc:
+            self._fail(tr, error_text(exc))
+            raise
+        finally:
+            tr.discard_partial()
+        rows = [file_record(u) for u in uploaded or []]
+        self._merge_files(rows)
+        self._transfers.pop(tr.id, None)
+        self._sync_transfers()
+        return rows
+
+    # ------------------------------------------------------------------ helpers
+    def _new_transfer(self, name: str, size: int, *, source: str) -> _Transfer:
+        tr = _Transfer(id=uuid.uuid4().hex[:12], name=name, size=size, source=source)
+        self._transfers[tr.id] = tr
+        return tr
+
+    def _get(self, content: dict[str, Any]) -> _Transfer:
+        tr = self._transfers.get(str(content.get("transfer")))
+        if tr is None:
+            raise KeyError(
+                "This upload was cancelled or the kernel restarted; pick the file again."
+            )
+        return tr
+
+    def _fail(self, tr: _Transfer, message: str) -> None:
+        tr.phase, tr.error = "error", message
+        tr.discard_partial()
+        self.error = message
+        self._sync_transfers()
+
+    def _sync_transfers(self) -> None:
+        self.transfers = [tr.row() for tr in self._transfers.values()]
+
+    def _merge_files(self, rows: list[dict[str, Any]]) -> None:
+        known = {(f.get("cdn_url") or f.get("name")) for f in self.files}
+        new = [r for r in rows if (r.get("cdn_url") or r.get("name")) not in known]
+        if new:
+            self.files = [*self.files, *new]
+
+    def _on_session_event(self, kind: str, payload: Any) -> None:
+        # Uploads made from code (`s.upload(...)`) or by the chat appear in the list too.
+        if kind != "uploads":
+            return
+        items = payload if isinstance(payload, list | tuple) else [payload]
+        self._merge_files([file_record(u) for u in items if u is not None])
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.error = error_text(exc)
+
+
+def _fraction(args: tuple[Any, ...], size: int) -> float | None:
+    """Progress callbacks may report ``(sent, total)``, ``(sent,)`` or a 0-1 fraction."""
+    if not args:
+        return None
+    first = args[0]
+    if hasattr(first, "fraction"):
+        return float(first.fraction)
+    if len(args) >= 2 and args[1]:
+        return float(first) / float(args[1])
+    if isinstance(first, float) and 0.0 <= first <= 1.0:
+        return first
+    return float(first) / size if size else None
+
+
+_HANDLERS: dict[str, Callable[[UploadPicker, dict[str, Any]], Any]] = {
+    "begin": UploadPicker._begin,
+    "chunk": UploadPicker._chunk,  # answered inline, see _on_custom
+    "end": UploadPicker._end,
+    "cancel": UploadPicker._cancel,
+    "dismiss": UploadPicker._dismiss,
+    "add": UploadPicker._add_msg,
+}

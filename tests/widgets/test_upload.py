@@ -1,0 +1,280 @@
+"""UploadPicker without a browser: chunk protocol, checks, cancel, and a run on the real engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from nemo_widgets import schema
+from nemo_widgets.widgets.upload import UploadPicker, check_media, safe_filename
+
+
+class FakeSession:
+    """Just the documented ``aupload`` / ``observe`` of a Session, for pure widget-state tests."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.received: list[tuple[str, bytes]] = []
+        self.fail = fail
+        self.observers: list[Any] = []
+
+    async def aupload(self, *sources: Any, on_progress: Any = None) -> list[Any]:
+        out = []
+        for src in sources:
+            if self.fail is not None:
+                raise self.fail
+            data = Path(src).read_bytes()
+            self.received.append((Path(src).name, data))
+            if on_progress is not None:
+                on_progress(len(data) // 2, len(data))
+                on_progress(len(data), len(data))
+            out.append(
+                SimpleNamespace(
+                    filename=Path(src).name,
+                    file_type="video",
+                    cdn_url=f"http://127.0.0.1/media/{Path(src).name}",
+                    duration=2.5,
+                    width=320,
+                    height=240,
+                    fps=25.0,
+                )
+            )
+        return out
+
+    def observe(self, callback: Any) -> Any:
+        self.observers.append(callback)
+        return lambda: self.observers.remove(callback)
+
+
+class Front:
+    """Plays the browser's part: sends custom messages and collects the kernel's replies."""
+
+    def __init__(self, widget: UploadPicker) -> None:
+        self.w = widget
+        self.sent: list[tuple[dict[str, Any], list[Any]]] = []
+        widget.send = lambda content, buffers=None: self.sent.append((content, buffers or []))
+        self.n = 0
+
+    def msg(self, kind: str, buffers: list[bytes] | None = None, **body: Any) -> str:
+        self.n += 1
+        mid = f"m{self.n}"
+        self.w._handle_custom_msg({"id": mid, "kind": kind, **body}, buffers or [])
+        return mid
+
+    def reply(self, mid: str) -> dict[str, Any]:
+        found = [c for c, _ in self.sent if c.get("id") == mid]
+        assert len(found) == 1, f"expected one reply to {mid}, got {found}"
+        return found[0]
+
+    async def request(self, kind: str, buffers: list[bytes] | None = None, **body: Any):
+        mid = self.msg(kind, buffers, **body)
+        await self.w._tasks.wait()
+        return self.reply(mid)
+
+
+def _payload(n: int) -> bytes:
+    return os.urandom(n)
+
+
+async def _send_file(front: Front, name: str, data: bytes, chunk: int) -> tuple[str, list[dict]]:
+    begin = await front.request("begin", name=name, size=len(data), mime="video/mp4")
+    assert begin["ok"], begin
+    tid = begin["transfer"]
+    acks = []
+    for offset in range(0, len(data), chunk):
+        acks.append(
+            await front.request(
+                "chunk", [data[offset : offset + chunk]], transfer=tid, offset=offset
+            )
+        )
+    end = await front.request("end", transfer=tid)
+    assert end["ok"], end
+    await front.w._tasks.wait()
+    return tid, acks
+
+
+async def test_chunks_assemble_the_exact_bytes_and_each_is_acknowledged() -> None:
+    session = FakeSession()
+    w = UploadPicker(session, chunk_bytes=1024 * 1024)
+    front = Front(w)
+    data = _payload(5 * 1024 * 1024 + 12345)  # five full chunks and a short tail
+    _, acks = await _send_file(front, "../../etc/My clip.mp4", data, w.chunk_bytes)
+
+    assert [a["kind"] for a in acks] == ["chunk-response"] * 6
+    assert all(a["ok"] for a in acks)
+    assert [a["received"] for a in acks] == [
+        min((i + 1) * 1024 * 1024, len(data)) for i in range(6)
+    ]
+    # The API saw exactly the bytes, under a sanitised name that kept the extension.
+    assert session.received == [("My clip.mp4", data)]
+    assert w.files == [
+        {
+            "name": "My clip.mp4",
+            "file_type": "video",
+            "cdn_url": "http://127.0.0.1/media/My clip.mp4",
+            "duration_s": 2.5,
+            "width": 320,
+            "height": 240,
+            "fps": 25.0,
+        }
+    ]
+    assert w.transfers == [] and w.error == ""
+    # Nothing of the kernel side leaks into the synced state but the file rows.
+    assert "127.0.0.1/media" in str(w.get_state()["files"])
+
+
+async def test_temporary_copy_lives_in_a_fresh_dir_and_is_deleted_after_upload() -> None:
+    w = UploadPicker(FakeSession())
+    front = Front(w)
+    begin = await front.request("begin", name="a.mp4", size=4, mime="video/mp4")
+    tr = w._transfers[begin["transfer"]]
+    assert tr.path is not None and tr.path.parent.name.startswith("nemo-upload-")
+    tmpdir = tr.path.parent
+    await front.request("chunk", [b"abcd"], transfer=tr.id, offset=0)
+    await front.request("end", transfer=tr.id)
+    await w._tasks.wait()
+    assert not tmpdir.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "needle"),
+    [
+        ("notes.txt", 10, "not supported"),
+        ("noext", 10, "not supported"),
+        ("big.mp4", schema.MAX_UPLOAD_BYTES + 1, "maximum is 500 MB"),
+        ("empty.mov", 0, "empty"),
+    ],
+)
+async def test_type_and_size_are_refused_before_any_byte(name: str, size: int, needle: str) -> None:
+    w = UploadPicker(FakeSession())
+    front = Front(w)
+    reply = await front.request("begin", name=name, size=size, mime="")
+    assert reply["kind"] == "begin-response" and reply["ok"] is False
+    assert needle in reply["error"]
+    assert needle in w.error  # shown under the widget too
+    assert w._transfers == {} and w.transfers == []
+
+
+def test_the_browser_and_kernel_share_the_accept_list_and_limit() -> None:
+    w = UploadPicker(FakeSession())
+    assert set(w.accept) == set(schema.MEDIA_TYPES)
+    assert w.max_bytes == schema.MAX_UPLOAD_BYTES
+    assert 1024 * 1024 <= w.chunk_bytes <= 4 * 1024 * 1024
+    assert check_media("clip.MP4", 10) is None
+    assert safe_filename("..") == "upload"
+    assert safe_filename("C:\\Users\\x\\evil/../../a b?.mov") == "a b_.mov"
+
+
+async def test_cancel_stops_the_transfer_and_deletes_the_partial_file() -> None:
+    session = FakeSession()
+    w = UploadPicker(session, chunk_bytes=1024 * 1024)
+    front = Front(w)
+    data = _payload(3 * 1024 * 1024)
+    begin = await front.request("begin", name="clip.mp4", size=len(data), mime="video/mp4")
+    tid = begin["transfer"]
+    await front.request("chunk", [data[: 1024 * 1024]], transfer=tid, offset=0)
+    partial = w._transfers[tid].path
+    assert partial is not None and partial.stat().st_size == 1024 * 1024
+    assert w.transfers[0]["phase"] == "sending" and w.transfers[0]["progress"] == pytest.approx(
+        1 / 3, abs=1e-3
+    )
+
+    cancel = await front.request("cancel", transfer=tid)
+    assert cancel["ok"]
+    assert not partial.exists() and not partial.parent.exists()
+    assert w.transfers == []
+    late = await front.request("chunk", [data[1024 * 1024 :]], transfer=tid, offset=1024 * 1024)
+    assert late["ok"] is False and "pick the file again" in late["error"]
+    assert session.received == []
+
+
+async def test_out_of_order_and_oversized_chunks_are_refused() -> None:
+    w = UploadPicker(FakeSession())
+    front = Front(w)
+    tid = (await front.request("begin", name="c.mp4", size=8, mime="video/mp4"))["transfer"]
+    skipped = await front.request("chunk", [b"1234"], transfer=tid, offset=4)
+    assert skipped["ok"] is False and "expected 0" in skipped["error"]
+    too_many = await front.request("chunk", [b"123456789"], transfer=tid, offset=0)
+    assert too_many["ok"] is False and "more bytes" in too_many["error"]
+    assert w.transfers[0]["phase"] == "error"
+    dismissed = await front.request("dismiss", transfer=tid)
+    assert dismissed["ok"] and w.transfers == [] and w.error == ""
+
+
+async def test_api_error_is_shown_under_the_widget_and_the_temp_copy_removed() -> None:
+    from nemo_widgets.api.errors import FileTooLargeError
+
+    w = UploadPicker(
+        FakeSession(fail=FileTooLargeError("clip.mp4 is too large: 600 MB; max 500MB."))
+    )
+    front = Front(w)
+    tid = (await front.request("begin", name="clip.mp4", size=3, mime="video/mp4"))["transfer"]
+    tmpdir = w._transfers[tid].path.parent
+    await front.request("chunk", [b"abc"], transfer=tid, offset=0)
+    await front.request("end", transfer=tid)
+    await w._tasks.wait()
+    assert "too large" in w.error
+    assert w.transfers[0]["phase"] == "error" and "too large" in w.transfers[0]["error"]
+    assert not tmpdir.exists()
+
+
+async def test_kernel_paths_and_missing_paths(tmp_path: Path) -> None:
+    session = FakeSession()
+    w = UploadPicker(session)
+    front = Front(w)
+    clip = tmp_path / "local.mp4"
+    clip.write_bytes(b"\0" * 100)
+    rows = await w.add(clip)
+    assert [r["name"] for r in rows] == ["local.mp4"] and len(w.files) == 1
+    missing = await front.request("add", source=str(tmp_path / "nope.mp4"))
+    assert missing["ok"] is False and "No file at" in missing["error"]
+    wrong = await front.request("add", source=str(tmp_path))
+    assert wrong["ok"] is False
+
+
+async def test_uploads_made_from_code_appear_in_the_list() -> None:
+    session = FakeSession()
+    w = UploadPicker(session)
+    files = await session.aupload(__file__.replace(".py", ".py"))  # any readable file
+    session.observers[0]("uploads", files)
+    session.observers[0]("uploads", files)  # the same upload twice is listed once
+    session.observers[0]("renders", object())
+    assert len(w.files) == 1
+    w.close()
+    assert session.observers == []
+
+
+# ------------------------------------------------------------------------ real engine
+def _clip(path: Path, seconds: int = 2) -> Path:
+    import imageio_ffmpeg
+
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=25:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+async def test_chunked_upload_reaches_the_real_engine(engine: Any, tmp_path: Path) -> None:
+    import nemo_widgets as nw
+
+    session = await nw.aconnect(base_url=engine.url)
+    w = UploadPicker(session, chunk_bytes=64 * 1024)
+    front = Front(w)
+    data = _clip(tmp_path / "engine clip.mp4").read_bytes()
+    await _send_file(front, "engine clip.mp4", data, w.chunk_bytes)
+    assert w.error == ""
+    assert len(w.files) == 1
+    row = w.files[0]
+    assert row["file_type"] == "video" and (row["width"], row["height"]) == (320, 240)
+    assert row["duration_s"] == pytest.approx(2.0, abs=0.2)
+    state = await session.astate()
+    assert len(state.video_infos) == 1
