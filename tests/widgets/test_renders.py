@@ -205,10 +205,10 @@ def test_preview_mode_per_front_end(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_export_on_the_real_engine_streams_a_playable_mp4(
     engine: Any, tmp_path: Path
 ) -> None:
-    import nemo_widgets as nw
+    from nemo_widgets.session import aconnect
     from tests.widgets.test_upload import _clip
 
-    session = await nw.aconnect(base_url=engine.url)
+    session = await aconnect(base_url=engine.url)
     await session.aupload(_clip(tmp_path / "clip.mp4"))
     table = RendersTable(session, poll_interval_s=0.2)
     front = Front(table)

@@ -264,9 +264,9 @@ def _clip(path: Path, seconds: int = 2) -> Path:
 
 
 async def test_chunked_upload_reaches_the_real_engine(engine: Any, tmp_path: Path) -> None:
-    import nemo_widgets as nw
+    from nemo_widgets.session import aconnect
 
-    session = await nw.aconnect(base_url=engine.url)
+    session = await aconnect(base_url=engine.url)
     w = UploadPicker(session, chunk_bytes=64 * 1024)
     front = Front(w)
     data = _clip(tmp_path / "engine clip.mp4").read_bytes()
