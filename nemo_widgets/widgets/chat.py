@@ -348,20 +348,25 @@ class ChatCell(anywidget.AnyWidget):
 
     async def _chat(self, message: str) -> None:
         result = await self._session.achat(message, on_event=self._on_event)
-        final = (getattr(result, "text", None) or "").strip()
-        streamed = self._live_text.strip()
-        if not final and not streamed:
-            final = self._changes_text(result)
-        elif not final or final in streamed:
-            final = self._live_text
-        translated = translate_gui(final)
+        final = getattr(result, "text", None) or ""
+        if not final.strip():
+            final = ""
+        reply_actions = getattr(result, "actions", None)
+        if final and reply_actions is not None:
+            # The client already rewrote the GUI talk (translating twice would nest hints).
+            text, kinds = final, set(reply_actions)
+        elif final or self._live_text.strip():
+            translated = translate_gui(final or self._live_text)
+            text, kinds = translated.text, set(translated.actions)
+        else:
+            text, kinds = self._changes_text(result), set()
         actions = [
             {"kind": kind, "label": ACTION_LABELS[kind]}
             for kind in ("export", "timeline", "state")
-            if kind in translated.actions
+            if kind in kinds
         ]
         self._flush()
-        self._live_text = translated.text
+        self._live_text = text
         self._commit_live(status="done", actions=actions)
 
     @staticmethod

@@ -11,13 +11,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nemo_widgets.api.intents import translate_gui
 from nemo_widgets.api.skills import load_skill
 
 
 @dataclass
 class FakeReply:
+    """Like ``api.chat.Reply``: ``text`` with GUI talk already rewritten, and its actions."""
+
     text: str = ""
     changes: list[str] = field(default_factory=list)
+    actions: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_backend(cls, raw: str) -> FakeReply:
+        translated = translate_gui(raw)
+        return cls(translated.text, actions=translated.actions)
 
 
 @dataclass
@@ -56,6 +65,7 @@ class FakeSession:
         self.chats: list[str] = []
         self.exports: list[dict[str, Any]] = []
         self.cancelled = 0
+        self.state_value: Any = FakeState(FakeDraft())
         self._observers: list[Callable[[str, Any], None]] = []
 
     async def achat(self, message: str, *, on_event: Any = None) -> FakeReply:
@@ -80,8 +90,11 @@ class FakeSession:
     async def acredits(self) -> FakeCredits:
         return FakeCredits(87)
 
-    async def astate(self) -> FakeState:
-        return FakeState(FakeDraft())
+    async def astate(self) -> Any:
+        return self.state_value
+
+    def state(self) -> Any:
+        return self.state_value
 
     def observe(self, callback: Callable[[str, Any], None]) -> Callable[[], None]:
         self._observers.append(callback)

@@ -208,7 +208,9 @@ async def test_direct_routes_skip_the_agent(message, expect):
 async def test_gui_talk_becomes_a_working_export_button():
     async def script(emit):
         await emit(TextEvent("Your video is ready! Preview it in the timeline or click Export."))
-        return FakeReply("Your video is ready! Preview it in the timeline or click Export.")
+        return FakeReply.from_backend(
+            "Your video is ready! Preview it in the timeline or click Export."
+        )
 
     session = FakeSession(script)
     w = ChatCell(session)

@@ -1,0 +1,527 @@
+"""The timeline: the session's draft as a plotly figure, one row per track, click to inspect.
+
+Built on :class:`plotly.graph_objects.FigureWidget` (no custom JavaScript). Caption-heavy
+drafts have thousands of segments, so the figure never uses one trace or shape per segment:
+segments are drawn as one trace per track kind (video / audio / title / caption / storyboard)
+-- horizontal bars (``go.Bar(base=start, x=duration)``) up to :data:`BAR_LIMIT` segments,
+WebGL line strokes (``go.Scattergl``) above that -- and text labels are one extra trace that
+only carries the labels of what is visible, when few enough are (:data:`LABEL_LIMIT`).
+
+:meth:`Timeline.figure` is a pure function of a draft, usable without a session.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets
+import numpy as np
+import plotly.graph_objects as go
+import traitlets
+
+from .. import schema
+from ..draft import Draft, Segment, SessionState, Track, fmt_s
+from ._tasks import TaskGroup, error_text
+
+#: Above this many segments the bars become WebGL strokes (SVG bars get slow to pan).
+BAR_LIMIT = 2000
+#: Text labels are drawn only when at most this many labelled segments are visible.
+LABEL_LIMIT = 150
+#: Characters of a label drawn on the timeline (hover shows the whole text).
+LABEL_CHARS = 28
+
+# kind -> (legend name, colour); order is the legend order.
+KINDS: dict[str, tuple[str, str]] = {
+    "video": ("Video", "#4C78A8"),
+    "audio": ("Audio", "#54A24B"),
+    "title": ("Text / title", "#F58518"),
+    "caption": ("Captions", "#B279A2"),
+    "storyboard": ("Storyboard", "#72B7B2"),
+    "other": ("Other", "#9D9D9D"),
+}
+
+
+def track_kind(track: Track) -> str:
+    """Which colour family a track belongs to (``video``, ``audio``, ``title``, ...)."""
+    k = track.kind
+    if k in (schema.TrackKind.CAPTION, schema.TrackKind.STORYBOARD, schema.TrackKind.TITLE):
+        return str(k)
+    if k in (schema.TrackKind.MUSIC, schema.TrackKind.AUDIO):
+        return "audio"
+    if k in (schema.TrackKind.VIDEO, schema.TrackKind.OVERLAY):
+        return "video"
+    return {
+        schema.TrackType.VIDEO: "video",
+        schema.TrackType.AUDIO: "audio",
+        schema.TrackType.TEXT: "title",
+    }.get(track.type, "other")
+
+
+def _as_draft(value: Any) -> Draft:
+    if isinstance(value, Draft):
+        return value
+    if isinstance(value, SessionState):
+        return value.draft
+    if value is None:
+        return Draft()
+    return Draft.from_state(value)
+
+
+def _esc(value: Any) -> str:
+    # Hover text is plotly's pseudo-HTML: backend strings must not add tags to it.
+    return html.escape(str(value), quote=False)
+
+
+def _short(text: str, n: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def segment_details(track: Track, seg: Segment) -> list[tuple[str, str]]:
+    """(name, value) rows describing a segment: times in s and ms, source, volume, style."""
+    rows = [
+        ("track", f"{track.name} ({KINDS[track_kind(track)][0]})"),
+        (
+            "time",
+            f"{seg.start_ms / 1000:.3f}–{seg.end_ms / 1000:.3f} s ({seg.start_ms}–{seg.end_ms} ms)",
+        ),
+        ("duration", f"{seg.duration_ms / 1000:.3f} s ({seg.duration_ms} ms)"),
+    ]
+    if seg.text:
+        rows.append(("text", seg.text))
+    elif seg.label:
+        rows.append(("label", seg.label))
+    if seg.source:
+        rows.append(("source", seg.source.rsplit("/", 1)[-1] or seg.source))
+    if seg.volume is not None:
+        rows.append(("volume", f"{round(seg.volume * 100)}%"))
+    if seg.style:
+        rows.append(("style", ", ".join(f"{k}: {v}" for k, v in seg.style.items())))
+    if track.lang:
+        rows.append(("language", str(track.lang)))
+    if track.hidden:
+        rows.append(("shown", "no (hidden track)"))
+    if seg.id:
+        rows.append(("id", seg.id))
+    return rows
+
+
+def _hover(track: Track, seg: Segment) -> str:
+    name = seg.text or seg.label or (seg.source or "").rsplit("/", 1)[-1] or "segment"
+    lines = [f"<b>{_esc(_short(name, 60))}</b>"]
+    for key, value in segment_details(track, seg):
+        if key in ("text", "label", "id"):
+            continue
+        lines.append(f"{key}: {_esc(_short(value, 80))}")
+    return "<br>".join(lines)
+
+
+@dataclass
+class _Layer:
+    """Segments of one kind, as parallel arrays (what one trace draws)."""
+
+    rows: list[int] = field(default_factory=list)
+    start_s: list[float] = field(default_factory=list)
+    end_s: list[float] = field(default_factory=list)
+    hover: list[str] = field(default_factory=list)
+    refs: list[tuple[int, int]] = field(default_factory=list)  # (track index, segment index)
+
+
+@dataclass
+class _Model:
+    """What a built figure draws, kept so that clicks and zooms map back to segments."""
+
+    draft: Draft
+    row_names: list[str]
+    # per trace index: the (track, segment) of each point, for the traces that can be clicked
+    refs: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # every labelled segment: (start_s, end_s, row, label)
+    labels: list[tuple[float, float, int, str]] = field(default_factory=list)
+    label_trace: int | None = None
+    selection_trace: int | None = None
+
+
+def _row_names(draft: Draft) -> list[str]:
+    names = []
+    for i, t in enumerate(draft.tracks, 1):
+        name = f"{i}. {t.name}"
+        names.append(name + " (hidden)" if t.hidden else name)
+    return names
+
+
+def _title(draft: Draft, canvas: dict[str, Any] | None) -> str:
+    meta = {**(canvas or {}), **{k: v for k, v in draft.meta.items() if v not in (None, "")}}
+    parts = [_esc(meta.get("title") or "Timeline")]
+    w, h = meta.get("width"), meta.get("height")
+    if w and h:
+        ratio = meta.get("ratio")
+        parts.append(f"{w}×{h}" + (f" ({_esc(ratio)})" if ratio else ""))
+    dur = draft.duration_ms
+    parts.append(f"{fmt_s(dur)} s" if dur is not None else "no duration")
+    n = len(draft.segments)
+    parts.append(f"{n} segment{'s' if n != 1 else ''}")
+    return " · ".join(parts)
+
+
+def _visible_labels(
+    labels: list[tuple[float, float, int, str]], x0: float | None, x1: float | None
+) -> tuple[list[float], list[int], list[str]]:
+    """Label positions inside [x0, x1], or nothing when more than LABEL_LIMIT are visible."""
+    if x0 is None or x1 is None:
+        shown = labels
+    else:
+        shown = [lab for lab in labels if lab[1] >= x0 and lab[0] <= x1]
+    if len(shown) > LABEL_LIMIT:
+        return [], [], []
+    xs, ys, texts = [], [], []
+    for start, end, row, text in shown:
+        lo = start if x0 is None else max(start, x0)
+        hi = end if x1 is None else min(end, x1)
+        xs.append((lo + hi) / 2)
+        ys.append(row)
+        texts.append(text)
+    return xs, ys, texts
+
+
+def build_figure(
+    draft: Any, *, canvas: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any], _Model]:
+    """Traces and layout (plain dicts, validated once by whoever builds the figure) + index.
+
+    Rows are numbers (0 = first track, drawn at the top) with the track names as tick
+    labels: numeric arrays are far cheaper for plotly to validate and serialise than
+    thousands of repeated category strings.
+    """
+    d = _as_draft(draft)
+    rows = _row_names(d)
+    layers: dict[str, _Layer] = {k: _Layer() for k in KINDS}
+    labels: list[tuple[float, float, int, str]] = []
+    for ti, track in enumerate(d.tracks):
+        layer = layers[track_kind(track)]
+        for si, seg in enumerate(track.segments):
+            s, e = seg.start_ms / 1000, seg.end_ms / 1000
+            layer.rows.append(ti)
+            layer.start_s.append(s)
+            layer.end_s.append(e)
+            layer.hover.append(_hover(track, seg))
+            layer.refs.append((ti, si))
+            text = seg.text or seg.label
+            if text:
+                labels.append((s, e, ti, _esc(_short(text))))
+    n = sum(len(layer.refs) for layer in layers.values())
+    use_gl = n > BAR_LIMIT
+    model = _Model(d, rows, labels=labels)
+    traces: list[dict[str, Any]] = []
+    for kind, layer in layers.items():
+        if not layer.refs:
+            continue
+        name, colour = KINDS[kind]
+        start = np.asarray(layer.start_s, dtype=float)
+        end = np.asarray(layer.end_s, dtype=float)
+        y = np.asarray(layer.rows, dtype=float)
+        if not use_gl:
+            traces.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": y,
+                    "base": start,
+                    "x": end - start,
+                    "width": 0.62,
+                    "name": name,
+                    "marker": {"color": colour, "line": {"color": "white", "width": 1}},
+                    "hovertext": layer.hover,
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                }
+            )
+            model.refs[len(traces) - 1] = layer.refs
+            continue
+        # Strokes: x = s0, e0, NaN, s1, e1, NaN, ... (one polyline broken by gaps).
+        m = len(start)
+        xs = np.empty(3 * m)
+        xs[0::3], xs[1::3], xs[2::3] = start, end, np.nan
+        ys = np.empty(3 * m)
+        ys[0::3], ys[1::3], ys[2::3] = y, y, np.nan
+        traces.append(
+            {
+                "type": "scattergl",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "name": name,
+                "legendgroup": kind,
+                "line": {"color": colour, "width": 18 if len(rows) > 12 else 22},
+                "hoverinfo": "skip",
+                "connectgaps": False,
+            }
+        )
+        # Hover and click targets: one small marker per segment, at its middle.
+        traces.append(
+            {
+                "type": "scattergl",
+                "x": (start + end) / 2,
+                "y": y,
+                "mode": "markers",
+                "name": name,
+                "legendgroup": kind,
+                "showlegend": False,
+                "marker": {"color": "white", "size": 5, "line": {"color": colour, "width": 1}},
+                "hovertext": layer.hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
+        )
+        model.refs[len(traces) - 1] = layer.refs
+    if traces:
+        xs_l, ys_l, texts = _visible_labels(labels, None, None)
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs_l,
+                "y": ys_l,
+                "text": texts,
+                "mode": "text",
+                "textposition": "middle center",
+                "textfont": {"size": 11, "color": "#1f2328"},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": "labels",
+            }
+        )
+        model.label_trace = len(traces) - 1
+        # The selected segment, outlined (empty until a click).
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [],
+                "x": [],
+                "base": [],
+                "width": 0.8,
+                "name": "selected",
+                "showlegend": False,
+                "marker": {"color": "rgba(0,0,0,0)", "line": {"color": "#d1242f", "width": 3}},
+                "hoverinfo": "skip",
+            }
+        )
+        model.selection_trace = len(traces) - 1
+    end_s = max(
+        [(d.duration_ms or 0) / 1000, *(max(layer.end_s, default=0) for layer in layers.values())]
+    )
+    layout: dict[str, Any] = {
+        "title": {"text": _title(d, canvas), "x": 0.01, "font": {"size": 14}},
+        "template": "plotly_white",
+        "barmode": "overlay",
+        "height": max(220, 110 + 36 * len(rows)),
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        "xaxis": {"title": {"text": "time (s)"}, "range": [0, max(end_s, 1.0)], "zeroline": False},
+        "yaxis": {
+            "tickmode": "array",
+            "tickvals": list(range(len(rows))),
+            "ticktext": rows,
+            "range": [len(rows) - 0.5, -0.5],  # first track at the top
+            "fixedrange": True,  # zoom and pan in time only
+            "automargin": True,
+            "zeroline": False,
+            "showgrid": False,
+        },
+        "annotations": [],
+    }
+    if not traces:
+        layout["annotations"] = [
+            {
+                "text": "Empty timeline: upload a clip or ask for an edit",
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "font": {"size": 14, "color": "#656d76"},
+            }
+        ]
+        layout["yaxis"]["visible"] = False
+    return traces, layout, model
+
+
+class Timeline(ipywidgets.HBox):
+    """The session's draft as a plotly timeline, refreshed after every edit.
+
+    Parameters
+    ----------
+    session : Session, optional
+        Its ``observe`` events (``"draft"``, ``"uploads"``) redraw the timeline. Without a
+        session, pass ``draft`` and call :meth:`show` to update.
+    draft : Draft or dict, optional
+        What to draw first (default: the session's last fetched draft).
+
+    Attributes
+    ----------
+    fig : plotly.graph_objects.FigureWidget
+        The figure (zoom in time with the mouse; click a segment to select it).
+    details : ipywidgets.HTML
+        The selected segment's details.
+    """
+
+    selected = traitlets.Any(None, allow_none=True)
+    """The clicked :class:`~nemo_widgets.Segment` (``None`` until a click)."""
+
+    draft = traitlets.Instance(Draft, allow_none=True)
+    """The draft on show."""
+
+    def __init__(self, session: Any = None, *, draft: Any = None, **kwargs: Any) -> None:
+        self.fig = go.FigureWidget()
+        self.details = ipywidgets.HTML(
+            value=self._details_html(None),
+            layout=ipywidgets.Layout(width="260px", min_width="220px", padding="0 0 0 8px"),
+        )
+        self.errors = ipywidgets.Output()
+        main = ipywidgets.VBox(
+            [self.fig, self.errors], layout=ipywidgets.Layout(flex="1 1 auto", min_width="0")
+        )
+        kwargs.setdefault("layout", ipywidgets.Layout(width="100%", align_items="flex-start"))
+        super().__init__([main, self.details], **kwargs)
+        self.add_class("nw-timeline")
+        self._session = session
+        self._model: _Model | None = None
+        self._tasks = TaskGroup(self._show_error)
+        self._unsubscribe: Callable[[], None] | None = None
+        if draft is None and session is not None:
+            draft = getattr(session, "draft", None)
+        self.show(draft)
+        if session is not None and hasattr(session, "observe"):
+            self._unsubscribe = session.observe(self._on_session_event)
+
+    # -- pure figure -----------------------------------------------------------------------
+    @staticmethod
+    def figure(draft: Any, *, canvas: dict[str, Any] | None = None) -> go.Figure:
+        """The timeline figure of a draft (a plain ``go.Figure``; no session needed).
+
+        Parameters
+        ----------
+        draft : Draft, SessionState or dict
+            A decoded draft, a state, or the raw ``t``/``tt``/``sg`` dict.
+        canvas : dict, optional
+            ``canvas_config`` (``width``, ``height``, ``ratio``) when the draft's ``m`` has none.
+        """
+        traces, layout, _ = build_figure(draft, canvas=canvas)
+        return go.Figure(data=traces, layout=layout)
+
+    # -- updating --------------------------------------------------------------------------
+    def show(self, draft: Any, *, canvas: dict[str, Any] | None = None) -> None:
+        """Draw ``draft`` (a Draft, a SessionState or a raw draft dict)."""
+        if isinstance(draft, SessionState):
+            canvas = canvas or draft.canvas
+        d = _as_draft(draft)
+        traces, layout, model = build_figure(d, canvas=canvas)
+        with self.fig.batch_update():
+            self.fig.data = ()
+            self.fig.add_traces(traces)
+            self.fig.layout = layout
+        # A new layout object drops callbacks: follow the time range again (label culling).
+        self.fig.layout.on_change(self._on_zoom, "xaxis.range")
+        for index in model.refs:
+            self.fig.data[index].on_click(self._on_click)
+        self._model = model
+        self.draft = d
+        self.selected = None
+        self.details.value = self._details_html(None)
+
+    def refresh(self) -> None:
+        """Fetch the session's state and redraw (from a notebook cell)."""
+        if self._session is None:
+            raise RuntimeError("This timeline has no session: call timeline.show(draft) instead.")
+        self.show(self._session.state())
+
+    async def arefresh(self) -> None:
+        """Fetch the session's state and redraw (from async code and event handlers)."""
+        if self._session is None:
+            raise RuntimeError("This timeline has no session: call timeline.show(draft) instead.")
+        self.show(await self._session.astate())
+
+    def close(self) -> None:
+        """Stop following the session and close the widgets."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._tasks.cancel_all()
+        super().close()
+
+    async def wait(self) -> None:
+        """Await background refreshes (tests use this)."""
+        await self._tasks.wait()
+
+    def _on_session_event(self, kind: str, payload: Any) -> None:
+        try:
+            if kind == "draft" and isinstance(payload, (Draft, SessionState)):
+                self.show(payload)
+            elif kind in ("draft", "uploads"):
+                # No draft in the event (e.g. an upload): fetch it without blocking the caller.
+                self._tasks.start(self.arefresh())
+        except Exception as exc:
+            self._show_error(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.errors.clear_output()
+        with self.errors:
+            print(error_text(exc))
+
+    # -- interaction -----------------------------------------------------------------------
+    def _on_click(self, trace: Any, points: Any, _state: Any) -> None:
+        if self._model is None or not points.point_inds:
+            return
+        index = self.fig.data.index(trace) if trace in self.fig.data else points.trace_index
+        refs = self._model.refs.get(index)
+        if not refs:
+            return
+        ti, si = refs[points.point_inds[0]]
+        self.select(ti, si)
+
+    def select(self, track_index: int, segment_index: int) -> Segment:
+        """Select a segment by position (what a click does); returns it."""
+        if self._model is None:
+            raise RuntimeError("Nothing is drawn yet.")
+        track = self._model.draft.tracks[track_index]
+        seg = track.segments[segment_index]
+        self.selected = seg
+        self.details.value = self._details_html((track, seg))
+        if self._model.selection_trace is not None:
+            trace = self.fig.data[self._model.selection_trace]
+            with self.fig.batch_update():
+                trace.y = [track_index]
+                trace.base = [seg.start_s]
+                trace.x = [max(seg.end_s - seg.start_s, 0.0)]
+        return seg
+
+    def _on_zoom(self, _layout: Any, xrange: Any) -> None:
+        if self._model is None or self._model.label_trace is None:
+            return
+        x0, x1 = (xrange or (None, None))[:2] if xrange else (None, None)
+        xs, ys, texts = _visible_labels(self._model.labels, x0, x1)
+        trace = self.fig.data[self._model.label_trace]
+        if list(trace.text or ()) == texts and list(trace.x or ()) == xs:
+            return
+        with self.fig.batch_update():
+            trace.x, trace.y, trace.text = xs, ys, texts
+
+    @staticmethod
+    def _details_html(selection: tuple[Track, Segment] | None) -> str:
+        if selection is None:
+            return (
+                "<div class='nw-timeline-details'><b>Details</b><br>"
+                "<span style='color:#656d76'>Click a segment to see its times, source and "
+                "style.</span></div>"
+            )
+        track, seg = selection
+        rows = "".join(
+            f"<tr><td style='color:#656d76;padding-right:6px;vertical-align:top'>{_esc(k)}</td>"
+            f"<td style='word-break:break-word'>{_esc(v)}</td></tr>"
+            for k, v in segment_details(track, seg)
+        )
+        return (
+            "<div class='nw-timeline-details'><b>Selected segment</b>"
+            f"<table style='font-size:12px;margin-top:4px'>{rows}</table></div>"
+        )
