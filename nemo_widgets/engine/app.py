@@ -188,10 +188,11 @@ async def anonymous_token(request: Request) -> Response:
     if live is None:
         ip = request.client.host if request.client else "unknown"
         cfg: EngineConfig = st.config
-        if st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cfg.ip_token_cap:
+        cap = cfg.ip_token_cap if st.faults.ip_token_cap is None else st.faults.ip_token_cap
+        if st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
             raise ApiError(
                 429,
-                f"Too many anonymous tokens from this address (limit {cfg.ip_token_cap} per "
+                f"Too many anonymous tokens from this address (limit {cap} per "
                 "7 days): wait 30 s and retry once, or reuse your X-Client-Id.",
                 429,
                 headers={"Retry-After": "30"},
@@ -431,6 +432,7 @@ async def upload(request: Request) -> Response:
     tok, session = require_session(request, request.path_params["session_id"])
     sid = session["session_id"]
     ctype = request.headers.get("content-type", "")
+    max_bytes = st.faults.max_upload_bytes or cfg.max_upload_bytes
     try:
         if ctype.startswith("application/json"):
             body = await _json_body(request)
@@ -452,7 +454,7 @@ async def upload(request: Request) -> Response:
                         await uploads.fetch_url(
                             str(url),
                             cfg.tmp_dir,
-                            cfg.max_upload_bytes,
+                            max_bytes,
                             cfg.url_timeout_s,
                             allow_private=allow_private,
                         )
@@ -463,7 +465,7 @@ async def upload(request: Request) -> Response:
                 raise
         else:
             incoming = await uploads.receive_multipart(
-                request.stream(), ctype, cfg.tmp_dir, cfg.max_upload_bytes
+                request.stream(), ctype, cfg.tmp_dir, max_bytes
             )
         try:
             infos = [await _probe(f) for f in incoming]

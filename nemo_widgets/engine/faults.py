@@ -24,6 +24,8 @@ The JSON object may hold these settings (persisting until changed):
     each render job stays ``processing`` this long before rendering (cancellable).
 ``allow_private_urls``
     accept URL uploads from loopback/private hosts (so tests can serve files locally).
+``ip_token_cap`` / ``max_upload_bytes``
+    override the engine's configured limits (``null`` goes back to the configuration).
 
 and these one-shot actions: ``expire_tokens`` (``true`` for all, or one token),
 ``forget_session`` (a session id, or ``true`` for all), ``set_credits``
@@ -76,6 +78,8 @@ class Faults:
     silent: str = "auto"
     render_delay_s: float = 0.0
     allow_private_urls: bool | None = None
+    ip_token_cap: int | None = None
+    max_upload_bytes: int | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

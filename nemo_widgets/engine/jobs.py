@@ -7,7 +7,6 @@ failed with a reason saying to export again.
 
 from __future__ import annotations
 
-import os
 import queue
 import re
 import sys
@@ -46,7 +45,7 @@ class Resolver:
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
 
-    def __call__(self, src: str) -> Path:
+    def __call__(self, src: str) -> Path | None:
         path = unquote(urlsplit(str(src)).path)
         for prefix, folder in (
             ("/media/uploads/", self.config.uploads_dir),
@@ -57,9 +56,7 @@ class Resolver:
                 candidate = folder / name
                 if "/" not in name and candidate.is_file():
                     return candidate
-        raise FileNotFoundError(
-            f"The media {src!r} is not in this engine; upload it to the session first."
-        )
+        return None  # the renderer says which source is missing and what to do
 
 
 class RenderQueue:
@@ -149,7 +146,6 @@ class RenderQueue:
             render_id, status=schema.RENDER_PROCESSING, started_at=time.time(), progress=5
         )
         out = self.config.renders_dir / job["output_name"]
-        tmp = out.with_suffix(".part.mp4")
         last = [0.0]
 
         def on_progress(value: float) -> None:
@@ -172,27 +168,26 @@ class RenderQueue:
             result = render.render_draft(
                 draft,
                 self.resolve,
-                tmp,
+                out,
                 quality=job["quality"],
                 resolution=job["resolution"],
                 on_progress=on_progress,
                 cancel_event=cancel,
             )
             if cancel.is_set():
+                out.unlink(missing_ok=True)
                 raise RenderCancelled()
-            os.replace(tmp, out)
             result = result if isinstance(result, dict) else {}
             self.store.update_render(
                 render_id,
                 status=schema.RENDER_COMPLETED,
                 progress=100,
-                size=out.stat().st_size,
+                size=result.get("size") or out.stat().st_size,
                 duration=result.get("duration_s") or result.get("duration"),
                 finished_at=time.time(),
             )
         except Exception as exc:
-            tmp.unlink(missing_ok=True)
-            if cancel.is_set() or isinstance(exc, RenderCancelled):
+            if cancel.is_set() or type(exc).__name__ == "RenderCancelled":
                 self.store.update_render(
                     render_id,
                     status=schema.RENDER_CANCELLED,
@@ -200,7 +195,7 @@ class RenderQueue:
                     finished_at=time.time(),
                 )
                 return
-            if not isinstance(exc, (ValueError, FileNotFoundError)):
+            if type(exc).__name__ != "RenderError":  # a user-facing failure needs no trace
                 traceback.print_exc(file=sys.stderr)
             self.store.update_render(
                 render_id,

@@ -75,7 +75,8 @@ class Incoming:
 
 def _clean_name(raw: str) -> str:
     """The user's file name without any directory part (browsers may send a full path)."""
-    name = raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    # browsers (WHATWG form encoding) and httpx send '"' as %22 inside the quoted filename
+    name = raw.replace("%22", '"').replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name or "upload"
 
 
