@@ -207,9 +207,13 @@ async def test_direct_routes_skip_the_agent(message, expect):
 
 async def test_gui_talk_becomes_a_working_export_button():
     async def script(emit):
-        await emit(TextEvent("Your video is ready! Preview it in the timeline or click Export."))
+        await emit(
+            TextEvent(
+                "Your video is ready! Click Export to download it. Preview it in the timeline."
+            )
+        )
         return FakeReply.from_backend(
-            "Your video is ready! Preview it in the timeline or click Export."
+            "Your video is ready! Click Export to download it. Preview it in the timeline."
         )
 
     session = FakeSession(script)
