@@ -83,8 +83,8 @@ _CHAT_HINT = "describe the change in `s.chat(...)`"
 _GUI_RULES: list[tuple[re.Pattern[str], str, str | None]] = [
     (
         re.compile(
-            r"(?<!or )\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?[\"'“]?export[\"'”]?"
-            r"(?:\s+button)?",
+            r"(?<!or )\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?"
+            r"[\"'“]?export[\"'”]?(?:\s+button)?",
             re.I,
         ),
         _EXPORT_HINT,
