@@ -195,7 +195,7 @@ class FakeNemo:
         if path == "/api/credits/balance/simple":
             return self.ok({"available": 25000, "frozen": 40, "total": 25040})
         if re.fullmatch(r"/api/state/nemo_agent/me/[^/]+/latest", path):
-            if not path.split("/")[5] == SID:
+            if path.split("/")[5] != SID:
                 return self.err(404, 1002, "Session not found")
             return self.ok(
                 {"session_id": SID, "task_id": TASK, "task_name": "project", "state": self.state}

@@ -56,7 +56,7 @@ ADK = [
             ],
             "role": "user",
         }
-    },  # fmt: skip
+    },
     {"content": {"parts": [{"text": "Sure — adding a title."}], "role": "model"}},  # aggregate
     {"content": {"parts": [{"text": " Done!"}], "role": "model"}, "partial": True},
     {"content": {"parts": [{"text": " Done!"}], "role": "model"}},
