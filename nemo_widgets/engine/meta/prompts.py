@@ -848,7 +848,10 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
         f"Constraints: {'; '.join(constraints)}."
     )
     card_subject = re.split(r",", subject)[0]
-    card = f"Scene {i + 1} · {role.replace('-', ' ').title()}\n{shot} — {card_subject}"
+    card = (
+        f"Scene {i + 1} · {role.replace('-', ' ').title()}\n"
+        f"{shot[:1].upper() + shot[1:]} — {card_subject}"
+    )
     return {
         "index": i + 1,
         "role": role,

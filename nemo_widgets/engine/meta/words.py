@@ -40,15 +40,15 @@ def _first(d: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _coerce_one(item: Any) -> TimedWord | None:
+def _coerce_one(item: Any, st_scale: float) -> TimedWord | None:
     if isinstance(item, TimedWord):
         return item
     if isinstance(item, Mapping):
         text = _first(item, _TEXT_KEYS)
         st_ms, et_ms = _first(item, _START_MS_KEYS), _first(item, _END_MS_KEYS)
         if st_ms is not None:
-            start = float(st_ms) / 1000.0
-            end = float(et_ms) / 1000.0 if et_ms is not None else start
+            start = float(st_ms) * st_scale
+            end = float(et_ms) * st_scale if et_ms is not None else start
         else:
             start = _first(item, _START_S_KEYS)
             end = _first(item, _END_S_KEYS)
@@ -75,14 +75,17 @@ def _coerce_one(item: Any) -> TimedWord | None:
     return TimedWord(text, start, max(start, end))
 
 
-def coerce_words(items: Iterable[Any] | None) -> list[TimedWord]:
-    """Read words from dicts (``{"w"|"text", "st"/"et" ms | "start_s"/"end_s" s}``),
+def coerce_words(items: Iterable[Any] | None, *, st_unit: str = "ms") -> list[TimedWord]:
+    """Read words from dicts (``{"w"|"text", "st"/"et" | "start_s"/"end_s"}``),
     ``(text, start_s, end_s)`` tuples or objects with ``text/start_s/end_s`` attributes.
 
-    Items without text or a start time (and recogniser markers like ``<sil>``) are skipped;
-    the result is sorted by start time.
+    ``st_unit`` says what ``st``/``et`` hold: milliseconds in draft caption segments
+    (``schema.SEG_WORDS``), seconds in ``state["captions"][lang]["words"]`` (the captions
+    module's ``Word.to_dict``). Items without text or a start time (and recogniser markers like
+    ``<sil>``) are skipped; the result is sorted by start time.
     """
-    out = [w for w in (_coerce_one(i) for i in items or ()) if w is not None]
+    scale = 0.001 if st_unit == "ms" else 1.0
+    out = [w for w in (_coerce_one(i, scale) for i in list(items or ())) if w is not None]
     out.sort(key=lambda w: (w.start_s, w.end_s))
     return out
 

@@ -1,0 +1,185 @@
+"""video-prompt-generation in the engine: text-to-video prompts and storyboards from an idea.
+
+The storyboard is kept in ``state["prompts"]`` (so follow-ups refine the previous result)
+and laid on the draft as a ``tt`` 7 track with ``"k": "storyboard"``: one segment per scene,
+a short card text in ``txt`` and the full prompt in ``prompt``. A session without footage gets
+a canvas and a duration from the storyboard, so the timeline shows it and an export renders
+the scenes as title cards.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from ... import schema
+from ..meta.prompts import build_storyboard, parse_idea, refine_spec, render_markdown
+from .base import AgentError, Turn, intent
+
+SKILL = ("video-prompt-generation",)
+COST = 5  # credits per generation: text only, no rendering
+TRACK_ID = "trk_storyboard"
+
+_EXAMPLE = (
+    'e.g. "generate a detailed video prompt for a 30-second product showcase with cinematic '
+    'lighting" or "a 10-second vertical shot of a fox in fresh snow at dawn"'
+)
+
+
+def apply_storyboard(state: dict[str, Any], board: dict[str, Any]) -> None:
+    """Put the storyboard on the draft (replacing an earlier one) and size an empty canvas."""
+    draft = state.setdefault(schema.STATE_DRAFT, {})
+    tracks = [
+        t
+        for t in draft.get(schema.TRACKS) or []
+        if not (isinstance(t, dict) and t.get(schema.TRACK_KIND) == schema.TrackKind.STORYBOARD)
+    ]
+    has_footage = any(
+        isinstance(t, dict)
+        and t.get(schema.TRACK_TYPE) == schema.TrackType.VIDEO
+        and t.get(schema.SEGMENTS)
+        for t in tracks
+    )
+    segments = [
+        {
+            schema.SEG_ID: f"seg_sb{s['index']}",
+            schema.SEG_START: s["start_ms"],
+            schema.SEG_END: s["end_ms"],
+            schema.SEG_LABEL: f"Scene {s['index']}: {s['role']}",
+            schema.SEG_TEXT: s["card"],
+            "prompt": s["prompt"],
+        }
+        for s in board["scenes"]
+    ]
+    tracks.append(
+        {
+            schema.TRACK_ID: TRACK_ID,
+            schema.TRACK_TYPE: schema.TrackType.TEXT,
+            schema.TRACK_NAME: "Storyboard",
+            schema.TRACK_KIND: schema.TrackKind.STORYBOARD,
+            schema.SEGMENTS: segments,
+        }
+    )
+    draft[schema.TRACKS] = tracks
+    total_ms = round(board["duration_s"] * 1000)
+    if has_footage:
+        draft[schema.DURATION] = max(int(draft.get(schema.DURATION) or 0), total_ms)
+        return
+    # No footage: the storyboard defines the piece (its length and its frame).
+    draft[schema.DURATION] = total_ms
+    meta = dict(draft.get(schema.META) or {})
+    meta.update(
+        {
+            "width": board["width"],
+            "height": board["height"],
+            "ratio": board["aspect"],
+            "fps": meta.get("fps") or 30,
+            "title": meta.get("title") or _short_title(board),
+        }
+    )
+    draft[schema.META] = meta
+    state[schema.STATE_CANVAS] = {
+        "width": board["width"],
+        "height": board["height"],
+        "ratio": board["aspect"],
+    }
+
+
+def _short_title(board: dict[str, Any]) -> str:
+    idea = board["spec"].get("normalised") or "storyboard"
+    return (idea[:57] + "…") if len(idea) > 58 else idea
+
+
+async def _store(turn: Turn, board: dict[str, Any], changes: list[str] | None = None) -> None:
+    turn.checkpoint()
+    board["updated_at"] = time.time()
+    history = list((turn.state.get(schema.STATE_PROMPTS) or {}).get("history", []))
+    if changes:
+        history.append({"changes": changes, "at": board["updated_at"]})
+    board["history"] = history[-20:]
+    turn.state[schema.STATE_PROMPTS] = board
+    apply_storyboard(turn.state, board)
+
+
+@intent(
+    "video-prompt",
+    r"\bprompts?\b",
+    r"\bstoryboard",
+    r"\btext[- ]to[- ]video\b",
+    r"\bshot\s+list\b",
+    r"\bgenerate\s+my\s+text\s+descriptions?\b",
+    r"提示词|分镜",
+    cost=COST,
+    skills=SKILL,
+    help="a detailed text-to-video prompt, or a timed storyboard of prompts, from your idea",
+)
+async def prompt_intent(turn: Turn, match: re.Match[str]) -> None:
+    """Expand the idea in the message into a prompt or a storyboard, and lay it on the draft."""
+    message = turn.message
+    if re.search(r"\bgenerate\s+my\s+text\s+descriptions?\b", message, re.IGNORECASE):
+        rest = re.split(r"descriptions?", message, maxsplit=1, flags=re.IGNORECASE)[1]
+        if len(re.sub(r"[^\w]", "", rest)) < 3:
+            await turn.say(
+                "Send me the text description of the video you have in mind and I'll turn it "
+                "into a detailed text-to-video prompt (shot, subject, action, setting, "
+                "lighting, style, constraints), or a timed storyboard for longer pieces — "
+                + _EXAMPLE
+                + "."
+            )
+            return
+        message = rest
+    try:
+        spec = parse_idea(message)
+    except ValueError as exc:
+        raise AgentError(str(exc)) from exc
+    async with turn.tool("generate_video_prompt", {"idea": spec["normalised"]}) as result:
+        board = build_storyboard(spec)
+        result.update({"status": "ok", "scenes": len(board["scenes"])})
+    await _store(turn, board)
+    notes = []
+    if not spec.get("subject"):
+        notes.append(
+            f"You didn't name the subject, so I chose {board['scenes'][0]['subject']}; "
+            'say e.g. "the product is a leather wallet" to use yours.'
+        )
+    notes.append(
+        'The storyboard is on the timeline as title cards. Refine with "make it moodier", '
+        '"for a vertical video", "more cinematic" or "make it 15 seconds".'
+    )
+    await turn.say(render_markdown(board) + "\n\n" + " ".join(notes))
+
+
+@intent(
+    "video-prompt-refine",
+    r"\b(make|keep)\s+(it|them|the\s+\w+)\s+(\w+\s+)?(moodier|moody|darker|dark|brighter|"
+    r"cinematic|vertical|square|horizontal|calmer|warmer|cozier|cosier|dramatic|cheerful|"
+    r"energetic|faster|slower|shorter|longer|\d+)",
+    r"\b(more|less)\s+(cinematic|dramatic|moody|cheerful|energetic|calm|luxurious|upbeat)\b",
+    r"\bmoodier\b|\bdarker\b",
+    r"\bfor\s+(an?\s+)?(vertical|portrait|square|horizontal|landscape|tiktok|reels?|shorts)\b",
+    r"\b(faster|quicker|snappier)\s+(cuts|pace|pacing)\b|\bmore\s+shots\b",
+    r"\bthe\s+product\s+is\b|\bmake\s+it\s+about\b",
+    r"更(暗|亮|有电影感)|竖屏|横屏",
+    cost=COST,
+    skills=SKILL,
+    help='refine the last prompt: "make it moodier", "for a vertical video", "more cinematic"',
+)
+async def prompt_refine_intent(turn: Turn, match: re.Match[str]) -> None:
+    """Change the previous prompt or storyboard as asked, keeping everything else."""
+    previous = turn.state.get(schema.STATE_PROMPTS)
+    if not previous or "spec" not in previous:
+        raise AgentError(
+            "There is no video prompt to refine yet. Describe the video first — " + _EXAMPLE + "."
+        )
+    spec, changes = refine_spec(previous["spec"], turn.message)
+    if not changes:
+        raise AgentError(
+            'I did not catch what to change. Try "make it moodier", "brighter", "more '
+            'cinematic", "for a vertical video", "make it 15 seconds" or "faster cuts".'
+        )
+    async with turn.tool("refine_video_prompt", {"changes": changes}) as result:
+        board = build_storyboard(spec)
+        result.update({"status": "ok", "scenes": len(board["scenes"])})
+    await _store(turn, board, changes)
+    await turn.say(render_markdown(board, changes=changes))
