@@ -70,6 +70,7 @@ class RenderQueue:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._cancel: dict[str, threading.Event] = {}
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
 
     def start(self) -> int:
         """Fail what an earlier run left unfinished, then start the workers."""
@@ -82,6 +83,8 @@ class RenderQueue:
         return failed
 
     def stop(self) -> None:
+        """Stop the workers; a job cut short is marked failed (export again), not cancelled."""
+        self._stopping.set()
         for event in list(self._cancel.values()):
             event.set()
         for _ in self._threads:
@@ -187,6 +190,14 @@ class RenderQueue:
                 finished_at=time.time(),
             )
         except Exception as exc:
+            if self._stopping.is_set():
+                self.store.update_render(
+                    render_id,
+                    status=schema.RENDER_FAILED,
+                    error=RESTARTED_REASON,
+                    finished_at=time.time(),
+                )
+                return
             if cancel.is_set() or type(exc).__name__ == "RenderCancelled":
                 self.store.update_render(
                     render_id,
