@@ -510,7 +510,8 @@ def _progress_reader(
         key, _, value = line.partition("=")
         if key in ("out_time_us", "out_time_ms") and value.lstrip("-").isdigit():
             pct = max(0.0, min(99.9, int(value) / 1e6 / total_s * 100)) if total_s else 0.0
-            if pct > last[0] and on_progress is not None:
+            # values up to 1 are not reported: some callers read 0..1 as a fraction
+            if pct > max(last[0], 1.0) and on_progress is not None:
                 last[0] = pct
                 try:
                     on_progress(round(pct, 1))
@@ -535,6 +536,7 @@ def render_draft(
     resolution: str | None = None,
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    cancel_event: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Render ``draft`` to an MP4 at ``out_path``.
 
@@ -551,15 +553,18 @@ def render_draft(
     resolution : {"1080p", "720p", "480p"} or None
         Short side of the output; None keeps the draft's canvas (at most 1920 px long side).
     on_progress : callable, optional
-        Called with 0..100 as ffmpeg advances (100 once the file is complete).
+        Called with percentages as ffmpeg advances (never 0..1, so a caller may tell the
+        scale apart), and with 100 once the file is complete.
     cancel : threading.Event, optional
-        Set it to stop ffmpeg; :class:`RenderCancelled` is raised.
+        Set it to stop ffmpeg; :class:`RenderCancelled` is raised. ``cancel_event`` is
+        accepted as another name for it.
 
     Returns
     -------
     dict
         ``{"duration_s", "size", "width", "height"}`` of the written file.
     """
+    cancel = cancel if cancel is not None else cancel_event
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     partial = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex[:8]}.partial.mp4")

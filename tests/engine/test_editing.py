@@ -1,0 +1,523 @@
+"""The rule-based editor: message -> draft change, for every intent, English and Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nemo_widgets import schema
+from nemo_widgets.engine.agent import editing
+from nemo_widgets.engine.agent.base import REGISTRY, AgentError, Media, Turn
+
+VIDEO = Media(
+    cdn_url="http://engine/media/uploads/city.mp4",
+    path=Path("/nonexistent/city.mp4"),
+    filename="city.mp4",
+    file_type="video",
+    duration_s=10.0,
+    width=1920,
+    height=1080,
+    fps=30.0,
+    has_audio=True,
+)
+SONG = Media(
+    cdn_url="http://engine/media/uploads/lofi.mp3",
+    path=Path("/nonexistent/lofi.mp3"),
+    filename="lofi.mp3",
+    file_type="audio",
+    duration_s=30.0,
+    has_audio=True,
+)
+
+MINE = [i for i in REGISTRY.intents if i.handler.__module__ == editing.__name__]
+
+
+def route(message: str) -> str | None:
+    best = None
+    for order, it in enumerate(MINE):
+        if it.match(message):
+            rank = (it.priority, -order)
+            if best is None or rank > best[0]:
+                best = (rank, it)
+    return best[1].name if best else None
+
+
+def video_draft(ms: int = 10_000) -> dict[str, Any]:
+    return (
+        editing.new_draft([VIDEO])
+        if ms == 10_000
+        else editing.finalize(
+            {
+                "m": {"width": 1920, "height": 1080, "fps": 30, "title": "city"},
+                "t": [
+                    {
+                        "id": "trk_v1",
+                        "tt": 0,
+                        "k": "video",
+                        "sg": [{"id": "s1", "st": 0, "et": ms, "so": 0, "src": VIDEO.cdn_url}],
+                    }
+                ],
+            }
+        )
+    )
+
+
+class Chat:
+    """A turn factory whose events land in a list (no server)."""
+
+    def __init__(self, draft: dict | None = None, media: list[Media] | None = None) -> None:
+        self.state: dict[str, Any] = {"draft": draft if draft is not None else video_draft()}
+        self.media = [VIDEO] if media is None else media
+        self.events: list[dict] = []
+        self.history: list[dict] = []
+
+    async def send(self, message: str) -> Turn:
+        async def emit(event: dict) -> None:
+            self.events.append(event)
+
+        turn = Turn(
+            session_id="s1",
+            message=message,
+            emit=emit,
+            state=self.state,
+            media=self.media,
+            history=self.history,
+        )
+        it = next(i for i in MINE if i.name == route(message))
+        await it.handler(turn, it.match(message))
+        return turn
+
+    @property
+    def draft(self) -> dict:
+        return self.state["draft"]
+
+    def texts(self) -> list[str]:
+        return [
+            p["text"]
+            for e in self.events
+            for p in (e.get("content") or {}).get("parts", [])
+            if "text" in p
+        ]
+
+    def tool_calls(self) -> list[dict]:
+        return [
+            p["functionCall"]
+            for e in self.events
+            for p in (e.get("content") or {}).get("parts", [])
+            if "functionCall" in p
+        ]
+
+
+def track(draft: dict, kind: str) -> dict:
+    return next(t for t in draft["t"] if t.get("k") == kind)
+
+
+def consistent(draft: dict) -> None:
+    ends = [s["et"] for t in draft["t"] for s in t["sg"]]
+    assert draft["d"] == max(ends)
+    assert {"width", "height", "ratio", "fps", "title"} <= set(draft["m"])
+    for t in draft["t"]:
+        for s in t["sg"]:
+            assert 0 <= s["st"] < s["et"] <= draft["d"]
+
+
+# ------------------------------------------------------------------------------------ routing
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [
+        ("add a title 'Urban Dreams' for 3 seconds at the top", "add_title"),
+        ("Add a text overlay “Hello” in the center", "add_title"),
+        ("添加标题“城市之梦”，持续3秒", "add_title"),
+        ("put a title saying Welcome at the bottom", "add_title"),
+        ("make the title yellow and bigger", "style_text"),
+        ("move it to the top", "style_text"),
+        ("change the title to 'Night City'", "style_text"),
+        ("把标题改成黄色", "style_text"),
+        ("trim to the first 10 seconds", "trim"),
+        ("cut from 0:05 to 0:08", "trim"),
+        ("remove the first 2 seconds", "trim"),
+        ("剪掉前两秒", "trim"),
+        ("只保留前5秒", "trim"),
+        ("make it 9:16", "aspect"),
+        ("make it vertical for TikTok", "aspect"),
+        ("square please", "aspect"),
+        ("改成竖屏", "aspect"),
+        ("add background music at 30% with a 2 second fade out", "music"),
+        ("添加背景音乐，音量30%，淡出2秒", "music"),
+        ("mute the original audio", "mute"),
+        ("静音原声", "mute"),
+        ("set the music volume to 20%", "volume"),
+        ("make the music quieter", "volume"),
+        ("remove the title", "remove_track"),
+        ("删除标题", "remove_track"),
+        ("remove the music", "remove_track"),
+    ],
+)
+def test_routing(message: str, name: str) -> None:
+    assert route(message) == name
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "add captions",
+        "generate subtitles in Spanish",
+        "write a title and description for YouTube",
+        "suggest some titles",
+        "hello",
+        "export",
+    ],
+)
+def test_not_mine(message: str) -> None:
+    assert route(message) is None
+
+
+# ------------------------------------------------------------------------------------ parsing
+def test_parse_times() -> None:
+    assert editing.parse_time_ms("0:05") == 5000
+    assert editing.parse_time_ms("1:02:03.5") == 3_723_500
+    assert editing.parse_time_ms("2.5 seconds") == 2500
+    assert editing.parse_time_ms("1 min") == 60_000
+    assert editing.parse_time_ms("5秒") == 5000
+    assert editing.parse_range_ms("cut from 0:05 to 0:08") == (5000, 8000)
+    assert editing.parse_range_ms("remove 5-8s") == (5000, 8000)
+    assert editing.parse_range_ms("从5秒到8秒") == (5000, 8000)
+    assert editing.parse_range_ms("between 2 and 4 seconds") == (2000, 4000)
+    assert editing.parse_range_ms("make it 9:16") is None
+
+
+def test_parse_words_and_chinese_numbers() -> None:
+    assert editing.normalize_message("前两秒") == "前2秒"
+    assert editing.normalize_message("二十五秒") == "25秒"
+    assert editing.parse_duration_ms(editing.normalize_message("for three seconds")) == 3000
+    assert editing.parse_percent("volume 30 percent") == pytest.approx(0.3)
+    assert editing.parse_percent("音量百分之20") == pytest.approx(0.2)
+    assert editing.parse_fades("with a 2 second fade out") == (0, 2000)
+    assert editing.parse_fades("fade in over 1.5s and fade out 3 seconds") == (1500, 3000)
+    assert editing.parse_fades("淡入1秒，淡出2秒") == (1000, 2000)
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        ("add a title 'Urban Dreams' for 3 seconds", "Urban Dreams"),
+        ("add a title “Urban Dreams” at the top", "Urban Dreams"),
+        ('add a title "Don\'t Stop" now', "Don't Stop"),
+        ("add a title 'Don't Stop' now", "Don't Stop"),
+        ("添加标题「城市之梦」", "城市之梦"),
+        ("add a title Urban Dreams for 3 seconds", "Urban Dreams"),
+        ("add a title at the top saying Hello World", "Hello World"),
+    ],
+)
+def test_title_text(message: str, text: str) -> None:
+    assert editing._title_text(message) == text
+
+
+def test_parse_style() -> None:
+    sty = editing.parse_style("make it yellow and bigger with a black box", {"size": 60})
+    assert sty == {"color": "#FFD60A", "size": 78, "box": "#000000B3"}
+    assert editing.parse_style("move it to the bottom left")["pos"] == "bottom-left"
+    assert editing.parse_style("标题改成红色，放在顶部，加粗") == {
+        "color": "#FF3B30",
+        "pos": "top-center",
+        "bold": True,
+    }
+    assert editing.parse_style("size 90 px")["size"] == 90
+
+
+# ------------------------------------------------------------------------------------ titles
+async def test_add_title() -> None:
+    chat = Chat()
+    await chat.send("add a title 'Urban Dreams' for 3 seconds at the top")
+    seg = track(chat.draft, "title")["sg"][0]
+    assert (seg["txt"], seg["st"], seg["et"]) == ("Urban Dreams", 0, 3000)
+    assert seg["sty"]["pos"] == "top-center"
+    assert chat.draft["m"]["title"] == "Urban Dreams"
+    assert len(chat.history) == 1  # checkpoint taken
+    call = chat.tool_calls()[0]
+    assert call["name"] == "edit_multitrack" and call["args"]["action"] == "add_text"
+    assert "Urban Dreams" in chat.texts()[-1] and "Export" in chat.texts()[-1]
+    consistent(chat.draft)
+
+
+async def test_add_title_with_range_color_and_chinese() -> None:
+    chat = Chat()
+    await chat.send("add a yellow title 'Night' from 0:02 to 0:05 at the bottom with a fade in")
+    seg = track(chat.draft, "title")["sg"][0]
+    assert (seg["st"], seg["et"]) == (2000, 5000)
+    assert seg["sty"]["color"] == "#FFD60A" and seg["sty"]["pos"] == "bottom-center"
+    assert seg["sty"]["anim"] == "fade-in"
+    await chat.send("添加标题“城市之梦”，持续5秒，放在底部")
+    seg = next(s for s in track(chat.draft, "title")["sg"] if s["txt"] != "Night")
+    assert (seg["txt"], seg["st"], seg["et"]) == ("城市之梦", 0, 5000)
+    assert seg["sty"]["pos"] == "bottom-center"
+    consistent(chat.draft)
+
+
+async def test_add_title_at_end_and_clipped_to_video() -> None:
+    chat = Chat()
+    await chat.send("add a title 'The End' for 4 seconds at the end")
+    seg = track(chat.draft, "title")["sg"][0]
+    assert (seg["st"], seg["et"]) == (6000, 10_000)
+    await chat.send("add a title 'Long' at 8s for 10 seconds")
+    seg = next(s for s in track(chat.draft, "title")["sg"] if s["txt"] == "Long")
+    assert (seg["st"], seg["et"]) == (8000, 10_000)
+    assert chat.draft["d"] == 10_000
+
+
+async def test_add_title_refusals() -> None:
+    chat = Chat()
+    with pytest.raises(AgentError, match="What should the title say"):
+        await chat.send("add a title")
+    with pytest.raises(AgentError, match="only 10 s long"):
+        await chat.send("add a title 'Late' at 0:30")
+    assert chat.history == [] and "t" in chat.draft and len(chat.draft["t"]) == 1
+
+
+async def test_style_text() -> None:
+    chat = Chat()
+    await chat.send("add a title 'Urban Dreams' for 3 seconds")
+    await chat.send("make the title yellow and bigger")
+    sty = track(chat.draft, "title")["sg"][0]["sty"]
+    assert sty["color"] == "#FFD60A" and sty["size"] == round(72 * 1.3)
+    await chat.send("move it to the bottom")
+    assert track(chat.draft, "title")["sg"][0]["sty"]["pos"] == "bottom-center"
+    await chat.send("把标题改成红色")
+    assert track(chat.draft, "title")["sg"][0]["sty"]["color"] == "#FF3B30"
+    await chat.send("change the title to 'Night City'")
+    assert track(chat.draft, "title")["sg"][0]["txt"] == "Night City"
+    await chat.send("make the title last 5 seconds")
+    assert track(chat.draft, "title")["sg"][0]["et"] == 5000
+    await chat.send("remove the box from the title")
+    assert "box" not in track(chat.draft, "title")["sg"][0]["sty"]
+    assert len(chat.history) == 7
+    consistent(chat.draft)
+
+
+async def test_style_addresses_one_title_by_quote() -> None:
+    chat = Chat()
+    await chat.send("add a title 'One' for 2 seconds")
+    await chat.send("add a title 'Two' from 3s to 5s")
+    await chat.send("make 'One' red")
+    segs = track(chat.draft, "title")["sg"]
+    assert segs[0]["sty"]["color"] == "#FF3B30" and segs[1]["sty"]["color"] == "#FFFFFF"
+
+
+async def test_style_refusals() -> None:
+    chat = Chat()
+    with pytest.raises(AgentError, match="no title or text"):
+        await chat.send("make the title yellow")
+    await chat.send("add a title 'X'")
+    with pytest.raises(AgentError, match='no title saying "Nope"'):
+        await chat.send("make 'Nope' yellow")
+
+
+# ------------------------------------------------------------------------------------ trims
+async def test_trim_to_first_seconds() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    await chat.send("add background music at 30%")
+    await chat.send("trim to the first 4 seconds")
+    assert chat.draft["d"] == 4000
+    v = track(chat.draft, "video")["sg"]
+    assert [(s["st"], s["et"], s["so"]) for s in v] == [(0, 4000, 0)]
+    assert track(chat.draft, "music")["sg"][0]["et"] == 4000
+    consistent(chat.draft)
+
+
+async def test_cut_range_ripples() -> None:
+    chat = Chat()
+    await chat.send("add a title 'Hi' from 0:04 to 0:09")
+    await chat.send("cut from 0:05 to 0:08")
+    assert chat.draft["d"] == 7000
+    v = track(chat.draft, "video")["sg"]
+    assert [(s["st"], s["et"], s["so"]) for s in v] == [(0, 5000, 0), (5000, 7000, 8000)]
+    t = track(chat.draft, "title")["sg"][0]
+    assert (t["st"], t["et"]) == (4000, 6000)
+    call = chat.tool_calls()[-1]
+    assert call["args"] == {"action": "cut", "start_ms": 5000, "end_ms": 8000}
+    consistent(chat.draft)
+
+
+async def test_remove_first_and_last_seconds() -> None:
+    chat = Chat()
+    await chat.send("remove the first 2 seconds")
+    v = track(chat.draft, "video")["sg"]
+    assert [(s["st"], s["et"], s["so"]) for s in v] == [(0, 8000, 2000)]
+    await chat.send("delete the last 3 seconds")
+    assert chat.draft["d"] == 5000
+    await chat.send("剪掉前两秒")
+    v = track(chat.draft, "video")["sg"]
+    assert [(s["st"], s["et"], s["so"]) for s in v] == [(0, 3000, 4000)]
+    consistent(chat.draft)
+
+
+async def test_keep_middle_and_chinese_keep() -> None:
+    chat = Chat()
+    await chat.send("keep 0:02 to 0:06")
+    assert [(s["st"], s["et"], s["so"]) for s in track(chat.draft, "video")["sg"]] == [
+        (0, 4000, 2000)
+    ]
+    chat = Chat()
+    await chat.send("只保留前5秒")
+    assert chat.draft["d"] == 5000
+    chat = Chat()
+    await chat.send("make it 6 seconds long")
+    assert chat.draft["d"] == 6000
+
+
+async def test_trim_refusals() -> None:
+    with pytest.raises(AgentError, match="no video to trim"):
+        await Chat(draft={}, media=[]).send("trim to the first 10 seconds")
+    chat = Chat()
+    with pytest.raises(AgentError, match="nothing to trim"):
+        await chat.send("trim to the first 20 seconds")
+    with pytest.raises(AgentError, match="whole video"):
+        await chat.send("cut from 0:00 to 0:10")
+    with pytest.raises(AgentError, match="outside the video"):
+        await chat.send("cut from 0:20 to 0:30")
+    with pytest.raises(AgentError, match="Which part"):
+        await chat.send("trim it")
+    assert chat.history == [] and chat.draft["d"] == 10_000
+
+
+def test_cut_keeps_caption_words_in_step() -> None:
+    draft = video_draft()
+    draft["t"].append(
+        {
+            "id": "c",
+            "tt": 7,
+            "k": "caption",
+            "lang": "en",
+            "sg": [
+                {
+                    "st": 1000,
+                    "et": 9000,
+                    "txt": "a b c",
+                    "w": [
+                        {"w": "a", "st": 1000, "et": 2000},
+                        {"w": "b", "st": 5500, "et": 6000},
+                        {"w": "c", "st": 8500, "et": 9000},
+                    ],
+                }
+            ],
+        }
+    )
+    out = editing.cut_range(draft, 5000, 8000)
+    seg = track(out, "caption")["sg"][0]
+    assert (seg["st"], seg["et"]) == (1000, 6000)
+    assert [(w["w"], w["st"], w["et"]) for w in seg["w"]] == [("a", 1000, 2000), ("c", 5500, 6000)]
+    assert draft["d"] == 10_000  # the input is not changed
+
+
+# ------------------------------------------------------------------------------------ canvas
+@pytest.mark.parametrize(
+    ("message", "size", "fit"),
+    [
+        ("make it 9:16", (1080, 1920), "cover"),
+        ("reframe it vertical for TikTok", (1080, 1920), "cover"),
+        ("make it square with black bars", (1080, 1080), "contain"),
+        ("改成竖屏", (1080, 1920), "cover"),
+        ("4:5 for instagram", (1080, 1350), "cover"),
+    ],
+)
+async def test_aspect(message: str, size: tuple[int, int], fit: str) -> None:
+    chat = Chat()
+    await chat.send(message)
+    m = chat.draft["m"]
+    assert (m["width"], m["height"]) == size
+    assert chat.state["canvas_config"]["width"] == size[0]
+    assert all(s["fit"] == fit for s in track(chat.draft, "video")["sg"])
+    consistent(chat.draft)
+
+
+async def test_aspect_refusals() -> None:
+    chat = Chat()
+    await chat.send("make it 9:16")
+    with pytest.raises(AgentError, match="already 9:16"):
+        await chat.send("make it vertical")
+    with pytest.raises(AgentError, match="no video to reframe"):
+        await Chat(draft={}, media=[]).send("make it square")
+
+
+# ------------------------------------------------------------------------------------ audio
+async def test_music() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    await chat.send("add background music at 30% with a 2 second fade out")
+    seg = track(chat.draft, "music")["sg"][0]
+    assert (seg["src"], seg["vol"], seg["fo"], seg["st"], seg["et"]) == (
+        SONG.cdn_url,
+        0.3,
+        2000,
+        0,
+        10_000,
+    )
+    assert "fi" not in seg
+    assert "30%" in chat.texts()[-1]
+    await chat.send("添加背景音乐，音量百分之二十，淡入1秒，并静音原声")
+    music = [t for t in chat.draft["t"] if t.get("k") == "music"]
+    assert len(music) == 1  # replaced, not stacked
+    seg = music[0]["sg"][0]
+    assert (seg["vol"], seg["fi"]) == (0.2, 1000)
+    assert track(chat.draft, "video").get("mute") is True
+    consistent(chat.draft)
+
+
+async def test_music_refused_without_audio_upload() -> None:
+    chat = Chat()
+    with pytest.raises(AgentError, match="no audio file"):
+        await chat.send("add background music")
+    assert chat.history == [] and not chat.tool_calls()
+
+
+async def test_mute_unmute_and_volume() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    await chat.send("mute the original audio")
+    assert track(chat.draft, "video")["mute"] is True
+    with pytest.raises(AgentError, match="already muted"):
+        await chat.send("mute the original audio")
+    await chat.send("unmute the original audio")
+    assert "mute" not in track(chat.draft, "video")
+    with pytest.raises(AgentError, match="no background music"):
+        await chat.send("set the music volume to 20%")
+    await chat.send("add music")
+    await chat.send("set the music volume to 20%")
+    assert track(chat.draft, "music")["sg"][0]["vol"] == 0.2
+    await chat.send("make the music quieter")
+    assert track(chat.draft, "music")["sg"][0]["vol"] == pytest.approx(0.12)
+    await chat.send("静音原声")
+    assert track(chat.draft, "video")["mute"] is True
+
+
+async def test_remove_tracks() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    with pytest.raises(AgentError, match="no title"):
+        await chat.send("remove the title")
+    await chat.send("add a title 'A' for 2 seconds")
+    await chat.send("add a title 'B' from 0:03 to 0:05")
+    await chat.send("remove the title 'A'")
+    assert [s["txt"] for s in track(chat.draft, "title")["sg"]] == ["B"]
+    await chat.send("删除标题")
+    assert not any(t.get("k") == "title" for t in chat.draft["t"])
+    await chat.send("add background music")
+    await chat.send("remove the music")
+    assert not any(t["tt"] == 1 for t in chat.draft["t"])
+    with pytest.raises(AgentError, match="no background music"):
+        await chat.send("remove the music")
+    consistent(chat.draft)
+
+
+async def test_undo_history_restores_previous_draft() -> None:
+    chat = Chat()
+    before = chat.draft
+    await chat.send("make it 9:16")
+    assert chat.history[-1] == before and chat.history[-1] is not chat.draft
+
+
+async def test_builds_draft_from_uploads_when_empty() -> None:
+    chat = Chat(draft={}, media=[VIDEO])
+    await chat.send("add a title 'Hello'")
+    kinds = [t["k"] for t in chat.draft["t"]]
+    assert kinds == ["video", "title"] and chat.draft["d"] == 10_000
+    assert schema.STATE_CANVAS in chat.state
