@@ -532,10 +532,7 @@ async def aconnect(
 
         engine = await asyncio.to_thread(ensure_engine, engine_dir, keep=keep_engine)
         base_url = engine.url
-        if engine_dir is None:
-            engine_dir = Path(
-                os.environ.get("NEMO_ENGINE_DIR") or "~/.local/share/nemo-widgets/engine"
-            ).expanduser()
+        engine_dir = Path(getattr(engine, "data_dir", None) or engine_dir or ".")
     elif base_url is None:
         base_url = os.environ.get("NEMO_API_URL") or schema.DEFAULT_CLOUD_URL
     else:

@@ -83,7 +83,7 @@ _CHAT_HINT = "describe the change in `s.chat(...)`"
 _GUI_RULES: list[tuple[re.Pattern[str], str, str | None]] = [
     (
         re.compile(
-            r"(?<!or )\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?"
+            r"(?<!\(or )\b(?:click|tap|press|hit|use)(?:ing)?\s+(?:on\s+)?(?:the\s+)?"
             r"[\"'“]?export[\"'”]?(?:\s+button)?",
             re.I,
         ),
@@ -142,11 +142,19 @@ def translate_gui(text: str) -> Translated:
     Examples
     --------
     >>> translate_gui("Done! Click Export to download.").text
-    'Done! run `s.export()` (or press Export) to download.'
+    'Done! Run `s.export()` (or press Export) to download.'
     """
     actions: set[str] = set()
     for pattern, repl, action in _GUI_RULES:
-        text, n = pattern.subn(repl, text)
+        text, n = pattern.subn(lambda m, repl=repl: _keep_case(m, repl), text)
         if n and action:
             actions.add(action)
     return Translated(text, frozenset(actions))
+
+
+def _keep_case(match: re.Match[str], repl: str) -> str:
+    out = match.expand(repl)
+    # "Click Export" at a sentence start becomes "Run `s.export()`", not "run ...".
+    if match.group(0)[:1].isupper() and out[:1].islower():
+        out = out[0].upper() + out[1:]
+    return out

@@ -68,7 +68,12 @@ def test_route(message, intent):
 @pytest.mark.parametrize(
     ("text", "needle", "actions"),
     [
-        ("Done! Click Export to download.", "run `s.export()` (or press Export)", {"export"}),
+        ("Done! Click Export to download.", "Run `s.export()` (or press Export)", {"export"}),
+        (
+            "Preview it in the timeline or click Export.",
+            "or run `s.export()`",
+            {"export", "timeline"},
+        ),
         ("Use the Export button.", "`s.export()`", {"export"}),
         ("Preview it in the timeline.", "`s.timeline()`", {"timeline"}),
         ("Open the captions panel to edit.", "`s.state()`", {"state"}),

@@ -1,0 +1,67 @@
+"""End to end through the public client against the real embedded engine (no mocks):
+connect -> upload a generated clip -> chat -> state -> export -> wait -> download."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import nemo_widgets as nw
+
+
+@pytest.fixture
+def engine_or_skip(request: pytest.FixtureRequest):
+    try:
+        return request.getfixturevalue("engine")
+    except pytest.FixtureLookupError:  # pragma: no cover - before tests/conftest.py existed
+        pytest.skip("the engine fixture (tests/conftest.py) is not available")
+
+
+@pytest.mark.slow
+def test_title_edit_export_and_download(engine_or_skip, make_clip, tmp_path: Path) -> None:
+    engine = engine_or_skip
+    s = nw.connect(base_url=engine.url, skill="ai-auto-caption")
+    assert s.backend == "engine" and s.session_id
+    token = s._client._token.reveal()
+    assert token not in repr(s) and token not in s._repr_html_()
+
+    clip = make_clip(tmp_path, seconds=3, size="640x360")
+    files = s.upload(clip)
+    assert files[0].file_type == "video" and abs(files[0].duration_s - 3.0) < 0.2
+
+    reply = s.chat("add a title 'Hello' for 3 seconds")
+    assert reply.text or reply.changes
+    state = s.state()
+    titles = [
+        seg
+        for track in state.draft.tracks
+        if track.type == 7
+        for seg in track.segments
+        if seg.text == "Hello"
+    ]
+    assert titles and titles[0].start_ms == 0 and titles[0].end_ms == 3000
+    assert '"Hello" (0-3s)' in state.draft.summary()
+    assert state.video_infos and state.video_infos[0].cdn_url == files[0].cdn_url
+
+    job = s.export()
+    job.wait(timeout=180)
+    assert job.status == "completed" and job.url
+    out = job.download(tmp_path / "out.mp4")
+    assert out.stat().st_size > 10_000
+
+    import imageio_ffmpeg
+
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert "Video: h264" in probe.stderr and "Duration: 00:00:03" in probe.stderr
+
+    assert list(s.renders["status"]) == ["completed"]
+    # A "kernel restart": the job is remembered on disk for the same session.
+    s2 = nw.connect(base_url=engine.url, session_id=s.session_id)
+    assert [j.id for j in s2.render_jobs] == [job.id]
+    assert s2.render_jobs[0].path == str(out)
