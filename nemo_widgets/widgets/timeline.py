@@ -12,6 +12,7 @@ only carries the labels of what is visible, when few enough are (:data:`LABEL_LI
 
 from __future__ import annotations
 
+import asyncio
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -387,6 +388,7 @@ class Timeline(ipywidgets.HBox):
         self.add_class("nw-timeline")
         self._session = session
         self._model: _Model | None = None
+        self._canvas: dict[str, Any] | None = None
         self._tasks = TaskGroup(self._show_error)
         self._unsubscribe: Callable[[], None] | None = None
         if draft is None and session is not None:
@@ -394,6 +396,15 @@ class Timeline(ipywidgets.HBox):
         self.show(draft)
         if session is not None and hasattr(session, "observe"):
             self._unsubscribe = session.observe(self._on_session_event)
+        if session is not None and self.draft is not None and not self.draft.tracks:
+            # Nothing fetched yet (e.g. a resumed session): fetch in the background when a
+            # loop runs (a notebook kernel), without blocking the cell that built us.
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                pass
+            else:
+                self._tasks.start(self.arefresh())
 
     # -- pure figure -----------------------------------------------------------------------
     @staticmethod
@@ -415,6 +426,8 @@ class Timeline(ipywidgets.HBox):
         """Draw ``draft`` (a Draft, a SessionState or a raw draft dict)."""
         if isinstance(draft, SessionState):
             canvas = canvas or draft.canvas
+        # A "draft" event carries no canvas: keep the one the last state had.
+        canvas = self._canvas = canvas or self._canvas
         d = _as_draft(draft)
         traces, layout, model = build_figure(d, canvas=canvas)
         with self.fig.batch_update():
@@ -440,7 +453,10 @@ class Timeline(ipywidgets.HBox):
         """Fetch the session's state and redraw (from async code and event handlers)."""
         if self._session is None:
             raise RuntimeError("This timeline has no session: call timeline.show(draft) instead.")
-        self.show(await self._session.astate())
+        state = await self._session.astate()
+        # astate() already announced a changed draft (and our observer drew it).
+        if self.draft is None or self.draft.raw != state.draft.raw or not self._canvas:
+            self.show(state)
 
     def close(self) -> None:
         """Stop following the session and close the widgets."""

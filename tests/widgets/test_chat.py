@@ -298,3 +298,30 @@ def test_suggestions_come_from_the_skill():
     w = ChatCell(FakeSession())
     assert "add captions in English" in w.suggestions
     assert w.title.startswith("NemoVideo")
+
+
+# ------------------------------------------------------------------------ real engine
+async def test_chat_turn_and_direct_status_on_the_real_engine(engine):
+    from nemo_widgets.session import aconnect
+
+    session = await aconnect(base_url=engine.url)
+    try:
+        w = ChatCell(session)
+        sent = capture(w)
+        from_browser(w, {"type": "send", "text": "add a title 'Hello' for 3 seconds"})
+        await w.wait()
+        msg = assistant(w)
+        assert msg["status"] == "done", w.error
+        assert "Hello" in msg["text"]
+        assert [t["name"] for t in msg["tools"]] == ["edit_multitrack"]
+        assert msg["tools"][0]["status"] == "done"
+        assert any(d["type"] == "delta" and "Hello" in d["text"] for d in sent)
+        # the GUI talk of the engine became buttons
+        assert {a["kind"] for a in msg["actions"]} & {"timeline", "export"}
+
+        w.ask("status")
+        await w.wait()
+        status = assistant(w)
+        assert status["route"] == "status" and '"Hello" (0-3s)' in status["text"]
+    finally:
+        await session.aclose()

@@ -149,3 +149,25 @@ def test_ten_thousand_segments_use_a_bounded_number_of_webgl_traces():
     # clicks map back to segments through the marker trace
     click(tl, "Captions", 9999)
     assert tl.selected.id == "c9999"
+
+
+# ------------------------------------------------------------------------ real engine
+async def test_timeline_follows_an_edit_on_the_real_engine(engine):
+    from nemo_widgets.session import aconnect
+
+    session = await aconnect(base_url=engine.url)
+    try:
+        tl = Timeline(session)
+        await tl.wait()
+        assert tl.fig.layout.annotations  # a fresh session: empty timeline
+        reply = await session.achat("add a title 'Hello' for 3 seconds")
+        assert "Hello" in str(reply)
+        # achat re-reads the state; its "draft" event redrew the timeline
+        assert "Hello" in trace_named(tl.fig, "labels").text
+        (title,) = trace_named(tl.fig, "Text / title").hovertext
+        assert "0.000–3.000 s (0–3000 ms)" in title
+        click(tl, "Text / title", 0)
+        assert tl.selected.text == "Hello"
+        tl.close()
+    finally:
+        await session.aclose()
