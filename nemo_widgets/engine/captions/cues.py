@@ -262,16 +262,21 @@ def fill_timings(words: Sequence[Word], duration_s: float | None = None) -> list
 
 
 class _Lines:
-    """Greedy line fill state: the fewest lines a run of words needs (O(1) per word)."""
+    """Greedy line fill state: the fewest lines a run of words needs (O(1) per word).
 
-    __slots__ = ("cur", "limit", "lines")
+    A word longer than a line fits only alone: adding anything next to it overflows.
+    """
+
+    __slots__ = ("cur", "limit", "lines", "over")
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.lines, self.cur = limit, 0, 0
+        self.limit, self.lines, self.cur, self.over = limit, 0, 0, False
 
     def add(self, n: int) -> None:
         if self.lines == 0:
-            self.lines, self.cur = 1, n
+            self.lines, self.cur, self.over = 1, n, n > self.limit
+        elif self.over or n > self.limit:
+            self.lines, self.over = 1 << 20, True
         elif self.cur + 1 + n <= self.limit:
             self.cur += 1 + n
         else:
@@ -279,7 +284,7 @@ class _Lines:
 
     def copy(self) -> _Lines:
         c = _Lines(self.limit)
-        c.lines, c.cur = self.lines, self.cur
+        c.lines, c.cur, c.over = self.lines, self.cur, self.over
         return c
 
 
@@ -297,7 +302,7 @@ def break_lines(texts: Sequence[str], max_chars: int, max_lines: int) -> list[st
     greedy = _Lines(max_chars)
     for t in texts:
         greedy.add(len(t))
-    if greedy.lines > max_lines:  # cannot fit (an over-long word): fill greedily by force
+    if greedy.lines > max_lines or greedy.over:  # an over-long word: fill greedily by force
         out: list[str] = []
         cur: list[str] = []
         for t in texts:

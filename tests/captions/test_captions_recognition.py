@@ -1,0 +1,128 @@
+"""Recognition accuracy (WER), model resolution and script alignment on real speech."""
+
+from __future__ import annotations
+
+import difflib
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from captions_speech import JFK, LIBRIVOX, normalise, reference_words
+
+from nemo_widgets.engine.captions import transcribe
+from nemo_widgets.engine.captions.align import align_script
+from nemo_widgets.engine.captions.recognize import (
+    SAMPLE_RATE,
+    decode_audio,
+    resolve_model,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def word_errors(ref: list[str], hyp: list[str]) -> int:
+    """Levenshtein distance over words (substitutions + deletions + insertions)."""
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[-1]
+
+
+def write_wav(path: Path, samples: np.ndarray) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+def test_word_error_rate_of_default_recognizer(recognizer, tmp_path: Path) -> None:
+    # The five LibriVox clips are consecutive sentences of one chapter: recognise them as the
+    # one recording they come from (0.5 s between), like any real video; JFK on its own.
+    gap = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    joined = np.concatenate([x for clip in LIBRIVOX for x in (decode_audio(clip), gap)])
+    chapter = write_wav(tmp_path / "chapter.wav", joined)
+    refs = [" ".join(c.with_suffix(".txt").read_text().split()) for c in LIBRIVOX]
+    pairs = [(" ".join(refs), transcribe(chapter)), (JFK.with_suffix(".txt").read_text(), None)]
+    pairs[1] = (pairs[1][0], transcribe(JFK))
+    errors = total = 0
+    for ref_text, t in pairs:
+        ref, hyp = normalise(ref_text), normalise(t.text)
+        errors += word_errors(ref, hyp)
+        total += len(ref)
+        assert t.model == recognizer.name and t.language == "en"
+        assert all(b.start_s >= a.start_s for a, b in zip(t.words, t.words[1:], strict=False))
+    wer = errors / total
+    print(f"WER {wer:.2%} ({errors}/{total} words) with {recognizer.name}")
+    assert total > 90
+    assert wer <= 0.03
+
+
+def test_model_resolution_order(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NEMO_WHISPER_MODEL", raising=False)
+    packaged = resolve_model()
+    assert (packaged.source, packaged.name, packaged.english_only) == ("package", "tiny.en", True)
+    assert resolve_model("pocketsphinx").engine == "pocketsphinx"
+    monkeypatch.setenv("NEMO_WHISPER_MODEL", str(tmp_path))
+    assert resolve_model().source == "environment"
+    assert resolve_model("small").location == "small"  # the argument wins over the environment
+    monkeypatch.delenv("NEMO_WHISPER_MODEL")
+    # nothing packaged and offline: pocketsphinx, never a download
+    monkeypatch.setattr("nemo_widgets.engine.captions.recognize.PACKAGED_MODELS", ())
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert resolve_model().engine == "pocketsphinx"
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    assert resolve_model().source == "download"
+
+
+def test_english_only_model_says_so_and_pocketsphinx_fallback_runs(recognizer) -> None:
+    t = transcribe(LIBRIVOX[-1], language="es")
+    assert t.language == "en"
+    assert any("English" in n for n in t.notes)
+    ps = transcribe(LIBRIVOX[-1], model="pocketsphinx")
+    assert ps.engine == "pocketsphinx" and ps.words
+    assert all(w.end_s >= w.start_s for w in ps.words)
+    assert difflib.SequenceMatcher(None, normalise(ps.text), ["he", "might", "even"]).ratio() > 0
+
+
+def test_missing_file_and_windows_bounded(tmp_path: Path) -> None:
+    from nemo_widgets.engine.captions.recognize import RecognitionError, audio_windows
+
+    with pytest.raises(RecognitionError, match="No such media file"):
+        transcribe(tmp_path / "nope.mp4")
+    windows = list(audio_windows(JFK, window_s=3.0))
+    assert len(windows) >= 3
+    assert all(len(w) <= 4 * SAMPLE_RATE for _, w in windows)
+    total = sum(len(w) for _, w in windows)
+    assert total == len(decode_audio(JFK))  # nothing lost between windows
+
+
+@pytest.mark.parametrize("clip", LIBRIVOX, ids=lambda p: p.stem[-4:])
+def test_script_alignment_matches_reference_timings(clip: Path) -> None:
+    script = clip.with_suffix(".txt").read_text()
+    t = align_script(clip, script)
+    ref = reference_words(clip)
+    assert [normalise(w.text)[0] for w in t.words] == [r["t"] for r in ref]
+    for w, r in zip(t.words, ref, strict=True):
+        assert abs(w.start_s - r["b"]) <= 0.15, (w, r)
+        assert abs(w.end_s - r["e"]) <= 0.15, (w, r)
+
+
+def test_script_alignment_anchored_on_recognition_keeps_script_words(recognizer) -> None:
+    clip = LIBRIVOX[0]
+    script = "And Mr. John Dashwood had then leisure to consider how much there might be "
+    script += "prudently in his power to do for them."
+    t = align_script(clip, script, transcript=transcribe(clip))
+    assert [w.text for w in t.words] == script.split()  # the creator's spelling, verbatim
+    for w, r in zip(t.words, reference_words(clip), strict=True):
+        assert abs(w.start_s - r["b"]) <= 0.15 and abs(w.end_s - r["e"]) <= 0.15
+
+
+def test_script_alignment_rejects_empty_script() -> None:
+    with pytest.raises(ValueError, match="no words"):
+        align_script(LIBRIVOX[0], "  ... ")
