@@ -183,3 +183,24 @@ async def prompt_refine_intent(turn: Turn, match: re.Match[str]) -> None:
         result.update({"status": "ok", "scenes": len(board["scenes"])})
     await _store(turn, board, changes)
     await turn.say(render_markdown(board, changes=changes))
+
+
+@intent(
+    "video-prompt-idea",
+    r"\b\d+(\.\d+)?[- ]?(seconds?|secs?|s|minutes?|mins?)\b",
+    r"\b(video|shot|scene|clip|film|footage|commercial|showcase|tour|timelapse|time-lapse|"
+    r"trailer|teaser|montage|reel|vlog|ad)\b",
+    r"(视频|镜头|广告)",
+    priority=-1,  # only when nothing else understood the message
+    cost=COST,
+    skills=SKILL,
+    help="in video-prompt-generation, any description of a video is taken as the idea",
+)
+async def prompt_idea_intent(turn: Turn, match: re.Match[str]) -> None:
+    """A bare description ("a 20-second travel video of lisbon trams") in the prompt skill."""
+    if turn.skill not in SKILL:
+        from .general import help_text
+
+        # Other skills: the engine's usual "can't do that" answer, and nothing is charged.
+        raise AgentError("Sorry, I can't do that in the offline engine. " + help_text())
+    await prompt_intent(turn, match)

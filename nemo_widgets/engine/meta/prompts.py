@@ -760,10 +760,12 @@ def split_durations(
         ]
         share = sum(weights[i] for i in room) or 1.0
         raw = [x + (excess * weights[i] / share if i in room else 0) for i, x in enumerate(clamped)]
-    # Whole tenths of a second read better; the last scene absorbs the rounding.
-    out = [int(round(x / 100.0) * 100) for x in raw[:-1]]
+    # Whole tenths of a second read better (when scenes are long enough for it to be
+    # harmless); the last scene absorbs the rounding.
+    grid = 100 if total_ms / n >= 1000 else 1
+    out = [int(round(x / grid) * grid) for x in raw[:-1]]
     out.append(total_ms - sum(out))
-    if out[-1] <= 0:  # pathological rounding on tiny totals: fall back to equal split
+    if min(out) <= 0:  # pathological rounding on tiny totals: fall back to an equal split
         base = total_ms // n
         out = [base] * (n - 1) + [total_ms - base * (n - 1)]
     return out
@@ -883,7 +885,8 @@ def build_storyboard(spec: dict[str, Any]) -> dict[str, Any]:
     total_ms = round(spec["duration_s"] * 1000)
     lo, hi = (x * spec.get("pace", 1.0) for x in genre.shot_s)
     if spec.get("scene_count"):
-        n = max(1, int(spec["scene_count"]))
+        # Half a second is the shortest shot anyone can read; more scenes than that is a typo.
+        n = max(1, min(int(spec["scene_count"]), total_ms // 500, 60))
     elif not spec.get("storyboard") and spec["duration_s"] <= SINGLE_CLIP_MAX_S:
         n = 1
     else:

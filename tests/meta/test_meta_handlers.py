@@ -1,0 +1,266 @@
+"""The two skills' chat handlers with a Turn whose ``emit`` appends to a list (no server)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from meta_scripts import SPEECH, multi_topic_words
+
+from nemo_widgets import schema
+from nemo_widgets.engine.agent import REGISTRY, AgentError, Media, Turn, load_skills
+from nemo_widgets.engine.agent import base as agent_base
+
+PROMPT_SKILL = "video-prompt-generation"
+META_SKILL = "video-meta-ai"
+SEED_PROMPT = (
+    "generate a detailed video prompt for a 30-second product showcase with cinematic lighting"
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _skills() -> None:
+    failed = load_skills()
+    assert "metadata" not in failed and "prompts" not in failed, failed
+
+
+async def chat(
+    message: str, state: dict[str, Any], skill: str, media: list[Media] | None = None
+) -> tuple[str, list[dict[str, Any]], Turn]:
+    events: list[dict[str, Any]] = []
+
+    async def emit(event: dict[str, Any]) -> None:
+        events.append(event)
+
+    turn = Turn(
+        session_id="s1", message=message, emit=emit, state=state, media=media or [], skill=skill
+    )
+    routed = REGISTRY.route(message, skill)
+    assert routed is not None, message
+    it, match = routed
+    await it.handler(turn, match)
+    turn.intent_name = it.name  # type: ignore[attr-defined]
+    return it.name, events, turn
+
+
+def texts(events: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        p["text"]
+        for e in events
+        for p in (e.get("content") or {}).get("parts", [])
+        if "text" in p and not e.get("partial")
+    )
+
+
+def tool_names(events: list[dict[str, Any]]) -> list[str]:
+    return [
+        p["functionCall"]["name"]
+        for e in events
+        for p in (e.get("content") or {}).get("parts", [])
+        if "functionCall" in p
+    ]
+
+
+def storyboard_tracks(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in state["draft"].get("t", []) if t.get("k") == "storyboard"]
+
+
+@pytest.mark.parametrize(
+    ("message", "skill", "expected"),
+    [
+        (SEED_PROMPT, PROMPT_SKILL, "video-prompt"),
+        ("generate a detailed video prompt for", PROMPT_SKILL, "video-prompt"),
+        ("generate my text descriptions", PROMPT_SKILL, "video-prompt"),
+        ("make it moodier", PROMPT_SKILL, "video-prompt-refine"),
+        ("for a vertical video", PROMPT_SKILL, "video-prompt-refine"),
+        ("more cinematic", PROMPT_SKILL, "video-prompt-refine"),
+        ("生成提示词：一个产品展示", PROMPT_SKILL, "video-prompt"),
+        ("generate titles, descriptions, and tags for my YouTube video", META_SKILL, "metadata"),
+        ("generate titles, descriptions, and tags for", META_SKILL, "metadata"),
+        ("generate my text descriptions", META_SKILL, "metadata"),
+        ("生成标题和标签", META_SKILL, "metadata"),
+        ("generate my video clips", META_SKILL, "metadata-clips"),
+        ("shorter titles", META_SKILL, "metadata-refine"),
+        ("more tags about solar panels", META_SKILL, "metadata-refine"),
+        ("no chapters please", META_SKILL, "metadata-refine"),
+    ],
+)
+def test_seed_prompts_route_to_the_right_intent(message: str, skill: str, expected: str) -> None:
+    it, _ = REGISTRY.route(message, skill)
+    assert it.name == expected
+
+
+async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
+    state: dict[str, Any] = {}
+    _name, events, turn = await chat(SEED_PROMPT, state, PROMPT_SKILL)
+    reply = texts(events)
+    assert reply.startswith("**Storyboard**") and "30 s" in reply
+    assert "I chose" in reply  # no product named: say which one was picked
+    assert tool_names(events) == ["generate_video_prompt"]
+    board = state[schema.STATE_PROMPTS]
+    assert board["duration_s"] == 30 and len(board["scenes"]) >= 5
+    (track,) = storyboard_tracks(state)
+    assert track["tt"] == schema.TrackType.TEXT
+    assert [s["st"] for s in track["sg"]] == [s["start_ms"] for s in board["scenes"]]
+    assert track["sg"][-1]["et"] == 30_000
+    assert all(s["txt"].startswith(f"Scene {i}") for i, s in enumerate(track["sg"], 1))
+    assert [s["prompt"] for s in track["sg"]] == [s["prompt"] for s in board["scenes"]]
+    draft = state["draft"]
+    assert draft["d"] == 30_000
+    assert (draft["m"]["width"], draft["m"]["height"], draft["m"]["ratio"]) == (1920, 1080, "16:9")
+    assert state["canvas_config"] == {"width": 1920, "height": 1080, "ratio": "16:9"}
+    assert turn.history == [{}]  # checkpoint taken before the edit, so undo works
+
+
+async def test_follow_ups_refine_the_previous_storyboard() -> None:
+    state: dict[str, Any] = {}
+    await chat(SEED_PROMPT, state, PROMPT_SKILL)
+    first = state[schema.STATE_PROMPTS]
+
+    _, events, _ = await chat("make it moodier", state, PROMPT_SKILL)
+    assert texts(events).startswith("Updated: moody")
+    moody = state[schema.STATE_PROMPTS]
+    assert [s["shot"] for s in moody["scenes"]] == [s["shot"] for s in first["scenes"]]
+    assert moody["scenes"][0]["lighting"] != first["scenes"][0]["lighting"]
+    assert len(storyboard_tracks(state)) == 1  # replaced, not stacked
+
+    _, events, _ = await chat("for a vertical video", state, PROMPT_SKILL)
+    assert "9:16" in texts(events)
+    assert (state["draft"]["m"]["width"], state["draft"]["m"]["height"]) == (1080, 1920)
+    assert state[schema.STATE_PROMPTS]["spec"]["moods"] == ["moody"]
+    assert len(state[schema.STATE_PROMPTS]["history"]) == 2
+
+    _, events, _ = await chat("make it 15 seconds", state, PROMPT_SKILL)
+    assert state["draft"]["d"] == 15_000
+    assert storyboard_tracks(state)[0]["sg"][-1]["et"] == 15_000
+
+    with pytest.raises(AgentError, match="did not catch what to change"):
+        await chat("make it 15 seconds", state, PROMPT_SKILL)  # nothing new to change
+
+
+async def test_refine_without_a_prompt_and_empty_requests_explain() -> None:
+    with pytest.raises(AgentError, match="no video prompt to refine yet"):
+        await chat("make it moodier", {}, PROMPT_SKILL)
+    state: dict[str, Any] = {}
+    _, events, _ = await chat("generate my text descriptions", state, PROMPT_SKILL)
+    assert "Send me the text description" in texts(events) and state == {}
+    with pytest.raises(AgentError, match="Tell me the idea"):
+        await chat("generate a detailed video prompt for", {}, PROMPT_SKILL)
+
+
+async def test_storyboard_next_to_footage_keeps_the_canvas() -> None:
+    state = {
+        "draft": {
+            "d": 10_000,
+            "m": {"width": 1280, "height": 720, "ratio": "16:9"},
+            "t": [{"id": "v", "tt": 0, "k": "video", "sg": [{"st": 0, "et": 10_000}]}],
+        }
+    }
+    await chat("a 20-second travel video of lisbon trams", state, PROMPT_SKILL)
+    assert state["draft"]["d"] == 20_000
+    assert state["draft"]["m"] == {"width": 1280, "height": 720, "ratio": "16:9"}
+    assert [t["tt"] for t in state["draft"]["t"]] == [0, 7]
+
+
+def _talk_state() -> tuple[dict[str, Any], Media, float]:
+    words, _, duration = multi_topic_words(60.0)
+    state = {
+        "captions": {
+            "en": {
+                "language": "en",
+                "model": "tiny.en",
+                "words": [{"w": w.text, "st": w.start_s, "et": w.end_s, "p": 1.0} for w in words],
+            }
+        }
+    }
+    media = Media(
+        cdn_url="/media/u/talk.mp4",
+        path=Path("/nonexistent/talk.mp4"),  # never read: the captions carry the words
+        filename="weekend_talk.mp4",
+        file_type="video",
+        duration_s=duration,
+        width=1920,
+        height=1080,
+        has_audio=True,
+    )
+    return state, media, duration
+
+
+@pytest.fixture
+def no_recognition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly if a handler tries to recognise speech."""
+    import nemo_widgets.engine.captions as captions
+
+    def boom(*a: Any, **k: Any) -> None:
+        raise AssertionError("transcribe() should not be called")
+
+    monkeypatch.setattr(captions, "transcribe", boom)
+
+
+async def test_metadata_from_session_captions_and_follow_ups(no_recognition: None) -> None:
+    state, media, duration = _talk_state()
+    _, events, _ = await chat(
+        "generate titles, descriptions, and tags for my YouTube video", state, META_SKILL, [media]
+    )
+    reply = texts(events)
+    assert "**Title ideas**" in reply and "**Description**" in reply and "**Tags**" in reply
+    assert re.search(r"^0:00 ", reply, re.M)
+    assert tool_names(events) == ["generate_metadata"]
+    meta = state["metadata"]
+    assert meta["source"]["words_from"] == "captions"
+    assert len(meta["chapters"]) >= 3 and meta["chapters"][-1]["end_s"] == pytest.approx(duration)
+    assert "sourdough starter" in [t["tag"] for t in meta["tags"][:10]]
+
+    _, events, _ = await chat("shorter titles", state, META_SKILL, [media])
+    assert texts(events).startswith("Updated: titles of at most 60 characters")
+    assert all(len(t["text"]) <= 60 for t in state["metadata"]["titles"])
+    assert state["metadata"]["source"]["words_from"] == "cache"
+
+    _, events, _ = await chat("more tags about solar panels", state, META_SKILL, [media])
+    assert state["metadata"]["tags"][0]["tag"] == "solar panels"
+    assert all(len(t["text"]) <= 60 for t in state["metadata"]["titles"])  # kept
+
+    _, events, _ = await chat("more tags about quantum computing", state, META_SKILL, [media])
+    assert "never said in the video" in texts(events)
+
+
+async def test_metadata_needs_a_video_and_says_so() -> None:
+    with pytest.raises(AgentError, match="Upload the video first"):
+        await chat("generate titles, descriptions, and tags for", {}, META_SKILL)
+    with pytest.raises(AgentError, match="no titles or tags to refine"):
+        await chat("shorter titles", {}, META_SKILL)
+    _, events, _ = await chat("generate my video clips", {}, META_SKILL)
+    assert "does not film new clips" in texts(events)
+
+
+async def test_missing_recognizer_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, media, _ = _talk_state()
+    monkeypatch.setitem(sys.modules, "nemo_widgets.engine.captions", None)
+    with pytest.raises(AgentError, match="Speech recognition is not available"):
+        await chat("generate titles and tags for my video", {}, META_SKILL, [media])
+
+
+@pytest.mark.slow
+async def test_metadata_recognises_speech_when_there_are_no_captions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(agent_base, "HEARTBEAT_S", 0.2)  # see heartbeats within a short clip
+    media = Media(
+        cdn_url="/media/u/jfk.flac",
+        path=SPEECH / "jfk.flac",
+        filename="jfk.flac",
+        file_type="audio",
+        duration_s=11.0,
+        has_audio=True,
+    )
+    state: dict[str, Any] = {}
+    _, events, _ = await chat("generate titles, descriptions and tags", state, META_SKILL, [media])
+    assert tool_names(events) == ["transcribe", "generate_metadata"]
+    assert any(e.get("type") == "heartbeat" for e in events)
+    meta = state["metadata"]
+    assert meta["source"]["words_from"] == "recognition"
+    assert meta["chapters"] == []  # 11 s: too short for chapters
+    assert "fellow americans" in [t["tag"] for t in meta["tags"][:3]]
