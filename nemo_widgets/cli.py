@@ -373,11 +373,10 @@ def cmd_caption(args: argparse.Namespace) -> int:
     job = session.export(quality=args.quality)
     started = time.monotonic()
 
-    def on_progress(job_now: Any) -> None:
-        progress = getattr(job_now, "progress", None)
-        status = getattr(job_now, "status", "rendering")
-        frac = progress / 100 if isinstance(progress, (int, float)) and progress > 1 else progress
-        printer.progress(f"{status} {time.monotonic() - started:4.0f}s", frac)
+    def on_progress(pct: float, status: str) -> None:
+        # RenderJob reports 0-100 and the server's status word.
+        elapsed = time.monotonic() - started
+        printer.progress(f"{status or 'rendering':>10} {elapsed:4.0f}s", (pct or 0.0) / 100)
 
     job.wait(timeout=args.timeout, on_progress=on_progress)
     printer.done()
