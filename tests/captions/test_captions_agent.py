@@ -1,0 +1,156 @@
+"""Caption chat intents in process (a Turn with a list as its stream) and through the engine."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+from captions_speech import JFK
+
+from nemo_widgets.engine.agent import REGISTRY, AgentError, Media, Turn
+from nemo_widgets.engine.agent import captions as cap_agent
+from nemo_widgets.engine.captions import translate
+
+pytestmark = pytest.mark.slow
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def jfk_clip(directory: Path, name: str = "jfk talk.mp4", size: str = "320x240") -> Path:
+    """A video of the JFK speech: a plain colour picture and the real audio."""
+    out = directory / name
+    cmd = [FFMPEG, "-y", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=navy:s={size}:r=25"]
+    cmd += ["-i", str(JFK), "-shortest", "-c:v", "libx264", "-preset", "ultrafast"]
+    cmd += ["-pix_fmt", "yuv420p", "-c:a", "aac", str(out)]
+    subprocess.run(cmd, check=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    return jfk_clip(tmp_path_factory.mktemp("jfk"))
+
+
+def make_turn(message: str, clip: Path, state: dict | None = None) -> tuple[Turn, list]:
+    events: list = []
+
+    async def emit(ev):
+        events.append(ev)
+
+    url = "http://engine/media/uploads/jfk.mp4"
+    state = state or {
+        "draft": {
+            "t": [{"tt": 0, "k": "video", "sg": [{"st": 0, "et": 11000, "so": 0, "src": url}]}]
+        }
+    }
+    media = [Media(url, clip, clip.name, "video", 11.0, 320, 240, 25.0, has_audio=True)]
+    return Turn("sid", message, emit, state, media, skill="ai-auto-caption"), events
+
+
+def texts(events: list) -> str:
+    return "\n".join(
+        p["text"] for e in events for p in e.get("content", {}).get("parts", []) if "text" in p
+    )
+
+
+async def run(message: str, clip: Path, state: dict | None = None) -> tuple[Turn, list]:
+    turn, events = make_turn(message, clip, state)
+    found = REGISTRY.route(message, "ai-auto-caption")
+    assert found is not None, message
+    await found[0].handler(turn, found[1])
+    return turn, events
+
+
+@pytest.mark.parametrize(
+    ("message", "name"),
+    [
+        ("generate accurate captions in English and Spanish for this video", "captions"),
+        ("add captions in English and Spanish automatically", "captions"),
+        ("burn in subtitles", "captions"),
+        ("添加字幕", "captions"),
+        ("use this script: and so my fellow americans", "captions_script"),
+        ("make the captions yellow and bigger", "captions_style"),
+        ("use karaoke style", "captions_style"),
+        ("move them to the top", "captions_style_them"),
+        ("use the vertical preset", "captions_preset"),
+        ("max 32 characters per line", "captions_preset"),
+    ],
+)
+def test_routing(message: str, name: str) -> None:
+    found = REGISTRY.route(message, "ai-subtitles-for-video")
+    assert found is not None and found[0].name == name
+
+
+class TinyProvider:
+    """An in-test provider through the public interface (upper-cases; clearly not Spanish)."""
+
+    name = "tiny-test-provider"
+
+    def pairs(self):
+        return {("en", "es")}
+
+    def translate(self, texts, source, target):
+        return [t.upper() for t in texts]
+
+
+async def test_english_and_spanish_without_and_with_a_provider(clip: Path) -> None:
+    assert translate.provider_for("en", "es") is None  # argostranslate is not installed here
+    turn, events = await run("add captions in English and Spanish", clip)
+    reply = texts(events)
+    assert "Added English captions" in reply and "tiny.en" in reply
+    assert "Spanish captions are not available offline" in reply
+    assert 'pip install "nemo-widgets[translate]"' in reply
+    assert "argospm install translate-en_es" in reply
+    assert any(e.get("type") == "heartbeat" or "content" in e for e in events)
+    caps = turn.state["captions"]
+    assert set(caps) == {"en"} and caps["en"]["model"] == "tiny.en"
+    tracks = [t for t in turn.draft["t"] if t.get("k") == "caption"]
+    assert len(tracks) == 1 and tracks[0]["tt"] == 7 and tracks[0]["n"] == "Captions (en)"
+    seg = tracks[0]["sg"][0]
+    assert seg["st"] < 1000 and seg["w"] and isinstance(seg["w"][0]["st"], int)
+    words = " ".join(w["w"] for t in tracks for s in t["sg"] for w in s["w"]).lower()
+    assert "fellow americans" in words and "country" in words
+
+    provider = TinyProvider()
+    translate.register_provider(provider)
+    try:
+        turn, events = await run("add captions in English and Spanish", clip)
+    finally:
+        translate.unregister_provider(provider)
+    assert "Spanish captions translated offline with tiny-test-provider" in texts(events)
+    tracks = {t["lang"]: t for t in turn.draft["t"] if t.get("k") == "caption"}
+    assert set(tracks) == {"en", "es"}
+    assert not tracks["en"].get("hid") and tracks["es"]["hid"] is True
+    assert "COUNTRY" in " ".join(s["txt"] for s in tracks["es"]["sg"])
+
+    # style and preset edits work on the same state
+    state = turn.state
+    turn, events = await run("make the captions yellow and bigger", clip, state)
+    sty = next(t for t in turn.draft["t"] if t.get("lang") == "en")["sty"]
+    assert sty["color"] == "#FFD60A" and sty["size"] > 54
+    turn, events = await run("use the vertical preset", clip, state)
+    cues = state["captions"]["en"]["cues"]
+    assert all(len(c["words"]) <= 4 for c in cues) and "vertical" in texts(events)
+    turn, events = await run("max 20 characters per line", clip, state)
+    assert all(
+        len(line) <= 20
+        for c in state["captions"]["en"]["cues"]
+        for line in c["text"].split("\n")
+        if " " in line
+    )
+
+
+async def test_script_alignment_by_chat_and_clear_errors(clip: Path, tmp_path: Path) -> None:
+    script = "And so, my fellow Americans: ask not what your country can do for you — ask "
+    script += "what you can do for your country."
+    turn, events = await run(f"use this script: {script}", clip)
+    assert "aligned your script" in texts(events)
+    got = [w["w"] for w in turn.state["captions"]["en"]["words"]]
+    assert got == [t for t in script.split() if t != "—"]
+    with pytest.raises(AgentError, match="Upload a video first"):
+        t, _ = make_turn("add captions", clip)
+        t.media = []
+        await cap_agent.captions_intent(t, None)
+    with pytest.raises(AgentError, match="no captions yet"):
+        await run("use karaoke style", clip)
