@@ -326,11 +326,15 @@ def build_command(
     if not fps and main is not None:
         for seg in main[schema.SEGMENTS]:
             path = resolve(str(seg.get(schema.SEG_SOURCE) or ""))
-            if path is not None and Path(path).is_file():
-                with_info = _info(Path(path).resolve())
-                if with_info.file_type == "video" and with_info.fps:
-                    fps = with_info.fps
-                    break
+            if path is None or not Path(path).is_file():
+                continue  # reported properly when the segment itself is added
+            try:
+                found = _info(Path(path).resolve())
+            except MediaError:
+                continue
+            if found.file_type == "video" and found.fps:
+                fps = found.fps
+                break
     fps = min(max(fps or 30.0, 1.0), 60.0)
     g = _Graph(width, height, fps)
 

@@ -13,6 +13,7 @@ must never depend on what happens to be installed on the machine.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -173,6 +174,11 @@ def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSASt
         style.backcolor = fill
         style.outline = max(4.0, 12 * scale)
         style.shadow = 0.0
+        # the box grows outwards by its padding: move the text in so the box stays in bounds
+        pad = math.ceil(style.outline)
+        style.marginl += pad
+        style.marginr += pad
+        style.marginv += pad
     return style
 
 
