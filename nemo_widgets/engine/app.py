@@ -565,7 +565,7 @@ def _render_view(st: Any, job: dict[str, Any]) -> dict[str, Any]:
         "progress": job["progress"],
         "output": {"url": url, "duration": job["duration"], "size": job["size"]},
         "outputUrl": url,
-        "error": job["error"],
+        # no top-level "error" on success: clients read a top-level error as a failed call
         "data": data,
     }
 
