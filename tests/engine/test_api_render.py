@@ -180,7 +180,8 @@ def test_restart_keeps_sessions_uploads_and_renders(engine_env, make_clip, tmp_p
             assert c.get(f"/api/render/proxy/{rid}/download").content[4:8] == b"ftyp"
             failed = c.get(f"/api/render/proxy/lambda/{stuck}").json()
             assert failed["status"] == "failed"
-            assert "restarted" in failed["data"]["error"] and "export again" in failed["data"]["error"]
+            reason = failed["data"]["error"]
+            assert "restarted" in reason and "export again" in reason
             assert "error" not in failed  # a failed job is a status, not a failed call
     finally:
         eng.stop()
