@@ -1,0 +1,74 @@
+"""End to end through the real engine and the public client: chat, draft, SRT, burned export."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pysubs2
+import pytest
+from test_captions_agent import jfk_clip
+
+import nemo_widgets as nw
+
+pytestmark = pytest.mark.slow
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def frame(video: Path, t: float, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
+    cmd = [FFMPEG, "-loglevel", "error", "-ss", f"{t}", "-i", str(video), "-frames:v", "1"]
+    cmd += ["-vf", f"scale={w}:{h}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    raw = subprocess.run(cmd, capture_output=True, check=True, timeout=60).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(h, w, 3).astype(np.int16)
+
+
+def test_captions_end_to_end(engine, tmp_path: Path) -> None:
+    clip = jfk_clip(tmp_path, 'kennedy: "ask not" 1961.mp4', size="640x360")
+    tok = engine.new_token()
+    sess = engine.new_session(tok["token"])
+    s = nw.connect(
+        base_url=engine.url,
+        token=tok["token"],
+        session_id=sess["session_id"],
+        skill="ai-auto-caption",
+    )
+    with pytest.raises(Exception, match="No captions yet"):
+        s.captions()
+    s.upload(clip)
+    reply = s.chat("add captions in English and Spanish")
+    assert "Added English captions" in reply.text, reply.text
+    assert "Spanish captions are not available offline" in reply.text
+    with engine.client(tok["token"]) as c:
+        state = c.get(f"/api/state/nemo_agent/me/{sess['session_id']}/latest").json()["data"][
+            "state"
+        ]
+        raw = c.get(f"/api/captions/nemo_agent/me/{sess['session_id']}", params={"format": "xyz"})
+        assert raw.status_code == 400
+    tracks = [t for t in state["draft"]["t"] if t.get("k") == "caption"]
+    assert [t["lang"] for t in tracks] == ["en"] and tracks[0]["tt"] == 7
+    assert state["captions"]["en"]["model"] == "tiny.en"
+
+    srt = s.captions(format="srt")
+    subs = pysubs2.SSAFile.from_string(srt, format_="srt")
+    text = " ".join(ev.plaintext for ev in subs).lower()
+    assert "fellow americans" in text and "your country" in text
+    assert subs[0].start < 1000 and subs[-1].end <= 11100
+    vtt = s.captions(format="vtt")
+    assert vtt.startswith("WEBVTT")
+    saved = s.download_captions(tmp_path / "out.ass")
+    assert "Dialogue:" in saved.read_text()
+
+    # burned in: a frame mid-speech differs from the source where the caption sits
+    job = s.export()
+    job.wait(timeout=240)
+    assert job.status == "completed", job.error
+    out = job.download(tmp_path / "burned.mp4")
+    first = state["captions"]["en"]["cues"][0]
+    t = (first["st"] + first["et"]) / 2
+    a, b = frame(out, t, (640, 360)), frame(clip, t, (640, 360))
+    changed = np.abs(a - b).max(axis=2) > 80  # text pixels, not codec noise
+    bottom, top = changed[250:350].mean(), changed[10:110].mean()
+    assert bottom > 0.01 and top < 0.001, (bottom, top)
