@@ -80,8 +80,11 @@ def main(argv: list[str] | None = None) -> int:
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
     # bind first, so port 0 becomes a real port we can announce before serving
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # (proto IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets; with proto 0 it
+    # does not, and Nagle + delayed ACK add ~40 ms to every keep-alive response)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((config.host, config.port))
     except OSError as exc:
