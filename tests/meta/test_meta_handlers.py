@@ -264,3 +264,16 @@ async def test_metadata_recognises_speech_when_there_are_no_captions(
     assert meta["source"]["words_from"] == "recognition"
     assert meta["chapters"] == []  # 11 s: too short for chapters
     assert "fellow americans" in [t["tag"] for t in meta["tags"][:3]]
+
+
+def test_generated_text_is_never_withheld_as_a_silent_edit() -> None:
+    from nemo_widgets.engine.agent.runner import is_silent
+
+    # This message falls in the engine's ~30 % "edit without text" bucket; a prompt is not an
+    # edit, its text is the product.
+    message = "a 12-second travel video of lisbon trams at sunset"
+    it, _ = REGISTRY.route(message, PROMPT_SKILL)
+    assert it.cost > 0 and not is_silent(message, it)
+    for msg, skill in [(SEED_PROMPT, PROMPT_SKILL), ("generate titles and tags", META_SKILL)]:
+        it, _ = REGISTRY.route(msg, skill)
+        assert not is_silent(msg, it)

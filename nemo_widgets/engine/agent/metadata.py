@@ -232,3 +232,8 @@ async def clips_intent(turn: Turn, match: re.Match[str]) -> None:
         'video". For new clips, ask for a text-to-video prompt ("generate a detailed video '
         'prompt for …") and use it with a video generator.'
     )
+
+
+# The text is what these turns produce: never drop it as a "silent" editing turn (runner.py).
+metadata_intent.speaks = True  # type: ignore[attr-defined]
+metadata_refine_intent.speaks = True  # type: ignore[attr-defined]

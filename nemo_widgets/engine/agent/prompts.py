@@ -204,3 +204,9 @@ async def prompt_idea_intent(turn: Turn, match: re.Match[str]) -> None:
         # Other skills: the engine's usual "can't do that" answer, and nothing is charged.
         raise AgentError("Sorry, I can't do that in the offline engine. " + help_text())
     await prompt_intent(turn, match)
+
+
+# The prompt text is the product: never drop it as a "silent" editing turn (runner.py).
+prompt_intent.speaks = True  # type: ignore[attr-defined]
+prompt_refine_intent.speaks = True  # type: ignore[attr-defined]
+prompt_idea_intent.speaks = True  # type: ignore[attr-defined]

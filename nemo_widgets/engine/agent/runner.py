@@ -48,7 +48,8 @@ def is_silent(message: str, it: Intent | None, mode: str = "auto") -> bool:
         return False
     if mode == "always":
         return True
-    if it.cost <= 0:
+    if it.cost <= 0 or getattr(it.handler, "speaks", False):
+        # free turns, and handlers whose answer *is* the product (titles, prompts), always talk
         return False
     bucket = zlib.crc32(" ".join(message.lower().split()).encode()) % 100
     return bucket < SILENT_SHARE * 100

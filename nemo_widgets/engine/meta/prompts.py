@@ -660,6 +660,15 @@ def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | Non
     return subject, setting
 
 
+def _as_typed(phrase: str | None, original: str) -> str | None:
+    """``phrase`` with the user's capitals ("lisbon trams" -> "Lisbon trams") when it occurs
+    in the original text as typed."""
+    if not phrase:
+        return phrase
+    found = re.search(re.escape(phrase), original, re.IGNORECASE)
+    return found.group(0) if found else phrase
+
+
 def parse_idea(text: str) -> dict[str, Any]:
     """Read a short idea into a prompt spec (a plain dict, stored in ``state["prompts"]``).
 
@@ -676,6 +685,7 @@ def parse_idea(text: str) -> dict[str, Any]:
         )
     genre = GENRES[_genre_of(norm)]
     subject, setting = _subject_and_setting(norm, genre)
+    subject, setting = _as_typed(subject, text), _as_typed(setting, text)
     duration = _duration_s(norm)
     scenes = _SCENES_RE.search(norm)
     scene_count = int(_to_number(scenes.group(1))) if scenes else None
