@@ -138,3 +138,45 @@ def test_frame_parser_plain_text_and_thoughts():
     assert p.parse("not json") == [TextEvent("not json")]
     adk = {"content": {"parts": [{"text": "hidden", "thought": True}, {"text": "shown"}]}}
     assert p.parse(json.dumps(adk)) == [TextEvent("shown")]
+
+
+# -- the inline field decoding agrees with httpx-sse's SSEDecoder -------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_text = st.text(st.characters(blacklist_characters="\r\n", codec="utf-8"), max_size=12)
+_line = st.one_of(
+    st.builds(lambda t: f"data: x{t}", _text),
+    st.builds(lambda t: f"data:x{t}", _text),
+    st.builds(lambda t: f": {t}", _text),
+    st.builds(lambda t: f"event: {t}", _text),
+    st.builds(lambda t: f"id: {t}", _text),
+    st.just("retry: 10"),
+)
+_frames = st.lists(st.lists(_line, min_size=1, max_size=4), max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(frames=_frames, eol=st.sampled_from(["\n", "\r\n", "\r"]), size=st.integers(1, 40))
+def test_data_payloads_match_httpx_sse(frames, eol, size):
+    import asyncio
+
+    from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+
+    body = "".join(eol.join(lines) + eol + eol for lines in frames)
+    expected = []
+    lines, decoder = SSELineDecoder(), SSEDecoder()
+    for line in [*lines.decode(body), *lines.flush()]:
+        sse_event = decoder.decode(line)
+        if sse_event is not None and sse_event.data:
+            expected.append(sse_event.data)
+
+    async def chunks():
+        for i in range(0, len(body), size):
+            yield body[i : i + size]
+
+    async def run():
+        return [e.text async for e in aiter_events(chunks()) if isinstance(e, TextEvent)]
+
+    assert asyncio.run(run()) == expected
