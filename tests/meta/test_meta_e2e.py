@@ -87,3 +87,20 @@ def test_prompt_to_storyboard_to_rendered_title_cards(engine, tmp_path: Path) ->
     vertical = s.prompts()
     assert (vertical.width, vertical.height) == (1080, 1920)
     assert vertical.refinements == ["for a vertical video"]
+
+
+def test_metadata_for_an_uploaded_video(engine) -> None:
+    s = nw.connect(base_url=engine.url, skill="video-meta-ai")
+    s.upload(nw.sample_path("speech"))  # 11 s of President Kennedy's inaugural address
+    reply = s.chat("generate titles, descriptions, and tags for my YouTube video")
+    assert "Title ideas" in reply.text, reply
+    meta = s.metadata()
+    assert 3 <= len(meta.titles) <= 5 and (meta.titles["chars"] <= 100).all()
+    assert "fellow americans" in meta.tag_list[:3]
+    assert meta.chapters.empty  # 11 s is far too short for chapters
+    assert 3 <= len(meta.hashtags) <= 5 and len(meta.hook) <= 150
+    assert meta.raw["source"]["words_from"] in {"recognition", "captions"}
+
+    reply = s.chat("shorter titles")
+    assert reply.text.startswith("Updated: titles of at most 60 characters")
+    assert (s.metadata().titles["chars"] <= 60).all()
