@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     info = config.info_path
     _write_info(info, url)
     print(url, flush=True)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit here
+    # lets the cleanup below run (engine.json removed, database closed)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.run(sockets=[sock])
     finally:

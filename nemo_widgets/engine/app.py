@@ -806,6 +806,9 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
         Route(f"{api}/render/proxy/lambda/{{render_id}}", render_poll, methods=["GET"]),
         Route(f"{api}/render/proxy/lambda/{{render_id}}/cancel", render_cancel, methods=["POST"]),
         Route(f"{api}/render/proxy/{{render_id}}/download", render_download, methods=["GET"]),
+        # the original render API paths (before /lambda), accepted because they are cheap
+        Route(f"{api}/render/proxy/draft", render_submit, methods=["POST"]),
+        Route(f"{api}/render/proxy/{{render_id}}", render_poll, methods=["GET"]),
         Route("/media/{kind}/{name}", media_file, methods=["GET", "HEAD"]),
         Route("/_faults", faults_endpoint, methods=["GET", "POST"]),
         *_contributed_routes(),

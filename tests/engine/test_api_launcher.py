@@ -1,0 +1,74 @@
+"""The engine process: launcher reuse, start failures with the log tail, engine.json, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from nemo_widgets.engine.launcher import EngineStartError, ensure_engine
+
+
+def test_reuses_a_live_engine(engine):
+    again = ensure_engine(engine.data_dir)
+    assert again.url == engine.url and not again.owned
+    again.stop()  # a reused engine is not ours to stop
+    assert httpx.get(f"{engine.url}/health").status_code == 200
+    info = json.loads((engine.data_dir / "engine.json").read_text())
+    assert info["url"] == engine.url and isinstance(info["pid"], int)
+
+
+def test_start_failure_shows_the_engine_log(tmp_path):
+    with pytest.raises(EngineStartError) as exc:
+        ensure_engine(tmp_path / "eng", extra_args=["--heartbeat-style", "smoke-signals"])
+    assert "exited with code" in str(exc.value)
+    assert "smoke-signals" in str(exc.value)  # the tail of the engine's own error
+
+
+def test_port_in_use_is_a_clear_error(engine, tmp_path):
+    port = int(engine.url.rsplit(":", 1)[1])
+    with pytest.raises(EngineStartError) as exc:
+        ensure_engine(tmp_path / "eng", port=port)
+    assert "cannot listen" in str(exc.value)
+
+
+def test_stale_engine_json_is_ignored_and_stop_cleans_up(tmp_path):
+    data = tmp_path / "eng"
+    data.mkdir()
+    (data / "engine.json").write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": 1}))
+    handle = ensure_engine(data)
+    try:
+        assert handle.owned and handle.url != "http://127.0.0.1:9"
+        assert httpx.get(f"{handle.url}/health").json()["pid"] == handle.pid
+    finally:
+        handle.stop()
+    assert handle.process.returncode is not None
+    assert not (data / "engine.json").exists()  # removed on a clean shutdown
+
+
+def test_module_prints_its_url_and_binds_loopback(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nemo_widgets.engine", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ},
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        for _ in range(100):
+            try:
+                assert httpx.get(f"{url}/health").json()["status"] == "ok"
+                break
+            except httpx.TransportError:
+                import time
+
+                time.sleep(0.05)
+    finally:
+        proc.terminate()
+        proc.wait(10)
