@@ -61,6 +61,10 @@ class UsageError(Exception):
     """Bad input from the command line; the message says what to do instead (exit code 2)."""
 
 
+class _ServiceError(Exception):
+    """The engine or the cloud could not do what was asked (exit code 1)."""
+
+
 # --------------------------------------------------------------------------------------------
 # argument parsing
 # --------------------------------------------------------------------------------------------
@@ -230,15 +234,21 @@ def _output_path(args: argparse.Namespace) -> tuple[Path, str | None]:
     return out or args.clip.with_suffix(f".{fmt}"), fmt
 
 
-def caption_request(lang: str, *, style: str | None = None, preset: str | None = None) -> str:
-    """The chat message that asks for captions, in the words the agent understands."""
+def caption_requests(
+    lang: str, *, style: str | None = None, preset: str | None = None
+) -> list[str]:
+    """The chat messages that ask for captions, then their rules and look, one per turn.
+
+    One request per message, as a person would type them; the agent applies a preset or a
+    style to captions that exist, so the captions come first.
+    """
     language = LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang)
-    msg = f"add captions in {language}"
+    messages = [f"add captions in {language}"]
     if preset:
-        msg += f" with the {preset} preset"
+        messages.append(f"use the {preset} preset for the captions")
     if style:
-        msg += f" in the {style} style"
-    return msg
+        messages.append(f"make the captions {style} style")
+    return messages
 
 
 class _Printer:
@@ -249,6 +259,8 @@ class _Printer:
         self.stream = stream or sys.stderr
         self._tty = self.stream.isatty()
         self._last_line = ""
+        self._bucket = -1
+        self.streamed = False
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -256,14 +268,14 @@ class _Printer:
 
     def on_event(self, event: Any) -> None:
         """Chat stream callback: print text deltas as they arrive."""
-        if self.quiet:
-            return
-        text = getattr(event, "text", None)
-        if type(event).__name__ == "TextEvent" and text:
-            self.stream.write(text)
-            self.stream.flush()
-        elif type(event).__name__ == "ErrorEvent":
-            self.stream.write(f"\n[error] {getattr(event, 'message', event)}\n")
+        name = type(event).__name__
+        if name == "TextEvent" and getattr(event, "text", ""):
+            self.streamed = True
+            if not self.quiet:
+                self.stream.write(event.text)
+                self.stream.flush()
+        elif name == "ToolCallEvent" and not self.quiet:
+            self.stream.write(f"  [{getattr(event, 'name', 'tool')}]\n")
 
     def progress(self, label: str, fraction: float | None) -> None:
         """One progress line: rewritten in place on a terminal, a new line per 10 % otherwise."""
@@ -276,15 +288,19 @@ class _Printer:
         if self._tty:
             self.stream.write("\r" + line.ljust(len(self._last_line)))
             self.stream.flush()
-        elif fraction is None or line[:-2] != self._last_line[:-2]:
-            # Off a terminal (CI logs, pipes) print only when the tens digit changes.
-            self.stream.write(line + "\n")
+        else:
+            # Off a terminal (CI logs, pipes) one line per quarter is enough.
+            bucket = -1 if fraction is None else int(max(0.0, min(1.0, fraction)) * 4)
+            if bucket != self._bucket:
+                self.stream.write(line + "\n")
+            self._bucket = bucket
         self._last_line = line
 
     def done(self) -> None:
         if self._tty and self._last_line and not self.quiet:
             self.stream.write("\n")
         self._last_line = ""
+        self._bucket = -1
 
 
 def _connect(args: argparse.Namespace, *, skill: str = "nemo-video") -> Session:
@@ -316,9 +332,13 @@ def _upload(session: Session, clip: Path, printer: _Printer) -> None:
 
 def _chat(session: Session, message: str, printer: _Printer) -> Any:
     printer.say(f"> {message}")
+    printer.streamed = False
     reply = session.chat(message, on_event=printer.on_event)
-    if not printer.quiet:
-        printer.stream.write("\n")
+    if printer.streamed:
+        printer.say("")
+    else:
+        # No streamed text (the cloud often answers with tool calls only): say what changed.
+        printer.say(str(reply))
     return reply
 
 
@@ -360,7 +380,11 @@ def cmd_caption(args: argparse.Namespace) -> int:
     session = _connect(args, skill="ai-auto-caption")
     printer.say(f"connected to {session.backend} ({session.base_url})")
     _upload(session, clip, printer)
-    _chat(session, caption_request(args.lang, style=args.style, preset=args.preset), printer)
+    for message in caption_requests(args.lang, style=args.style, preset=args.preset):
+        reply = _chat(session, message, printer)
+        if getattr(reply, "errors", None) and not getattr(reply, "changes", None):
+            # The agent could not do it (no speech, unknown language...): stop here, say why.
+            raise _ServiceError("; ".join(reply.errors))
 
     if fmt is not None:
         text = session.captions(lang=args.lang, format=fmt)
@@ -408,7 +432,7 @@ def cmd_prompt(args: argparse.Namespace) -> int:
         raise UsageError('say what the video is about, e.g. nemo-widgets prompt "a fox in snow"')
     printer = _Printer(args.quiet or args.json)
     session = _connect(args, skill="video-prompt-generation")
-    _chat(session, f"write text-to-video prompts for a storyboard: {idea}", printer)
+    _chat(session, f"generate a detailed video prompt for: {idea}", printer)
     board = session.prompts()
     print(json.dumps(_to_jsonable(board), indent=2, ensure_ascii=False) if args.json else board)
     return EXIT_OK
@@ -467,7 +491,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from .api.errors import NemoError, redact
 
-        if isinstance(exc, NemoError | TimeoutError | OSError):
+        if isinstance(exc, _ServiceError | NemoError | TimeoutError | OSError):
             print(f"nemo-widgets {args.command}: {redact(str(exc))}", file=sys.stderr)
             return EXIT_FAILED
         raise
