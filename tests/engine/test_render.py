@@ -219,6 +219,33 @@ def test_images_gif_and_gaps(tmp_path: Path, media: dict[str, Path]) -> None:
     assert info.audio_codec == "aac"
 
 
+def test_overlay_track_and_speed(tmp_path: Path, media: dict[str, Path]) -> None:
+    logo = tmp_path / "logo.png"
+    _ff("-f", "lavfi", "-i", "color=c=white:s=200x200", "-frames:v", "1", str(logo))
+    files = {**media, "logo": logo}
+    draft = {
+        "d": 3000,
+        "m": CANVAS,
+        "t": [
+            video_track(seg("clip", 0, 3000)),
+            {"id": "o", "tt": 0, "k": "overlay", "sg": [seg("logo", 1000, 2000)]},
+        ],
+    }
+    out = tmp_path / "ov.mp4"
+    render_draft(draft, resolver(files), out)
+    centre = (slice(100, 260), slice(220, 420))
+    assert frame(out, 1.5)[centre].mean() > 250  # the white square, centred, during 1-2 s
+    assert frame(out, 0.5)[centre].mean() < 200 and frame(out, 2.5)[centre].mean() < 200
+
+    fast = {"d": 2000, "m": CANVAS, "t": [video_track(seg("clip", 0, 2000, spd=2.0))]}
+    out = tmp_path / "fast.mp4"
+    render_draft(fast, resolver(files), out)
+    assert probe(out).duration_s == pytest.approx(2.0, abs=0.08)
+    # at 2x, one second into the output shows the source's second 2
+    assert mad(frame(out, 1.0), frame(media["clip"], 2.0)) < 4
+    assert mad(frame(out, 1.0), frame(media["clip"], 1.0)) > 8
+
+
 def test_audio_volume_fades_and_silence(tmp_path: Path, media: dict[str, Path]) -> None:
     draft = {
         "d": 6000,
