@@ -29,7 +29,7 @@ class TextStream:
         self.interval_s = interval_s
         self.text = ""
         self._shown = ""
-        self._last = 0.0
+        self._last = float("-inf")  # the first token shows at once
         self._handle: Any = None
 
     def _render(self, text: str) -> None:
