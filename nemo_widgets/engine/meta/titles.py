@@ -149,7 +149,7 @@ def titles_for(
         first_clause = re.split(r"(?<=[.!?;:])\s|,\s", hook)[0].rstrip(".!?;:")
         if 12 <= len(first_clause) <= max_chars:
             candidates.append(_sentence_case(first_clause))
-    candidates.append(f"Why {k1} Matters")
+    candidates.append(f"{k1}: The Key Points")
     candidates.append(f"{k1}, Explained")
     if k2:
         candidates.append(f"{k1} vs. {k2}" if len(others) == 1 else f"{k1} & {k2}")
@@ -247,12 +247,27 @@ def _rank_tags(
                 continue
         seen.add(tag)
         ranked.append((tag, round(float(score), 4)))
+    if len(ranked) < 8:  # a short clip: its fragments are better than too few tags
+        ranked = _rank_tags_all(kps, extra, focus_tags)
     out: list[tuple[str, float]] = []
     for tag, score in ranked:  # keep rank order, stop adding once the budget is used up
         if tags_length([t for t, _ in out] + [tag]) > TAGS_MAX:
             continue
         out.append((tag, score))
     return out
+
+
+def _rank_tags_all(
+    kps: list[Keyphrase], extra: list[tuple[str, float]], focus_tags: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    ranked: list[tuple[str, float]] = []
+    seen: set[str] = set()
+    for tag, score in [*focus_tags, *((kp.phrase, kp.score) for kp in kps), *extra]:
+        tag = normalise_phrase(tag)
+        if tag and tag not in seen and len(tag) <= 100:
+            seen.add(tag)
+            ranked.append((tag, round(float(score), 4)))
+    return ranked
 
 
 def _hashtag(phrase: str) -> str:
@@ -280,7 +295,8 @@ def hashtags_for(tags: Sequence[str], *, fallback: Sequence[str] = ()) -> list[s
             break
         for word in phrase.split():
             tag = _hashtag(word)
-            if len(word) > 3 and tag.lower() not in {h.lower() for h in out}:
+            if len(word) > 3 and word not in covered:
+                covered.add(word)
                 out.append(tag)
             if len(out) >= 3:
                 break

@@ -90,9 +90,20 @@ def coerce_words(items: Iterable[Any] | None, *, st_unit: str = "ms") -> list[Ti
     return out
 
 
+_GLUE = re.compile(r"^(?:[-'’]|n't\b|[.,!?;:%)\]}…])")
+
+
 def words_text(words: Iterable[TimedWord]) -> str:
-    """The words joined with single spaces."""
-    return " ".join(w.text for w in words)
+    """The words joined with single spaces, except before tokens that continue a word
+    (recognisers split "ill-disposed" into "ill" + "-disposed", "can't" into "can" + "'t")."""
+    out: list[str] = []
+    for w in words:
+        text = w.text.strip()
+        if out and _GLUE.match(text):
+            out[-1] += text
+        elif text:
+            out.append(text)
+    return " ".join(out)
 
 
 _END_PUNCT = re.compile(r"[.!?。！？…]['\")\]]*$")
