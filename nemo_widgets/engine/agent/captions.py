@@ -107,7 +107,7 @@ def _current_style(turn: Turn) -> dict[str, Any]:
     preset = _current_preset(turn)
     style = dict(capdraft.DEFAULT_STYLE)
     if preset.get("name") == "vertical":
-        style.update({schema.STYLE_PRESET: "vertical", schema.STYLE_SIZE: 68})
+        style[schema.STYLE_PRESET] = "vertical"
     return style
 
 
@@ -327,7 +327,9 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     m = re.search(r"(?<![\w#])(" + _COLOR_WORDS + r")\b", low)
     if m:
         out[schema.STYLE_COLOR] = _NAMED_COLORS.get(m.group(1), m.group(1).upper())
-    size = float(current.get(schema.STYLE_SIZE) or 54)
+    from ..captions.burn import merged_style
+
+    size = float(merged_style({schema.SEG_STYLE: current})[schema.STYLE_SIZE])
     m = re.search(r"\b(?:size|font size)\s*(?:to|=|of)?\s*(\d{2,3})\b", low)
     if m:
         out[schema.STYLE_SIZE] = int(m.group(1))
@@ -472,7 +474,9 @@ async def preset_intent(turn: Turn, match: re.Match[str]) -> None:
         entry["cues"], entry["preset"] = cues_t, preset.to_dict()
         counts.append(f"{lang}: {len(cues_t)} cues")
     if name == "vertical":
-        capdraft.restyle(turn.draft, {schema.STYLE_PRESET: "vertical", schema.STYLE_SIZE: 68})
+        # the social look: its own size and outline (None falls back to the style's defaults)
+        reset = {schema.STYLE_SIZE: None, schema.STYLE_OUTLINE: None, schema.STYLE_BOLD: None}
+        capdraft.restyle(turn.draft, {schema.STYLE_PRESET: "vertical", **reset})
     _rebuild_tracks(turn)
     limits = (
         f"{preset.max_chars} characters × {preset.max_lines} lines, "

@@ -197,3 +197,14 @@ def caption_events(
                 continue
         events.append(SSAEvent(start=st, end=et, style=name, layer=layer, text=escape_text(text)))
     return list(styles.items()), events
+
+
+def filter_path(path: str) -> str:
+    """A file path as an ffmpeg filter option value (``subtitles=filename=...``).
+
+    Two levels of escaping (ffmpeg-filters "Notes on filtergraph escaping"): first the option
+    value (``\\``, ``'`` and ``:``), then the filtergraph (``\\ ' [ ] , ;``). Paths with quotes,
+    colons, brackets or backslashes -- a top complaint about caption tools -- then work as is.
+    """
+    level1 = "".join("\\" + ch if ch in "\\':" else ch for ch in str(path))
+    return "".join("\\" + ch if ch in "\\'[],;" else ch for ch in level1)

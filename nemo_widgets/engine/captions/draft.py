@@ -13,13 +13,9 @@ from typing import Any
 
 from ... import schema
 
-DEFAULT_STYLE: dict[str, Any] = {
-    schema.STYLE_PRESET: "plain",
-    schema.STYLE_COLOR: "#FFFFFF",
-    schema.STYLE_POSITION: "bottom-center",
-    schema.STYLE_SIZE: 54,
-    schema.STYLE_OUTLINE: 3,
-}
+#: A new caption track's style; sizes, outline and position come from the burn style's defaults
+#: (``burn.STYLE_DEFAULTS``) unless the user changes them.
+DEFAULT_STYLE: dict[str, Any] = {schema.STYLE_PRESET: "plain"}
 
 
 def track_id(lang: str) -> str:

@@ -7,6 +7,7 @@ The input is a language entry of ``state["captions"]`` (``{"cues": [...], "words
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pysubs2
@@ -39,9 +40,23 @@ def subtitle_file(entry: dict[str, Any]) -> pysubs2.SSAFile:
     subs = pysubs2.SSAFile()
     for cue in entry.get("cues", []):
         ev = pysubs2.SSAEvent(start=_ms(cue["st"]), end=_ms(cue["et"]))
-        ev.plaintext = str(cue["text"])
+        ev.text = _literal(str(cue["text"]))
         subs.append(ev)
     return subs
+
+
+_TAG_AFTER_BACKSLASH = re.compile(r"\\(?=[Nnh])")
+
+
+def _literal(text: str) -> str:
+    """Cue text for pysubs2's event text: newlines as ``\\N``, a user's ``\\N`` kept literal.
+
+    pysubs2 (like every ASS reader) turns ``\\N``/``\\n``/``\\h`` into breaks and spaces, in
+    SRT and VTT output too; a word joiner (U+2060, invisible) after such a backslash keeps
+    ``C:\\Notes`` intact.
+    """
+    text = _TAG_AFTER_BACKSLASH.sub("\\\u2060", text.replace("\r\n", "\n"))
+    return text.replace("\n", "\\N")
 
 
 def _ms(seconds: float) -> int:
