@@ -11,7 +11,12 @@ ratios say how much the engine adds on top of HTTP itself on this machine:
   ``processing`` (queue hand-off to a worker thread), polled as fast as the engine answers.
   Target: <= 25x the anchor (it includes at least one poll round trip).
 
-Run: ``python bench/bench_latency.py [--repeat 30]``.
+Also printed (memory, not latency): a multipart upload of a ``--upload-mb`` WAV file, as
+throughput against a plain file copy of the same bytes (the anchor), and the engine's peak
+resident-memory growth during it, which must stay far below the file size (the body is
+streamed to disk, never held whole). Target: RSS growth <= 10 % of the file size.
+
+Run: ``python bench/bench_latency.py [--repeat 30] [--upload-mb 64]``.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--renders", type=int, default=5)
+    ap.add_argument("--upload-mb", type=int, default=64)
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="nemo-bench-") as tmp:
@@ -115,10 +121,12 @@ def main() -> None:
                     while status not in ("completed", "failed", "cancelled"):
                         time.sleep(0.05)
                         status = c.get(f"/api/render/proxy/lambda/{rid}").json()["status"]
+            upload = measure_upload(engine, headers, sid, root, args.upload_mb)
         finally:
             engine.stop()
 
     a = statistics.median(anchor)
+    copy_s, upload_s, rss_growth, size = upload
     print(f"anchor  GET /health round trip        {ms(anchor)}")
     print(
         f"chat    first SSE byte ('help')       {ms(fb_help)}   "
@@ -132,6 +140,63 @@ def main() -> None:
         f"export  submit -> processing          {ms(to_processing)}   "
         f"{statistics.median(to_processing) / a:5.1f}x anchor (target <= 25x)"
     )
+
+    mb = size / 1e6
+    print(
+        f"upload  {mb:.0f} MB multipart             {mb / upload_s:7.1f} MB/s   "
+        f"anchor file copy {mb / copy_s:7.1f} MB/s   "
+        f"engine RSS growth {rss_growth / 1e6:6.1f} MB = {rss_growth / size:5.1%} of the file "
+        "(target <= 10 %)"
+    )
+
+
+def write_wav(path: Path, megabytes: int) -> int:
+    """A valid 48 kHz stereo 16-bit WAV of silence of about ``megabytes`` MB."""
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(48000)
+        block = b"\0" * (1 << 20)
+        for _ in range(megabytes):
+            w.writeframes(block)
+    return path.stat().st_size
+
+
+def measure_upload(engine, headers, sid: str, root: Path, megabytes: int):
+    import shutil
+    import threading
+
+    import psutil
+
+    src = root / "silence.wav"
+    size = write_wav(src, megabytes)
+    t0 = time.perf_counter()
+    shutil.copyfile(src, root / "copy.wav")
+    copy_s = time.perf_counter() - t0
+    (root / "copy.wav").unlink()
+
+    proc = psutil.Process(engine.pid)
+    base = proc.memory_info().rss
+    peak = [base]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    with httpx.Client(base_url=engine.url, headers=headers, timeout=600) as c, open(src, "rb") as f:
+        t0 = time.perf_counter()
+        r = c.post(f"/api/upload-video/nemo_agent/me/{sid}", files=[("files", ("s.wav", f))])
+        upload_s = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
+    r.raise_for_status()
+    return copy_s, upload_s, peak[0] - base, size
 
 
 if __name__ == "__main__":
