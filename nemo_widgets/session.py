@@ -202,14 +202,14 @@ class Session:
         for p in paths:
             check_upload_path(p)  # all local files are valid before the first request
         for u in urls:
-            await self._client._check_url(u)
+            await self._client.check_url(u)
         files: list[UploadedFile] = []
         if paths:
             files += await self._client.upload_files(
                 self.session_id, paths, on_progress=on_progress
             )
         if urls:
-            files += await self._client.upload_urls(self.session_id, urls)
+            files += await self._client.upload_urls(self.session_id, urls, checked=True)
         self._uploads += files
         self._notify("uploads", files)
         return files

@@ -248,3 +248,25 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_plan_and_credit_errors_reach_the_user_with_next_steps(fake, sleeper):
+    s = connect(fake, sleeper)
+    fake.state["draft"] = sample_draft()
+    fake.queue("POST /api/render/proxy/lambda", httpx.Response(402, json={"detail": "Payment"}))
+    with pytest.raises(nw.ExportBlockedError, match="Register or upgrade"):
+        s.export()
+    assert len(fake.calls("POST /api/render/proxy/lambda")) == 1  # a plan refusal is not retried
+    fake.sse_body = lambda: httpx.Response(402, json={"code": 2001, "message": "no credits"})
+    with pytest.raises(nw.OutOfCreditsError, match=r"register\?bind=anon_abc123"):
+        s.chat("generate a 10 s video")
+
+
+def test_metadata_and_prompts_delegate_to_their_modules(fake, sleeper):
+    s = connect(fake, sleeper)
+    fake.state["metadata"] = {"description": "A city at night", "hashtags": ["#city"]}
+    fake.state["prompts"] = {"prompt": "Neon streets", "spec": {"idea": "city"}}
+    meta = s.metadata()
+    assert type(meta).__name__ == "Metadata" and meta.description == "A city at night"
+    board = s.prompts()
+    assert type(board).__name__ == "Storyboard" and board.prompt == "Neon streets"

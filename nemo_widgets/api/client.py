@@ -302,15 +302,22 @@ class NemoClient:
         self._token, self.user_id = cached.token, cached.user_id or self.user_id
         log.info("nemo: got an anonymous token for %s", self.base_url)
 
-    async def _renew_token(self) -> None:
+    async def _renew_token(self, used: auth.Secret | None = None) -> None:
+        """Replace an expired anonymous token (same client id), once for concurrent callers."""
         if self._explicit_token:
             raise E.TokenExpiredError(
                 "The API token you gave (NEMO_TOKEN or token=...) is invalid or expired. Create "
                 "a new token in your NemoVideo account, or unset it to use a free anonymous token."
             )
-        auth.forget_token(self.base_url)
-        self._token = None
-        await self._acquire_anonymous_token()
+        self._http  # noqa: B018 - binds the lock to this loop
+        assert self._token_lock is not None
+        async with self._token_lock:
+            if used is not None and self._token is not used:
+                return  # another request renewed it meanwhile
+            log.info("nemo: token expired; renewing it with the same client id")
+            auth.forget_token(self.base_url)
+            self._token = None
+            await self._acquire_anonymous_token()
 
     async def _send(
         self,
@@ -320,6 +327,7 @@ class NemoClient:
         headers: dict[str, str],
         during: str,
         raw: bool = False,
+        rate_retry: bool = True,
         **kwargs: Any,
     ) -> Any:
         """One request + envelope decoding, with the single 429 retry (no auth renewal)."""
@@ -343,7 +351,7 @@ class NemoClient:
             if env.ok:
                 return body if raw else env.data
             err = envelopes.error_for(env, bind_url=self.bind_url, during=during)
-            if isinstance(err, E.RateLimitedError) and attempt == 0 and self.rate_limit_wait_s >= 0:
+            if isinstance(err, E.RateLimitedError) and attempt == 0 and rate_retry:
                 log.info(
                     "nemo: rate limited; waiting %.0f s before one retry", self.rate_limit_wait_s
                 )
@@ -369,27 +377,22 @@ class NemoClient:
         """
         await self.ensure_token()
         extra = kwargs.pop("headers", None) or {}
-        saved_wait = self.rate_limit_wait_s
-        if not rate_retry:
-            self.rate_limit_wait_s = -1
-        try:
-            for attempt in (0, 1):
-                try:
-                    return await self._send(
-                        method,
-                        path,
-                        headers={**self._headers(), **extra},
-                        during=during or f"calling {path}",
-                        raw=raw,
-                        **kwargs,
-                    )
-                except E.TokenExpiredError:
-                    if attempt:
-                        raise
-                    log.info("nemo: token expired; renewing it with the same client id")
-                    await self._renew_token()
-        finally:
-            self.rate_limit_wait_s = saved_wait
+        for attempt in (0, 1):
+            used = self._token
+            try:
+                return await self._send(
+                    method,
+                    path,
+                    headers={**self._headers(), **extra},
+                    during=during or f"calling {path}",
+                    raw=raw,
+                    rate_retry=rate_retry,
+                    **kwargs,
+                )
+            except E.TokenExpiredError:
+                if attempt:
+                    raise
+                await self._renew_token(used)
         raise AssertionError("unreachable")
 
     # -- sessions ---------------------------------------------------------------------------
@@ -450,6 +453,7 @@ class NemoClient:
             self._timeout.connect or 15.0, read=read_timeout_s, write=60.0, pool=60.0
         )
         for attempt in (0, 1):
+            used = self._token
             headers = {
                 **self._headers(),
                 "Accept": "text/event-stream",
@@ -472,7 +476,7 @@ class NemoClient:
                             return
                         err = envelopes.error_for(env, bind_url=self.bind_url, during="chatting")
                         if isinstance(err, E.TokenExpiredError) and attempt == 0:
-                            await self._renew_token()
+                            await self._renew_token(used)
                             continue
                         raise err
                     started = True
@@ -527,14 +531,17 @@ class NemoClient:
             on_progress(counter.total, counter.total)
         return _uploaded(data)
 
-    async def upload_urls(self, session_id: str, urls: Sequence[str]) -> list[UploadedFile]:
+    async def upload_urls(
+        self, session_id: str, urls: Sequence[str], *, checked: bool = False
+    ) -> list[UploadedFile]:
         """URL upload (``{"urls": [...], "source_type": "url"}``), checked first.
 
         The type comes from the URL's extension when it has one; the size from a HEAD request
         to the URL's own host (sent without any of our headers) when that host answers.
         """
-        for url in urls:
-            await self._check_url(url)
+        if not checked:
+            for url in urls:
+                await self.check_url(url)
         data = await self.request(
             "POST",
             f"/api/upload-video/{schema.APP_NAME}/me/{quote(session_id)}",
@@ -543,7 +550,8 @@ class NemoClient:
         )
         return _uploaded(data)
 
-    async def _check_url(self, url: str) -> None:
+    async def check_url(self, url: str) -> None:
+        """Raise before sending when a URL's extension or announced size is not accepted."""
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"{url!r} is not an http(s) URL nor an existing file path.")

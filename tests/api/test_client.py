@@ -265,3 +265,13 @@ async def test_token_never_leaks(client, fake, caplog, tmp_path):
         import pickle
 
         pickle.dumps(client._token)
+
+
+async def test_concurrent_expiry_renews_the_token_once(client, fake):
+    import asyncio
+
+    await client.ensure_token()
+    fake.expire_tokens()
+    results = await asyncio.gather(*(client.credits() for _ in range(4)))
+    assert all(r.available == 25000 for r in results)
+    assert fake.tokens_issued == 2  # one renewal shared by the four calls
