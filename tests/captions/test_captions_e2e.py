@@ -12,6 +12,7 @@ import pytest
 from test_captions_agent import jfk_clip
 
 import nemo_widgets as nw
+from nemo_widgets.captions import caption_languages, cues_frame
 
 pytestmark = pytest.mark.slow
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -56,6 +57,10 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
     text = " ".join(ev.plaintext for ev in subs).lower()
     assert "fellow americans" in text and "your country" in text
     assert subs[0].start < 1000 and subs[-1].end <= 11100
+    cues = cues_frame(s.captions(format="json"))
+    assert len(cues) == len(subs) and (cues["cps"] > 0).all()
+    assert caption_languages(s.state()) == ["en"]
+    assert len(cues_frame(s.state())) == len(cues)
     vtt = s.captions(format="vtt")
     assert vtt.startswith("WEBVTT")
     saved = s.download_captions(tmp_path / "out.ass")
