@@ -168,3 +168,25 @@ def test_message_text_reads_adk_bodies():
     assert message_text({"newMessage": {"parts": [{"text": "hi"}]}}) == "hi"
     assert message_text({"new_message": "nope"}) == ""
     assert schema.APP_NAME == "nemo_agent"
+
+
+async def test_turns_on_one_session_do_not_overlap(runner):
+    import asyncio
+
+    log: list[str] = []
+
+    async def slow(turn: Turn, match: re.Match[str]) -> None:
+        log.append(f"start {turn.message}")
+        await asyncio.sleep(0.05)
+        turn.checkpoint()
+        turn.draft["n"] = turn.draft.get("n", 0) + 1
+        log.append(f"end {turn.message}")
+
+    it = _intent(slow, cost=0, pattern=r"go")
+    await asyncio.gather(_run(runner, "go 1", it), _run(runner, "go 2", it))
+    assert log in (
+        ["start go 1", "end go 1", "start go 2", "end go 2"],
+        ["start go 2", "end go 2", "start go 1", "end go 1"],
+    )
+    r, session = runner
+    assert r.store.state(session["session_id"])["draft"]["n"] == 2  # no lost update

@@ -72,3 +72,13 @@ def test_module_prints_its_url_and_binds_loopback(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_faults_from_the_environment(tmp_path):
+    from conftest import start_engine
+
+    eng = start_engine(tmp_path / "eng", env={"NEMO_ENGINE_FAULTS": '{"silent": "always"}'})
+    try:
+        assert httpx.get(f"{eng.url}/_faults").json()["data"]["faults"]["silent"] == "always"
+    finally:
+        eng.stop()
