@@ -264,11 +264,10 @@ class RenderJob:
     async def acancel(self) -> RenderJob:
         """Ask the server to cancel the render (pending jobs only, per the contract)."""
         if not self.done:
-            body = await self._client.cancel_render(self.id)
-            st = R.parse_status(body)
-            if st.status in schema.RENDER_TERMINAL or "status" in str(body):
+            st = R.parse_status(await self._client.cancel_render(self.id))
+            if st.status in schema.RENDER_TERMINAL:
                 self._apply(st)
-            if not self.done:
+            else:  # the cancel endpoint answered without a status: it accepted the request
                 self.status = schema.RENDER_CANCELLED
                 self.finished_at = time.time()
                 self._changed()

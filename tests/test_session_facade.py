@@ -270,3 +270,15 @@ def test_metadata_and_prompts_delegate_to_their_modules(fake, sleeper):
     assert type(meta).__name__ == "Metadata" and meta.description == "A city at night"
     board = s.prompts()
     assert type(board).__name__ == "Storyboard" and board.prompt == "Neon streets"
+
+
+def test_cancel_a_render(fake, sleeper):
+    s = connect(fake, sleeper)
+    fake.state["draft"] = sample_draft()
+    fake.default_poll = [{"status": "pending"}]
+    job = s.export()
+    assert job.cancel().status == "cancelled"
+    assert fake.calls(f"POST /api/render/proxy/lambda/{job.id}/cancel")
+    with pytest.raises(nw.RenderFailedError, match="cancelled"):
+        job.wait()
+    assert s.renders.loc[0, "status"] == "cancelled"
