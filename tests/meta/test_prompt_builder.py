@@ -172,3 +172,13 @@ def test_split_durations_always_sums_exactly(total_ms: int, n: int, seed: int) -
     assert len(out) == n and sum(out) == total_ms and all(d > 0 for d in out)
     if n * 3000 <= total_ms - 200 and total_ms + 200 <= n * 6000:  # feasible with rounding slack
         assert all(2_850 <= d <= 6_150 for d in out), out
+
+
+def test_chinese_ideas() -> None:
+    spec = parse_idea("生成提示词：一个30秒的咖啡产品广告，竖屏")
+    assert (spec["duration_s"], spec["aspect"], spec["storyboard"]) == (30.0, "9:16", True)
+    assert spec["subject"] == "咖啡产品"
+    b = build_storyboard(spec)
+    assert sum(s["end_ms"] - s["start_ms"] for s in b["scenes"]) == 30_000
+    assert "咖啡产品" in b["scenes"][0]["prompt"]
+    assert parse_idea("分镜：半分钟的健身视频")["genre"] == "fitness"

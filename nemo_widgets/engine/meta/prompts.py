@@ -501,10 +501,13 @@ _TIME_WORDS = (
 )
 
 _ASPECT_WORDS: tuple[tuple[str, str], ...] = (
-    (r"9\s*:\s*16|vertical|portrait|tik ?tok|reels?|shorts|stories|story format", "9:16"),
-    (r"1\s*:\s*1|square|instagram post", "1:1"),
+    (
+        r"9\s*:\s*16|vertical|portrait|tik ?tok|reels?|shorts|stories|story format|竖屏|抖音",
+        "9:16",
+    ),
+    (r"1\s*:\s*1|square|instagram post|方形|正方形", "1:1"),
     (r"4\s*:\s*5", "4:5"),
-    (r"16\s*:\s*9|horizontal|landscape|widescreen|youtube", "16:9"),
+    (r"16\s*:\s*9|horizontal|landscape|widescreen|youtube|横屏", "16:9"),
 )
 
 _NUMBER_WORDS = {
@@ -532,7 +535,8 @@ _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True
 _DURATION_RE = re.compile(
     _NUM + r"\s*(?:-|\s)?\s*(seconds?|secs?|s|minutes?|mins?|m)\b(?!\s*:)", re.IGNORECASE
 )
-_HALF_MINUTE_RE = re.compile(r"half[- ]a[- ]minute", re.IGNORECASE)
+_HALF_MINUTE_RE = re.compile(r"half[- ]a[- ]minute|半分钟", re.IGNORECASE)
+_ZH_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(秒|分钟)")
 _SCENES_RE = re.compile(_NUM + r"[\s-]*(scenes?|shots?|clips?|parts?)\b", re.IGNORECASE)
 _STORYBOARD_RE = re.compile(
     r"storyboard|scenes|shots|sequence|shot list|分镜|commercial|\bad\b|advert|promo|trailer|"
@@ -578,6 +582,9 @@ def _to_number(token: str) -> float:
 def _duration_s(text: str) -> float | None:
     if _HALF_MINUTE_RE.search(text):
         return 30.0
+    zh = _ZH_DURATION_RE.search(text)
+    if zh:
+        return float(zh.group(1)) * (60 if zh.group(2) == "分钟" else 1)
     found = _DURATION_RE.search(text)
     if not found:
         return None
@@ -598,11 +605,27 @@ def _moods(text: str) -> list[str]:
     return [name for name, m in _MOODS.items() if re.search(r"\b(" + m["words"] + r")\b", text)]
 
 
+# Chinese names of the genres (no word boundaries in Chinese text, so matched as substrings).
+_ZH_GENRES = {
+    "product": r"产品|商品|广告|开箱",
+    "travel": r"旅行|旅游|城市|风景区",
+    "food": r"美食|食物|烹饪|菜谱|咖啡|餐厅",
+    "tutorial": r"教程|教学|讲解",
+    "real_estate": r"房产|房子|公寓|看房",
+    "fitness": r"健身|运动|瑜伽|跑步|训练",
+    "fashion": r"时尚|穿搭|服装",
+    "nature": r"自然|森林|海洋|山|野生",
+}
+
+
 def _genre_of(text: str) -> str:
     best, best_pos = "generic", len(text) + 1
     for g in GENRES.values():
-        for trig in g.triggers:
-            found = re.search(r"\b" + trig, text)
+        triggers = [r"\b" + t for t in g.triggers]
+        if g.name in _ZH_GENRES:
+            triggers.append(_ZH_GENRES[g.name])
+        for trig in triggers:
+            found = re.search(trig, text)
             if found and found.start() < best_pos:
                 best, best_pos = g.name, found.start()
     return best
@@ -650,6 +673,9 @@ def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | Non
     # Genre words ("product showcase", "travel video") say what kind of video, not what of;
     # topic words that also pick a genre ("coffee", "forest") stay in the subject.
     text = _GENRE_WORDS.sub(" ", text)
+    # Chinese ideas: durations, frame words and measure words are not the subject either.
+    text = _ZH_DURATION_RE.sub(" ", text)
+    text = re.sub(r"竖屏|横屏|方形|正方形|抖音|一个|一段|一支|视频|广告|展示|短片|的", " ", text)
     text = re.sub(r"[^\w' -]", " ", text)
     words = [w for w in _FILLER.sub(" ", text).split() if len(w) > 1 or w.isdigit()]
     while words and words[-1] in {"last", "first", "late", "early", "one", "new", "old"}:
