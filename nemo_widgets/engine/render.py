@@ -252,7 +252,12 @@ def _audio_chain(g: _Graph, idx: int, seg: dict, dur_s: float) -> None:
     spd = _speed(seg)
     parts = [f"[{idx}:a]asetpts=PTS-STARTPTS"]
     if spd != 1:
-        parts.append(f"atempo={_f(spd)}")
+        # one atempo goes down to 0.5x: chain them for slower speeds
+        remaining = spd
+        while remaining < 0.5:
+            parts.append("atempo=0.5")
+            remaining /= 0.5
+        parts.append(f"atempo={_f(remaining)}")
     parts += [
         f"aresample={AUDIO_RATE}",
         "aformat=sample_fmts=fltp:channel_layouts=stereo",

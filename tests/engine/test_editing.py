@@ -521,3 +521,84 @@ async def test_builds_draft_from_uploads_when_empty() -> None:
     kinds = [t["k"] for t in chat.draft["t"]]
     assert kinds == ["video", "title"] and chat.draft["d"] == 10_000
     assert schema.STATE_CANVAS in chat.state
+
+
+# ------------------------------------------------------------------------------------ speed
+@pytest.mark.parametrize(
+    ("message", "speed", "duration"),
+    [
+        ("speed it up 2x", 2.0, 5000),
+        ("play at 1.5x", 1.5, 6667),
+        ("slow motion please", 0.5, 20_000),
+        ("2倍速", 2.0, 5000),
+        ("慢放", 0.5, 20_000),
+    ],
+)
+async def test_speed(message: str, speed: float, duration: int) -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    await chat.send("add a title 'Hi' from 0:04 to 0:06")
+    await chat.send("add background music")
+    await chat.send(message)
+    v = track(chat.draft, "video")["sg"][0]
+    assert v["spd"] == speed and (v["st"], v["et"]) == (0, duration)
+    assert chat.draft["d"] == duration
+    t = track(chat.draft, "title")["sg"][0]
+    assert t["st"] == round(4000 / speed) and t["et"] - t["st"] == min(2000, duration - t["st"])
+    assert track(chat.draft, "music")["sg"][0]["et"] == duration  # music still covers it all
+    consistent(chat.draft)
+
+
+async def test_speed_back_to_normal_and_limits() -> None:
+    chat = Chat()
+    await chat.send("2x speed")
+    await chat.send("back to normal speed")
+    v = track(chat.draft, "video")["sg"][0]
+    assert "spd" not in v and chat.draft["d"] == 10_000
+    with pytest.raises(AgentError, match=r"between 0\.25x and 4x"):
+        await chat.send("play at 8x")
+    with pytest.raises(AgentError, match="already plays"):
+        await chat.send("play at 1x speed")
+
+
+# ------------------------------------------------------------------------------------ clips
+CLIP2 = Media(
+    cdn_url="http://engine/media/uploads/beach.mp4",
+    path=Path("/nonexistent/beach.mp4"),
+    filename="beach.mp4",
+    file_type="video",
+    duration_s=4.0,
+    width=1280,
+    height=720,
+    fps=25.0,
+    has_audio=True,
+)
+PHOTO = Media(
+    cdn_url="http://engine/media/uploads/logo.png",
+    path=Path("/nonexistent/logo.png"),
+    filename="logo.png",
+    file_type="image",
+    width=400,
+    height=400,
+)
+
+
+async def test_add_clip_at_end_and_photo_at_start() -> None:
+    chat = Chat(media=[VIDEO, SONG, CLIP2, PHOTO])
+    await chat.send("add background music")
+    assert route("add the second clip at the end") == "add_clip"
+    await chat.send("add beach.mp4 at the end")
+    v = track(chat.draft, "video")["sg"]
+    assert [(s["src"], s["st"], s["et"]) for s in v][-1] == (CLIP2.cdn_url, 10_000, 14_000)
+    assert chat.draft["d"] == 14_000 and track(chat.draft, "music")["sg"][0]["et"] == 14_000
+    await chat.send("add a title 'Hi' for 2 seconds")
+    await chat.send("put logo.png at the start for 2 seconds")
+    v = track(chat.draft, "video")["sg"]
+    assert (v[0]["src"], v[0]["st"], v[0]["et"]) == (PHOTO.cdn_url, 0, 2000)
+    assert track(chat.draft, "title")["sg"][0]["st"] == 2000  # moved with the footage
+    assert chat.draft["d"] == 16_000
+    consistent(chat.draft)
+    with pytest.raises(AgentError, match="already on the timeline"):
+        await chat.send("add the next clip at the end")
+    with pytest.raises(AgentError, match="audio file"):
+        await chat.send("add lofi.mp3 at the end")
+    assert route("add captions to the video") is None

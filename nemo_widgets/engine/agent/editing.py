@@ -1488,3 +1488,223 @@ async def remove_intent(turn: Turn, match: re.Match[str]) -> None:
     else:
         noun = "the title" if count == 1 else f"{count} titles"
         await turn.say(f"Removed {noun}. {NEXT_STEP}")
+
+
+# -- speed ----------------------------------------------------------------------------------------
+MIN_SPEED, MAX_SPEED = 0.25, 4.0
+
+
+def set_speed(draft: Draft, factor: float) -> Draft:
+    """Play the footage ``factor`` times faster (0.5 = slow motion); the timeline follows.
+
+    Captions and text move with the picture (a title keeps its length where it fits); music
+    keeps its own pace and still runs to the end.
+    """
+    if not has_video(draft):
+        raise AgentError("There is no video to speed up or slow down yet: upload a video first.")
+    draft = copy.deepcopy(draft)
+    current = [
+        float(s.get(schema.SEG_SPEED) or 1.0)
+        for t in tracks_of(draft, schema.TrackType.VIDEO)
+        for s in t.get(schema.SEGMENTS) or []
+    ]
+    new_speeds = [c * factor for c in current]
+    if factor <= 0 or any(not (MIN_SPEED - 1e-6 <= v <= MAX_SPEED + 1e-6) for v in new_speeds):
+        raise AgentError(
+            f"I can play the video between {MIN_SPEED:g}x and {MAX_SPEED:g}x its normal speed; "
+            f"that would make it {new_speeds[0]:g}x."
+        )
+    if abs(factor - 1.0) < 1e-6:
+        raise AgentError("The video already plays at that speed.")
+    old_total = duration_ms(draft)
+    new_total = round(old_total / factor)
+    for track in draft.get(schema.TRACKS) or []:
+        tt = track.get(schema.TRACK_TYPE)
+        kind = track.get(schema.TRACK_KIND)
+        for seg in track.get(schema.SEGMENTS) or []:
+            start, end = _span(seg)
+            if tt == schema.TrackType.AUDIO and kind == schema.TrackKind.MUSIC:
+                if end >= old_total:  # music under the whole video keeps covering it
+                    seg[schema.SEG_END] = new_total
+                continue
+            new_start = round(start / factor)
+            if tt == schema.TrackType.TEXT and kind != schema.TrackKind.CAPTION:
+                new_end = min(new_start + (end - start), new_total)
+            else:
+                new_end = round(end / factor)
+            seg[schema.SEG_START], seg[schema.SEG_END] = new_start, new_end
+            if tt in (schema.TrackType.VIDEO, schema.TrackType.AUDIO):
+                seg[schema.SEG_SPEED] = round(float(seg.get(schema.SEG_SPEED) or 1.0) * factor, 4)
+                if abs(seg[schema.SEG_SPEED] - 1.0) < 1e-6:
+                    seg.pop(schema.SEG_SPEED)
+            words = seg.get(schema.SEG_WORDS)
+            if isinstance(words, list):
+                seg[schema.SEG_WORDS] = [
+                    {**w, "st": round(int(w["st"]) / factor), "et": round(int(w["et"]) / factor)}
+                    for w in words
+                ]
+    return finalize(draft)
+
+
+def parse_speed(message: str, current: float = 1.0) -> float:
+    """The speed *change* a message asks for (2.0 = twice as fast as now)."""
+    text = normalize_message(message).lower()
+    slow = bool(re.search(r"slow|减速|慢", text))
+    if re.search(r"normal speed|original speed|real[\s-]*time|1\s*x\b|正常速度|原速", text):
+        return 1.0 / current
+    m = re.search(rf"({_NUM})\s*(?:x|×|倍)", text)
+    if m:
+        value = float(m.group(1))
+        if slow and value > 1:
+            value = 1 / value
+        # "2x speed" / "play at 2x" / "2倍速" name the speed; "speed it up 2x" a change of it
+        absolute = re.search(rf"{_NUM}\s*(?:x|×)\s*speed|\bat\s*{_NUM}\s*(?:x|×)|倍速", text)
+        return value / current if absolute else value
+    if re.search(r"twice as fast|double (?:the )?speed", text):
+        return 2.0
+    if re.search(r"half speed|slow[\s-]*mo(?:tion)?|慢动作|慢放", text):
+        return 0.5
+    if slow:
+        return 0.5
+    if re.search(r"speed (?:it )?up|faster|加速|快进", text):
+        return 1.5
+    raise AgentError(
+        "How fast should it play? Say e.g. speed it up 2x, play at 1.5x, or slow motion."
+    )
+
+
+@intent(
+    "speed",
+    r"\b(?:speed (?:it )?up|faster|slower|slow[\s-]*mo(?:tion)?|slow (?:it )?down|twice as fast|"
+    r"half speed|normal speed|playback speed)\b",
+    r"\d+(?:\.\d+)?\s*[x×]\s*(?:speed|faster|slower)\b|\bat \d+(?:\.\d+)?\s*[x×]\b",
+    r"加速|减速|倍速|慢放|慢动作|快进|正常速度",
+    cost=EDIT_COST,
+    priority=1,
+    help='"speed it up 2x", "slow motion", "play at 1.5x": playback speed',
+)
+async def speed_intent(turn: Turn, match: re.Match[str]) -> None:
+    draft = current_draft(turn)
+    if not has_video(draft):
+        raise AgentError("There is no video to speed up or slow down yet: upload a video first.")
+    first = tracks_of(draft, schema.TrackType.VIDEO)[0][schema.SEGMENTS][0]
+    current = float(first.get(schema.SEG_SPEED) or 1.0)
+    factor = parse_speed(turn.message, current)
+    new = set_speed(draft, factor)
+    now = round(current * factor, 3)
+    await _commit(turn, "speed", {"factor": round(factor, 4), "speed": now}, new)
+    await turn.say(
+        f"The video now plays at {now:g}x speed and is {_fmt_s(duration_ms(new))} long. {NEXT_STEP}"
+    )
+
+
+# -- adding footage -------------------------------------------------------------------------------
+DEFAULT_IMAGE_MS = 3000
+
+
+def insert_media(
+    draft: Draft, media: Media, *, at: str = "end", image_ms: int = DEFAULT_IMAGE_MS
+) -> Draft:
+    """Put an uploaded video or image at the ``"end"`` or ``"start"`` of the main video track."""
+    if media.file_type not in ("video", "image"):
+        raise AgentError(
+            f"{media.filename} is an audio file; to use it, say: add background music."
+        )
+    if not has_video(draft):
+        return new_draft([media])
+    draft = copy.deepcopy(draft)
+    if media.file_type == "video":
+        length = round((media.duration_s or 0) * 1000)
+    else:
+        length = max(image_ms, round((media.duration_s or 0) * 1000))
+    if length <= 0:
+        raise AgentError(f"{media.filename} has no playable length; upload it again.")
+    main = tracks_of(draft, schema.TrackType.VIDEO)[0]
+    old_total = duration_ms(draft)
+    seg = {
+        schema.SEG_ID: _new_id("seg"),
+        schema.SEG_SOURCE_OFFSET: 0,
+        schema.SEG_SOURCE: media.cdn_url,
+        schema.SEG_LABEL: Path(media.filename).stem,
+    }
+    fit = next(
+        (s.get(schema.SEG_FIT) for s in main[schema.SEGMENTS] if s.get(schema.SEG_FIT)), None
+    )
+    if fit:
+        seg[schema.SEG_FIT] = fit  # a reframed video stays reframed
+    if at == "start":
+        for track in draft.get(schema.TRACKS) or []:
+            music = track.get(schema.TRACK_KIND) == schema.TrackKind.MUSIC
+            for s in track.get(schema.SEGMENTS) or []:
+                start, end = _span(s)
+                if music:
+                    if end >= old_total:
+                        s[schema.SEG_END] = old_total + length
+                    continue
+                s[schema.SEG_START], s[schema.SEG_END] = start + length, end + length
+                if isinstance(s.get(schema.SEG_WORDS), list):
+                    s[schema.SEG_WORDS] = [
+                        {**w, "st": int(w["st"]) + length, "et": int(w["et"]) + length}
+                        for w in s[schema.SEG_WORDS]
+                    ]
+        seg[schema.SEG_START], seg[schema.SEG_END] = 0, length
+    else:
+        end = max(_span(s)[1] for s in main[schema.SEGMENTS])
+        seg[schema.SEG_START], seg[schema.SEG_END] = end, end + length
+        for track in draft.get(schema.TRACKS) or []:
+            if track.get(schema.TRACK_KIND) == schema.TrackKind.MUSIC:
+                for s in track.get(schema.SEGMENTS) or []:
+                    if _span(s)[1] >= old_total:
+                        s[schema.SEG_END] = end + length
+    main[schema.SEGMENTS].append(seg)
+    return finalize(draft)
+
+
+def pick_visual(media: list[Media], draft: Draft, message: str) -> Media:
+    """The upload a message names, else the newest video/image not on the timeline yet."""
+    lowered = message.lower()
+    for m in reversed(media):
+        if m.filename.lower() in lowered or (
+            len(Path(m.filename).stem) > 2
+            and re.search(rf"\b{re.escape(Path(m.filename).stem.lower())}\b", lowered)
+        ):
+            return m
+    used = {
+        s.get(schema.SEG_SOURCE)
+        for t in draft.get(schema.TRACKS) or []
+        for s in t.get(schema.SEGMENTS) or []
+    }
+    fresh = [m for m in media if m.file_type in ("video", "image") and m.cdn_url not in used]
+    if not fresh:
+        raise AgentError(
+            "Every uploaded video and image is already on the timeline. Upload another clip "
+            "(or name the file you mean), then ask again."
+        )
+    return fresh[-1]
+
+
+@intent(
+    "add_clip",
+    r"^(?!.*\b(?:captions?|subtitles?|title|text|music|song|bgm)\b)"
+    r".*\b(?:append|add|put|insert|place|use|join)\b.*"
+    r"(?:\.(?:mp4|mov|webm|mkv|avi|jpe?g|png|gif|webp|mp3|wav|m4a|aac)\b|"
+    r"\b(?:second|next|other|another|new|last|2nd|third) (?:clip|video|image|photo|picture|gif)\b|"
+    r"\b(?:clip|video|image|photo|picture|gif) (?:at|to) the (?:end|start|beginning)\b)",
+    r"(?:把|将)?.*(?:第二个|另一个|新的|这个)?(?:视频|片段|图片|照片).*(?:加到|放到|接到|拼接|添加到)"
+    r".*(?:结尾|最后|开头|后面|前面)",
+    cost=EDIT_COST,
+    help='"add the second clip at the end", "put photo.jpg at the start for 3 seconds"',
+)
+async def add_clip_intent(turn: Turn, match: re.Match[str]) -> None:
+    draft = current_draft(turn)
+    chosen = pick_visual(turn.media, draft, turn.message)
+    message = normalize_message(turn.message)
+    at = "start" if re.search(r"\b(?:start|beginning|front)\b|开头|前面|最前", message) else "end"
+    length = parse_duration_ms(strip_quoted(message)) or DEFAULT_IMAGE_MS
+    new = insert_media(draft, chosen, at=at, image_ms=length)
+    await _commit(turn, "add_clip", {"file": chosen.filename, "at": at}, new)
+    where = "at the start" if at == "start" else "at the end"
+    await turn.say(
+        f"Added {chosen.filename} {where}; the video is now {_fmt_s(duration_ms(new))} long. "
+        f"{NEXT_STEP}"
+    )
