@@ -55,6 +55,23 @@ def _remove_info(path: Path) -> None:
             path.unlink()
 
 
+def _live_engine(path: Path) -> dict | None:
+    """The engine recorded in ``engine.json`` if it is another process that still answers."""
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("pid") == os.getpid() or not info.get("url"):
+        return None
+    import httpx
+
+    try:
+        ok = httpx.get(f"{info['url']}/health", timeout=2).json().get("pid") == info.get("pid")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return None
+    return info if ok else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the engine until interrupted (SIGINT / SIGTERM)."""
     args = _parser().parse_args(argv)
@@ -80,6 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         faults.update(json.loads(initial))
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    other = _live_engine(config.info_path)
+    if other:
+        # two engines on one data dir would fight over renders and state; use the live one
+        print(
+            f"nemo-engine: another engine (pid {other['pid']}) already serves {config.data_dir} "
+            f"at {other['url']}; use it, or stop it first.",
+            file=sys.stderr,
+        )
+        return 3
     # bind first, so port 0 becomes a real port we can announce before serving
     # (proto IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted sockets; with proto 0 it
     # does not, and Nagle + delayed ACK add ~40 ms to every keep-alive response)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,11 +78,17 @@ def _close_log(proc: subprocess.Popen) -> None:
             log.close()
 
 
-def _healthy(url: str, timeout: float = 2.0) -> bool:
+def _healthy(url: str, timeout: float = 2.0, pid: int | None = None) -> bool:
+    """The engine at ``url`` answers (and is process ``pid``, not another one on that port)."""
     try:
         r = httpx.get(f"{url}/health", timeout=timeout)
-        return r.status_code == 200 and r.json().get("status") == "ok"
-    except (httpx.HTTPError, ValueError):
+        body = r.json()
+        return (
+            r.status_code == 200
+            and body.get("status") == "ok"
+            and (pid is None or body.get("pid") == pid)
+        )
+    except (httpx.HTTPError, ValueError, AttributeError):
         return False
 
 
@@ -139,13 +146,30 @@ def ensure_engine(
     """
     data_dir = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    with _lock:
+    # the file lock keeps two processes (two notebooks) from both starting an engine on the
+    # same data dir; the thread lock does the same for threads of this process
+    with _lock, _file_lock(data_dir / "engine.lock"):
         info = _read_info(data_dir)
-        if info and _healthy(info["url"]):
+        if info and _healthy(info["url"], pid=info.get("pid")):
             return EngineHandle(url=info["url"], data_dir=data_dir, owned=False)
         return _spawn(
             data_dir, keep=keep, port=port, extra_args=extra_args, env=env, timeout=timeout
         )
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: the thread lock is all we have
+        yield
+        return
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _spawn(
@@ -191,7 +215,7 @@ def _spawn(
                 f"(data dir {data_dir}). Its log says:\n{_tail_from(log_path, start_offset)}"
             )
         info = _read_info(data_dir)
-        if info and info.get("pid") == proc.pid and _healthy(info["url"], timeout=1.0):
+        if info and info.get("pid") == proc.pid and _healthy(info["url"], timeout=1.0, pid=proc.pid):
             handle.url = info["url"]
             break
         if time.monotonic() > deadline:

@@ -82,3 +82,15 @@ def test_faults_from_the_environment(tmp_path):
         assert httpx.get(f"{eng.url}/_faults").json()["data"]["faults"]["silent"] == "always"
     finally:
         eng.stop()
+
+
+def test_a_second_engine_on_the_same_data_dir_refuses_to_start(engine):
+    proc = subprocess.run(
+        [sys.executable, "-m", "nemo_widgets.engine", "--data-dir", str(engine.data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 3
+    assert "already serves" in proc.stderr and engine.url in proc.stderr
+    assert httpx.get(f"{engine.url}/health").status_code == 200
