@@ -215,7 +215,7 @@ def _spawn(
                 f"(data dir {data_dir}). Its log says:\n{_tail_from(log_path, start_offset)}"
             )
         info = _read_info(data_dir)
-        if info and info.get("pid") == proc.pid and _healthy(info["url"], timeout=1.0, pid=proc.pid):
+        if info and _healthy(info["url"], timeout=1.0, pid=proc.pid):
             handle.url = info["url"]
             break
         if time.monotonic() > deadline:
