@@ -192,11 +192,16 @@ class _Graph:
         self.inputs.append(args)
         return len(self.inputs) - 1
 
-    def black(self, seconds: float) -> str:
+    def frame(self, ms: int) -> int:
+        """Index of the output frame at ``ms`` (pieces are cut on the frame grid, so many
+        segments add up to the right length instead of drifting by a frame each)."""
+        return round(ms * self.fps / 1000)
+
+    def black(self, frames: int) -> str:
         out = self.label("g")
         self.chains.append(
-            f"color=c=black:s={self.w}x{self.h}:r={_f(self.fps)}:d={_f(seconds)},"
-            f"format=yuv420p,setsar=1[{out}]"
+            f"color=c=black:s={self.w}x{self.h}:r={_f(self.fps)}:d={_f(frames / self.fps + 1)},"
+            f"trim=end_frame={frames},format=yuv420p,setsar=1[{out}]"
         )
         return out
 
@@ -224,7 +229,15 @@ def _fit_filter(fit: str, w: int, h: int, *, pad: bool) -> str:
 
 
 def _visual_chain(
-    g: _Graph, idx: int, seg: dict, track: dict, meta: dict, dur_s: float, *, overlay: bool
+    g: _Graph,
+    idx: int,
+    seg: dict,
+    track: dict,
+    meta: dict,
+    dur_s: float,
+    *,
+    overlay: bool,
+    frames: int | None = None,
 ) -> str:
     fit = str(seg.get(schema.SEG_FIT) or track.get(schema.SEG_FIT) or meta.get("fit") or "")
     fit = "cover" if fit in ("cover", "fill", "crop") else "contain"
@@ -239,7 +252,7 @@ def _visual_chain(
         "format=yuva420p" if overlay else "format=yuv420p",
         # a source shorter than its slot holds its last frame rather than ending early
         f"tpad=stop_mode=clone:stop_duration={_f(dur_s)}",
-        f"trim=duration={_f(dur_s)}",
+        f"trim=end_frame={frames}" if frames else f"trim=duration={_f(dur_s)}",
     ]
     start_s = _span(seg)[0] / 1000
     parts.append(f"setpts=PTS-STARTPTS+{_f(start_s)}/TB" if overlay else "setpts=PTS-STARTPTS")
@@ -343,7 +356,9 @@ def build_command(
     fps = min(max(fps or 30.0, 1.0), 60.0)
     g = _Graph(width, height, fps)
 
-    def add_segment(seg: dict, track: dict, *, overlay: bool, clip_from_ms: int) -> str | None:
+    def add_segment(
+        seg: dict, track: dict, *, overlay: bool, clip_from_ms: int, frames: int | None = None
+    ) -> str | None:
         start, end = _span(seg)
         start = max(start, clip_from_ms)
         end = min(end, total_ms)
@@ -361,7 +376,7 @@ def build_command(
                 f"{path.name} is an audio file on a video track; move it to an audio track."
             )
         idx = g.add_input(_media_input(path, info, so_s, dur_s * spd, loop=False))
-        label = _visual_chain(g, idx, seg, track, meta, dur_s, overlay=overlay)
+        label = _visual_chain(g, idx, seg, track, meta, dur_s, overlay=overlay, frames=frames)
         if info.has_audio and not track.get(schema.TRACK_MUTED) and info.file_type == "video":
             _audio_chain(g, idx, seg, dur_s)
         return label
@@ -372,16 +387,23 @@ def build_command(
     if main is not None:
         for seg in sorted(main[schema.SEGMENTS], key=lambda s: _span(s)[0]):
             start, end = _span(seg)
+            end = min(end, total_ms)
             if start >= total_ms or end <= cursor:
                 continue
-            if start > cursor:
-                pieces.append(g.black((start - cursor) / 1000))
-            label = add_segment(seg, main, overlay=False, clip_from_ms=cursor)
+            start = max(start, cursor)
+            frames = g.frame(end) - g.frame(start)
+            if frames <= 0:
+                continue  # shorter than a frame: the gap (or next piece) covers it
+            if g.frame(start) > g.frame(cursor):
+                pieces.append(g.black(g.frame(start) - g.frame(cursor)))
+            label = add_segment(seg, main, overlay=False, clip_from_ms=cursor, frames=frames)
             if label:
                 pieces.append(label)
-                cursor = min(end, total_ms)
-    if cursor < total_ms:
-        pieces.append(g.black((total_ms - cursor) / 1000))
+                cursor = end
+    if g.frame(total_ms) > g.frame(cursor):
+        pieces.append(g.black(g.frame(total_ms) - g.frame(cursor)))
+    if not pieces:  # a draft shorter than one frame still gets a frame
+        pieces.append(g.black(1))
     video = g.label("v")
     if len(pieces) == 1:
         g.chains.append(f"[{pieces[0]}]null[{video}]")

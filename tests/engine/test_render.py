@@ -219,6 +219,20 @@ def test_images_gif_and_gaps(tmp_path: Path, media: dict[str, Path]) -> None:
     assert info.audio_codec == "aac"
 
 
+def test_many_short_cuts_do_not_drift(tmp_path: Path, media: dict[str, Path]) -> None:
+    # 12 cuts of 330 ms (8.25 frames each at 25 fps) with 70 ms gaps: every piece must land
+    # on its own slot, so the last cut still shows its own source at the right time
+    segs = [seg("clip", i * 400, i * 400 + 330, so=(i * 250) % 3000) for i in range(12)]
+    draft = {"d": 4800, "m": CANVAS, "t": [video_track(*segs)]}
+    out = tmp_path / "cuts.mp4"
+    render_draft(draft, resolver(media), out, quality="low")
+    proc = run_ffmpeg(["-i", str(out), "-map", "0:v", "-c", "copy", "-f", "null", "-"])
+    frames = int(re.findall(r"frame=\s*(\d+)", proc.stderr)[-1])
+    assert frames == 120  # 4.8 s at 25 fps
+    # the last cut (4.4-4.73 s on the timeline) shows its own source (2.75 s on) on time
+    assert mad(frame(out, 4.5), frame(media["clip"], 2.85)) < 4
+
+
 def test_overlay_track_and_speed(tmp_path: Path, media: dict[str, Path]) -> None:
     logo = tmp_path / "logo.png"
     _ff("-f", "lavfi", "-i", "color=c=white:s=200x200", "-frames:v", "1", str(logo))
