@@ -477,48 +477,64 @@ async def upload(request: Request) -> Response:
         raise ApiError(exc.code, exc.message) from None
 
     rows: list[dict[str, Any]] = []
+    kept: list[tuple[str, Path]] = []
     async with st.runner.lock(sid):
-        for f, info in zip(incoming, infos, strict=True):
-            file_id, stored = uploads.keep(f, cfg.uploads_dir)
-            mime = (schema.media_type(f.filename) or ("", "application/octet-stream"))[1]
-            digest = f.sha256.hexdigest()
-            st.store.add_file(
-                {
-                    "file_id": file_id,
-                    "session_id": sid,
-                    "user_id": tok["user_id"],
-                    "filename": f.filename,
-                    "stored_name": stored,
-                    "file_type": info.file_type,
-                    "mime": mime,
-                    "size": f.size,
-                    "hash": digest,
-                    "duration": info.duration_s,
-                    "width": info.width,
-                    "height": info.height,
-                    "fps": info.fps,
-                    "has_audio": int(bool(info.has_audio)),
-                    "created_at": time.time(),
-                }
-            )
-            rows.append(
-                {
-                    "filename": f.filename,
-                    "file_type": info.file_type,
-                    "cdn_url": f"{st.base_url}/media/uploads/{stored}",
-                    "duration": info.duration_s,
-                    "width": info.width,
-                    "height": info.height,
-                    "fps": info.fps,
-                    "hash": digest,
-                    "file_id": file_id,
-                    "size": f.size,
-                    "has_audio": bool(info.has_audio),
-                }
-            )
-        state = st.store.state(sid)
-        _apply_upload(state, rows)
-        st.store.save_state(sid, state)
+        try:
+            if st.store.session(sid) is None:  # forgotten while the bytes were arriving
+                raise ApiError(
+                    schema.ErrorCode.SESSION_NOT_FOUND,
+                    f"Session {sid!r} not found: create a new session and upload again.",
+                )
+            for f, info in zip(incoming, infos, strict=True):
+                file_id, stored = uploads.keep(f, cfg.uploads_dir)
+                kept.append((file_id, cfg.uploads_dir / stored))
+                mime = (schema.media_type(f.filename) or ("", "application/octet-stream"))[1]
+                digest = f.sha256.hexdigest()
+                st.store.add_file(
+                    {
+                        "file_id": file_id,
+                        "session_id": sid,
+                        "user_id": tok["user_id"],
+                        "filename": f.filename,
+                        "stored_name": stored,
+                        "file_type": info.file_type,
+                        "mime": mime,
+                        "size": f.size,
+                        "hash": digest,
+                        "duration": info.duration_s,
+                        "width": info.width,
+                        "height": info.height,
+                        "fps": info.fps,
+                        "has_audio": int(bool(info.has_audio)),
+                        "created_at": time.time(),
+                    }
+                )
+                rows.append(
+                    {
+                        "filename": f.filename,
+                        "file_type": info.file_type,
+                        "cdn_url": f"{st.base_url}/media/uploads/{stored}",
+                        "duration": info.duration_s,
+                        "width": info.width,
+                        "height": info.height,
+                        "fps": info.fps,
+                        "hash": digest,
+                        "file_id": file_id,
+                        "size": f.size,
+                        "has_audio": bool(info.has_audio),
+                    }
+                )
+            state = st.store.state(sid)
+            _apply_upload(state, rows)
+            st.store.save_state(sid, state)
+        except BaseException:
+            # all or nothing: no file or row of this request survives a failure here
+            for f in incoming:
+                f.discard()
+            for _, path in kept:
+                path.unlink(missing_ok=True)
+            st.store.delete_files([file_id for file_id, _ in kept])
+            raise
     files = [{k: r[k] for k in (*schema.UPLOAD_FIELDS, "file_id", "size")} for r in rows]
     return ok({"files": files, "session_state_applied": True})
 

@@ -331,6 +331,13 @@ class Store:
         with self._tx() as db:
             db.execute(f"INSERT INTO files ({cols}) VALUES ({marks})", tuple(record.values()))
 
+    def delete_files(self, file_ids: list[str]) -> None:
+        if not file_ids:
+            return
+        marks = ", ".join("?" for _ in file_ids)
+        with self._tx() as db:
+            db.execute(f"DELETE FROM files WHERE file_id IN ({marks})", tuple(file_ids))
+
     def files(self, session_id: str) -> list[dict[str, Any]]:
         return self._all("SELECT * FROM files WHERE session_id=? ORDER BY created_at", session_id)
 
