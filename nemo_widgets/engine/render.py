@@ -359,18 +359,18 @@ def build_command(
     def add_segment(
         seg: dict, track: dict, *, overlay: bool, clip_from_ms: int, frames: int | None = None
     ) -> str | None:
-        start, end = _span(seg)
-        start = max(start, clip_from_ms)
+        original_start, end = _span(seg)
+        start = max(original_start, clip_from_ms)
         end = min(end, total_ms)
         if end <= start:
             return None
         seg = {**seg, schema.SEG_START: start}
         path, info = _resolve(resolve, seg.get(schema.SEG_SOURCE))
         dur_s = (end - start) / 1000
-        # a segment clipped at its start skips the same amount of source
-        skipped = (start - _span(seg)[0] + _ms(seg.get(schema.SEG_SOURCE_OFFSET))) / 1000
-        so_s = max(0.0, skipped)
         spd = _speed(seg)
+        # a segment clipped at its start (it overlapped the one before) skips that much source
+        skipped_ms = (start - original_start) * spd + _ms(seg.get(schema.SEG_SOURCE_OFFSET))
+        so_s = max(0.0, skipped_ms / 1000)
         if info.file_type == "audio":
             raise RenderError(
                 f"{path.name} is an audio file on a video track; move it to an audio track."

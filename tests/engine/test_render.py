@@ -162,6 +162,20 @@ def test_source_offset_is_respected(tmp_path: Path, media: dict[str, Path]) -> N
     assert mad(frame(out, 0.2), frame(media["clip"], 0.2)) > 10
 
 
+def test_overlapping_segments_clip_the_later_one(tmp_path: Path, media: dict[str, Path]) -> None:
+    # the second segment overlaps the first by 0.5 s: it starts where the first ends and
+    # skips the overlapped half second of its source, keeping picture and timeline in step
+    draft = {
+        "d": 3000,
+        "m": CANVAS,
+        "t": [video_track(seg("clip", 0, 2000, so=2000), seg("clip", 1500, 3000, so=0))],
+    }
+    out = tmp_path / "overlap.mp4"
+    render_draft(draft, resolver(media), out)
+    assert probe(out).duration_s == pytest.approx(3.0, abs=0.08)
+    assert mad(frame(out, 2.2), frame(media["clip"], 0.7)) < 4
+
+
 @pytest.mark.parametrize(("resolution", "size"), [("720p", (720, 1280)), (None, (1080, 1920))])
 def test_reframe_to_vertical(tmp_path: Path, media: dict[str, Path], resolution, size) -> None:
     draft = {
