@@ -437,6 +437,11 @@ async def test_aspect_refusals() -> None:
     await chat.send("make it 9:16")
     with pytest.raises(AgentError, match="already 9:16"):
         await chat.send("make it vertical")
+    with pytest.raises(AgentError, match="already 16:9"):
+        await Chat().send("make it landscape")
+    fresh = Chat()
+    await fresh.send("make it 16:9 and crop to fill")
+    assert track(fresh.draft, "video")["sg"][0]["fit"] == "cover"
     with pytest.raises(AgentError, match="no video to reframe"):
         await Chat(draft={}, media=[]).send("make it square")
 

@@ -1284,6 +1284,20 @@ async def aspect_intent(turn: Turn, match: re.Match[str]) -> None:
         )
     ratio, fit = found
     draft = current_draft(turn)
+    meta = draft.get(schema.META) or {}
+    asked_fit = re.search(
+        r"fill|crop|zoom|letterbox|black bars|\bbars\b|\bpad|\bfit\b|裁剪|填充|黑边",
+        turn.message,
+        re.I,
+    )
+    if (
+        has_video(draft)
+        and meta.get("width")
+        and meta.get("height")
+        and ratio_name(int(meta["width"]), int(meta["height"])) == ratio
+        and not asked_fit
+    ):
+        raise AgentError(f"The video is already {ratio}.")
     new = set_aspect(draft, ratio, fit=fit)
     await _commit(turn, "reframe", {"ratio": ratio, "fit": fit}, new)
     how = "cropped to fill the frame" if fit == "cover" else "fitted with black bars"
