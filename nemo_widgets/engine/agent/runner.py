@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ... import schema
 from . import general, load_skills
 from .base import REGISTRY, AgentError, Emit, Intent, Media, Turn
 
@@ -222,4 +221,4 @@ def message_text(body: dict[str, Any]) -> str:
     ).strip()
 
 
-__all__ = ["Outcome", "Runner", "is_silent", "media_for", "message_text", "schema"]
+__all__ = ["Outcome", "Runner", "is_silent", "media_for", "message_text"]
