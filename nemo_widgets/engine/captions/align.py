@@ -29,7 +29,7 @@ from .recognize import (
     Transcript,
     Word,
     audio_windows,
-    pocketsphinx_decoder,
+    shared_decoder,
     transcribe,
 )
 
@@ -187,6 +187,24 @@ def _pieces(slots: list[_Slot]) -> Iterable[tuple[int, int]]:
         i = cut
 
 
+def _align_piece(
+    decoder: object, cursor: _AudioCursor, slots: list[_Slot], a: int, b: int, duration: float
+) -> None:
+    """Force-align ``slots[a:b]`` inside their anchored window; keep anchors on failure."""
+    lo = max(0.0, (slots[a].start or 0.0) - MARGIN_S)
+    hi = min(duration, (slots[b - 1].end or 0.0) + MARGIN_S)
+    piece = [_Slot(s.text, s.keys, s.start, s.end, s.prob) for s in slots[a:b]]
+    offset, samples = cursor.get(lo, hi)
+    if not _force_align(decoder, piece, offset, samples):
+        return
+    slots[a:b] = piece
+    # words out of the dictionary are interpolated later, inside this piece's own window
+    if slots[a].start is None:
+        slots[a].start = slots[a].end = lo
+    if slots[b - 1].start is None:
+        slots[b - 1].start = slots[b - 1].end = hi
+
+
 def align_script(
     path: Path | str,
     script: str,
@@ -220,14 +238,16 @@ def align_script(
     if not slots:
         raise ValueError("The script has no words: paste the text that is spoken in the video.")
     notes: list[str] = []
-    decoder = pocketsphinx_decoder(bestpath=False)
     direct_ok = False
-    # read just past DIRECT_MAX_S: short audio is aligned directly, without recognition
-    offset, samples = _AudioCursor(path).get(0.0, DIRECT_MAX_S + 0.5)
-    duration = len(samples) / SAMPLE_RATE
-    if transcript is None and duration <= DIRECT_MAX_S:
-        direct_ok = _force_align(decoder, slots, offset, samples)
     model_name = "pocketsphinx en-us (forced alignment)"
+    if transcript is None:
+        # read just past DIRECT_MAX_S: short audio is aligned directly, without recognition
+        offset, samples = _AudioCursor(path).get(0.0, DIRECT_MAX_S + 0.5)
+        duration = len(samples) / SAMPLE_RATE
+        if duration <= DIRECT_MAX_S:
+            with shared_decoder("align") as decoder:
+                direct_ok = _force_align(decoder, slots, offset, samples)
+        del samples
     if not direct_ok:
         if transcript is None:
             transcript = transcribe(path, model=model, on_progress=on_progress)
@@ -241,21 +261,9 @@ def align_script(
             )
         interpolate(slots, duration)
         cursor = _AudioCursor(path)
-        for a, b in _pieces(slots):
-            lo = max(0.0, (slots[a].start or 0.0) - MARGIN_S)
-            hi = min(duration, (slots[b - 1].end or 0.0) + MARGIN_S)
-            piece = [_Slot(s.text, s.keys, s.start, s.end, s.prob) for s in slots[a:b]]
-            offset, samples = cursor.get(lo, hi)
-            if _force_align(decoder, piece, offset, samples):
-                for k, s in enumerate(piece):
-                    if s.start is not None:
-                        slots[a + k] = s
-                    else:
-                        slots[a + k].start = slots[a + k].end = None
-                # keep interpolation inside this piece's own window
-                for s in (slots[a], slots[b - 1]):
-                    if s.start is None:
-                        s.start, s.end = (lo, lo) if s is slots[a] else (hi, hi)
+        with shared_decoder("align") as decoder:
+            for a, b in _pieces(slots):
+                _align_piece(decoder, cursor, slots, a, b, duration)
     interpolate(slots, duration)
     words = [Word(s.text, float(s.start or 0.0), float(s.end or 0.0), s.prob) for s in slots]
     return Transcript(

@@ -24,6 +24,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,10 +376,29 @@ def _transcribe_whisper(
 
 
 def pocketsphinx_decoder(**kwargs: Any) -> Any:
-    """A pocketsphinx ``Decoder`` with the English model shipped in its wheel, quiet logs."""
+    """A new pocketsphinx ``Decoder`` with the English model shipped in its wheel, quiet logs."""
     from pocketsphinx import Decoder
 
     return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **kwargs)
+
+
+_DECODERS: dict[str, Any] = {}
+_DECODERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def shared_decoder(kind: str = "recognize") -> Iterator[Any]:
+    """The process's pocketsphinx decoder for ``kind`` (loading one costs ~0.3 s).
+
+    A decoder is not thread-safe: holders are serialised (pocketsphinx is the quick part of
+    any captioning job, so this costs little).
+    """
+    lock = _DECODERS.setdefault(f"{kind}-lock", threading.Lock())
+    with lock:
+        with _DECODERS_LOCK:
+            if kind not in _DECODERS:
+                _DECODERS[kind] = pocketsphinx_decoder(bestpath=kind != "align")
+        yield _DECODERS[kind]
 
 
 def _ps_words(decoder: Any, offset: float) -> list[Word]:
@@ -406,17 +426,17 @@ def _transcribe_pocketsphinx(
     notes = []
     if language and language != "en":
         notes.append("pocketsphinx only ships an English model; the speech was treated as English.")
-    decoder = pocketsphinx_decoder()
     words: list[Word] = []
     duration = 0.0
     # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points
-    for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
-        duration = offset + len(samples) / SAMPLE_RATE
-        pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-        decoder.start_utt()
-        decoder.process_raw(pcm, full_utt=True)
-        decoder.end_utt()
-        words.extend(_ps_words(decoder, offset))
-        if on_progress is not None:
-            on_progress(duration)
+    with shared_decoder("recognize") as decoder:
+        for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
+            duration = offset + len(samples) / SAMPLE_RATE
+            pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+            decoder.start_utt()
+            decoder.process_raw(pcm, full_utt=True)
+            decoder.end_utt()
+            words.extend(_ps_words(decoder, offset))
+            if on_progress is not None:
+                on_progress(duration)
     return Transcript(words, "en", choice.name, round(duration, 3), POCKETSPHINX, None, notes)
