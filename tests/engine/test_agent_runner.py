@@ -190,3 +190,13 @@ async def test_turns_on_one_session_do_not_overlap(runner):
     )
     r, session = runner
     assert r.store.state(session["session_id"])["draft"]["n"] == 2  # no lost update
+
+
+async def test_metadata_only_changes_are_never_silent(runner):
+    async def meta(turn: Turn, match: re.Match[str]) -> None:
+        turn.state["metadata"] = {"titles": ["A"]}
+        await turn.say("Here are titles: A")
+
+    out, events = await _run(runner, "title X", _intent(meta), silent_mode="always")
+    assert out.ok and out.changed and not out.silent
+    assert _texts(events) == ["Here are titles: A"]

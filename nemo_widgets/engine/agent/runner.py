@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ... import schema
 from . import general, load_skills
 from .base import REGISTRY, AgentError, Emit, Intent, Media, Turn
 
@@ -140,6 +141,7 @@ class Runner:
                 state = self.store.state(sid)
                 history = self.store.history(sid)
                 before = json.dumps(state, sort_keys=True)
+                before_draft = json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True)
                 history_len = len(history)
                 turn = Turn(
                     session_id=sid,
@@ -171,7 +173,12 @@ class Runner:
                 if it is not None and it.cost > 0:
                     self.store.charge(session["user_id"], it.cost, f"chat:{it.name}", sid)
                     outcome.charged = it.cost
-                if silent and changed:
+                # only a changed *draft* may go silent: clients report silent edits from a
+                # draft diff, so a metadata-only change without text would look like nothing
+                draft_changed = (
+                    json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True) != before_draft
+                )
+                if silent and draft_changed:
                     outcome.silent = True
                     held.clear()
                 for event in held:
