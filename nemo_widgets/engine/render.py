@@ -254,6 +254,14 @@ def _visual_chain(
         f"tpad=stop_mode=clone:stop_duration={_f(dur_s)}",
         f"trim=end_frame={frames}" if frames else f"trim=duration={_f(dur_s)}",
     ]
+    # fades to/from black (or, on overlays, to/from transparent); the audio fades alike
+    alpha = ":alpha=1" if overlay else ""
+    fi = min(_ms(seg.get(schema.SEG_FADE_IN)) / 1000, dur_s)
+    fo = min(_ms(seg.get(schema.SEG_FADE_OUT)) / 1000, dur_s)
+    if fi > 0:
+        parts.append(f"fade=t=in:st=0:d={_f(fi)}{alpha}")
+    if fo > 0:
+        parts.append(f"fade=t=out:st={_f(dur_s - fo)}:d={_f(fo)}{alpha}")
     start_s = _span(seg)[0] / 1000
     parts.append(f"setpts=PTS-STARTPTS+{_f(start_s)}/TB" if overlay else "setpts=PTS-STARTPTS")
     g.chains.append(",".join(parts) + f"[{out}]")

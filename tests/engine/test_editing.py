@@ -607,3 +607,40 @@ async def test_add_clip_at_end_and_photo_at_start() -> None:
     with pytest.raises(AgentError, match="audio file"):
         await chat.send("add lofi.mp3 at the end")
     assert route("add captions to the video") is None
+
+
+# ------------------------------------------------------------------------------------ fades
+@pytest.mark.parametrize(
+    ("message", "fi", "fo"),
+    [
+        ("fade in from black", 1000, None),
+        ("fade to black at the end over 2 seconds", None, 2000),
+        ("fade the video in and out", 1000, 1000),
+        ("add a 1.5 second fade in and a 3 second fade out", 1500, 3000),
+        ("视频开头淡入2秒", 2000, None),
+    ],
+)
+async def test_video_fades(message: str, fi: int | None, fo: int | None) -> None:
+    chat = Chat()
+    assert route(message) == "video_fade"
+    await chat.send(message)
+    v = track(chat.draft, "video")["sg"][0]
+    assert (v.get("fi"), v.get("fo")) == (fi, fo)
+    await chat.send("remove the fades")
+    v = track(chat.draft, "video")["sg"][0]
+    assert "fi" not in v and "fo" not in v
+
+
+async def test_fade_words_elsewhere_are_not_video_fades() -> None:
+    assert route("make the title fade in") == "style_text"
+    assert route("add background music with a 2 second fade out") == "music"
+    with pytest.raises(AgentError, match="no video to fade"):
+        await Chat(draft={}, media=[]).send("fade in from black")
+
+
+def test_cut_inside_a_faded_clip_does_not_fade_at_the_join() -> None:
+    draft = editing.set_video_fades(video_draft(), 1000, 1000)
+    out = editing.cut_range(draft, 4000, 6000)
+    head, tail = track(out, "video")["sg"]
+    assert (head.get("fi"), head.get("fo")) == (1000, None)
+    assert (tail.get("fi"), tail.get("fo")) == (None, 1000)

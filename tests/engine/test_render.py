@@ -247,6 +247,16 @@ def test_many_short_cuts_do_not_drift(tmp_path: Path, media: dict[str, Path]) ->
     assert mad(frame(out, 4.5), frame(media["clip"], 2.85)) < 4
 
 
+def test_video_fades_from_and_to_black(tmp_path: Path, media: dict[str, Path]) -> None:
+    draft = {"d": 3000, "m": CANVAS, "t": [video_track(seg("clip", 0, 3000, fi=1000, fo=1000))]}
+    out = tmp_path / "fade.mp4"
+    render_draft(draft, resolver(media), out)
+    assert frame(out, 0.0).mean() < 10  # starts black
+    assert frame(out, 1.5).mean() > 60
+    assert frame(out, 2.96).mean() < 15  # ends (nearly) black
+    assert mean_db(out, 0.0, 0.3) < mean_db(out, 1.2, 0.6) - 6  # the sound fades in too
+
+
 def test_overlay_track_and_speed(tmp_path: Path, media: dict[str, Path]) -> None:
     logo = tmp_path / "logo.png"
     _ff("-f", "lavfi", "-i", "color=c=white:s=200x200", "-frames:v", "1", str(logo))

@@ -744,10 +744,15 @@ def cut_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
                     piece[schema.SEG_WORDS] = before + after
                 out.append(piece)
             else:
+                # the two sides of the cut join without a fade at the join
                 if s < start_ms:
-                    out.append(_piece(seg, s, start_ms, 0))
+                    head = _piece(seg, s, start_ms, 0)
+                    head.pop(schema.SEG_FADE_OUT, None)
+                    out.append(head)
                 if e > end_ms:
-                    out.append(_piece(seg, end_ms, e, -gap, new_id=s < start_ms))
+                    tail = _piece(seg, end_ms, e, -gap, new_id=s < start_ms)
+                    tail.pop(schema.SEG_FADE_IN, None)
+                    out.append(tail)
         track[schema.SEGMENTS] = out
     return finalize(draft)
 
@@ -1722,3 +1727,73 @@ async def add_clip_intent(turn: Turn, match: re.Match[str]) -> None:
         f"Added {chosen.filename} {where}; the video is now {_fmt_s(duration_ms(new))} long. "
         f"{NEXT_STEP}"
     )
+
+
+# -- video fades ----------------------------------------------------------------------------------
+def set_video_fades(draft: Draft, fade_in_ms: int | None, fade_out_ms: int | None) -> Draft:
+    """Fade the footage in from black at its start and/or out to black at its end.
+
+    ``None`` leaves that side as it is; 0 removes the fade. The video's own sound fades alike.
+    """
+    if not has_video(draft):
+        raise AgentError("There is no video to fade yet: upload a video first, then ask again.")
+    draft = copy.deepcopy(draft)
+    segs = sorted(
+        tracks_of(draft, schema.TrackType.VIDEO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
+    )
+    for seg, key, value in (
+        (segs[0], schema.SEG_FADE_IN, fade_in_ms),
+        (segs[-1], schema.SEG_FADE_OUT, fade_out_ms),
+    ):
+        if value is None:
+            continue
+        if value <= 0:
+            seg.pop(key, None)
+        else:
+            start, end = _span(seg)
+            seg[key] = min(int(value), end - start)
+    return finalize(draft)
+
+
+@intent(
+    "video_fade",
+    r"^(?!.*\b(?:titles?|texts?|music|songs?|bgm|captions?|subtitles?|headings?)\b)"
+    r".*\bfade(?:s|d)?\b",
+    r"^(?!.*(?:标题|文字|音乐|配乐|字幕)).*(?:淡入|淡出|渐隐|渐显|黑场)",
+    cost=EDIT_COST,
+    priority=1,
+    help='"fade in from black", "fade out at the end", "fade in and out": video fades',
+)
+async def video_fade_intent(turn: Turn, match: re.Match[str]) -> None:
+    message = normalize_message(turn.message)
+    lowered = message.lower()
+    draft = current_draft(turn)
+    if re.search(r"\b(?:remove|no|without|delete)\b.*\bfades?\b|去掉.*淡|取消.*淡", lowered):
+        fade_in, fade_out = 0, 0
+    else:
+        fade_in, fade_out = parse_fades(message)
+        if not fade_in and not fade_out:
+            # "fade to black at the end" / "fade from black": no in/out word, so by position
+            length = parse_duration_ms(message) or 1000
+            m = re.search(rf"({_NUM})\s*-?\s*(?:{_UNIT_MS}|{_UNIT_S})", lowered)
+            if m:
+                length = parse_time_ms(m.group(0)) or length
+            at_start = re.search(r"\b(?:from black|start|beginning|begin)\b|开头", lowered)
+            at_end = re.search(r"\b(?:to black|end|ending)\b|结尾|最后", lowered)
+            fade_in = length if at_start or not at_end else 0
+            fade_out = length if at_end or not at_start else 0
+    removing = not fade_in and not fade_out
+    # a side the message does not mention keeps its fade, unless all fades are being removed
+    new = set_video_fades(
+        draft, 0 if removing else (fade_in or None), 0 if removing else (fade_out or None)
+    )
+    await _commit(turn, "video_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
+    if removing:
+        await turn.say(f"Removed the fades from the video. {NEXT_STEP}")
+        return
+    done = []
+    if fade_in:
+        done.append(f"fades in from black over {_fmt_s(fade_in)}")
+    if fade_out:
+        done.append(f"fades out to black over {_fmt_s(fade_out)}")
+    await turn.say(f"The video now {' and '.join(done)}. {NEXT_STEP}")
