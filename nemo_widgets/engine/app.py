@@ -455,7 +455,7 @@ async def upload(request: Request) -> Response:
                             str(url),
                             cfg.tmp_dir,
                             max_bytes,
-                            cfg.url_timeout_s,
+                            st.faults.url_timeout_s or cfg.url_timeout_s,
                             allow_private=allow_private,
                         )
                     )

@@ -24,7 +24,7 @@ The JSON object may hold these settings (persisting until changed):
     each render job stays ``processing`` this long before rendering (cancellable).
 ``allow_private_urls``
     accept URL uploads from loopback/private hosts (so tests can serve files locally).
-``ip_token_cap`` / ``max_upload_bytes``
+``ip_token_cap`` / ``max_upload_bytes`` / ``url_timeout_s``
     override the engine's configured limits (``null`` goes back to the configuration).
 
 and these one-shot actions: ``expire_tokens`` (``true`` for all, or one token),
@@ -80,6 +80,7 @@ class Faults:
     allow_private_urls: bool | None = None
     ip_token_cap: int | None = None
     max_upload_bytes: int | None = None
+    url_timeout_s: float | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()

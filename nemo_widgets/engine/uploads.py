@@ -13,7 +13,6 @@ import hashlib
 import ipaddress
 import os
 import socket
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -271,61 +270,83 @@ def filename_from_url(url: str, content_type: str | None) -> str:
 async def fetch_url(
     url: str, tmp_dir: Path, max_bytes: int, timeout_s: float, *, allow_private: bool = False
 ) -> Incoming:
-    """Download ``url`` to a temporary file, checking every redirect hop and the size cap."""
-    deadline = time.monotonic() + timeout_s
-    incoming: Incoming | None = None
+    """Download ``url`` to a temporary file, checking every redirect hop and the size cap.
+
+    The whole download (every hop, every byte) must finish within ``timeout_s``: a server
+    trickling bytes cannot hold the engine forever.
+    """
+    holder: list[Incoming] = []
+    original = url
     try:
-        async with httpx.AsyncClient(
-            follow_redirects=False, timeout=httpx.Timeout(min(30.0, timeout_s))
-        ) as client:
-            for _ in range(_MAX_REDIRECTS + 1):
-                await check_url(url, allow_private=allow_private)
-                async with client.stream("GET", url) as resp:
-                    if resp.is_redirect and "location" in resp.headers:
-                        url = urljoin(url, resp.headers["location"])
-                        continue
-                    if resp.status_code >= 400:
-                        raise UploadError(
-                            schema.ErrorCode.UNSUPPORTED_FILE,
-                            f"Downloading {url!r} failed with HTTP {resp.status_code}; "
-                            "check that the link is public and direct.",
-                        )
-                    filename = filename_from_url(url, resp.headers.get("content-type"))
-                    if schema.media_type(filename) is None:
-                        raise unsupported(filename)
-                    declared = int(resp.headers.get("content-length") or 0)
-                    if declared > max_bytes:
-                        raise too_large(filename, max_bytes)
-                    incoming = Incoming(filename, _new_tmp(tmp_dir, filename.rsplit(".", 1)[-1]))
-                    with open(incoming.tmp_path, "wb") as fh:
-                        async for chunk in resp.aiter_bytes(1 << 20):
-                            incoming.size += len(chunk)
-                            if incoming.size > max_bytes:
-                                raise too_large(filename, max_bytes)
-                            if time.monotonic() > deadline:
-                                raise UploadError(
-                                    schema.ErrorCode.UNSUPPORTED_FILE,
-                                    f"Downloading {url!r} took longer than {timeout_s:g} s; "
-                                    "download it yourself and upload the file.",
-                                )
-                            incoming.sha256.update(chunk)
-                            fh.write(chunk)
-                    return incoming
-            raise UploadError(
-                schema.ErrorCode.UNSUPPORTED_FILE, f"{url!r} redirects too many times."
-            )
-    except UploadError:
-        if incoming:
-            incoming.discard()
-        raise
-    except httpx.HTTPError as exc:
-        if incoming:
-            incoming.discard()
+        return await asyncio.wait_for(
+            _fetch(url, tmp_dir, max_bytes, timeout_s, allow_private, holder), timeout_s
+        )
+    except asyncio.TimeoutError:
+        for f in holder:
+            f.discard()
         raise UploadError(
             schema.ErrorCode.UNSUPPORTED_FILE,
-            f"Could not download {url!r} ({type(exc).__name__}); check the link or upload "
+            f"Downloading {original!r} took longer than {timeout_s:g} s; download it yourself "
+            "and upload the file.",
+        ) from None
+    except UploadError:
+        for f in holder:
+            f.discard()
+        raise
+    except httpx.HTTPError as exc:
+        for f in holder:
+            f.discard()
+        raise UploadError(
+            schema.ErrorCode.UNSUPPORTED_FILE,
+            f"Could not download {original!r} ({type(exc).__name__}); check the link or upload "
             "the file directly.",
         ) from exc
+    except BaseException:
+        for f in holder:
+            f.discard()
+        raise
+
+
+async def _fetch(
+    url: str,
+    tmp_dir: Path,
+    max_bytes: int,
+    timeout_s: float,
+    allow_private: bool,
+    holder: list[Incoming],
+) -> Incoming:
+    async with httpx.AsyncClient(
+        follow_redirects=False, timeout=httpx.Timeout(min(30.0, timeout_s))
+    ) as client:
+        for _ in range(_MAX_REDIRECTS + 1):
+            await check_url(url, allow_private=allow_private)
+            async with client.stream("GET", url) as resp:
+                if resp.is_redirect and "location" in resp.headers:
+                    url = urljoin(url, resp.headers["location"])
+                    continue
+                if resp.status_code >= 400:
+                    raise UploadError(
+                        schema.ErrorCode.UNSUPPORTED_FILE,
+                        f"Downloading {url!r} failed with HTTP {resp.status_code}; "
+                        "check that the link is public and direct.",
+                    )
+                filename = filename_from_url(url, resp.headers.get("content-type"))
+                if schema.media_type(filename) is None:
+                    raise unsupported(filename)
+                declared = int(resp.headers.get("content-length") or 0)
+                if declared > max_bytes:
+                    raise too_large(filename, max_bytes)
+                incoming = Incoming(filename, _new_tmp(tmp_dir, filename.rsplit(".", 1)[-1]))
+                holder.append(incoming)
+                with open(incoming.tmp_path, "wb") as fh:
+                    async for chunk in resp.aiter_raw():
+                        incoming.size += len(chunk)
+                        if incoming.size > max_bytes:
+                            raise too_large(filename, max_bytes)
+                        incoming.sha256.update(chunk)
+                        fh.write(chunk)
+                return incoming
+        raise UploadError(schema.ErrorCode.UNSUPPORTED_FILE, f"{url!r} redirects too many times.")
 
 
 def keep(incoming: Incoming, uploads_dir: Path) -> tuple[str, str]:

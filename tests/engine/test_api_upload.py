@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -193,10 +194,31 @@ def test_url_upload_refusals(engine, sess, url, expect):
     _assert_untouched(engine, sess)
 
 
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder; ``/slow.mp4`` trickles bytes forever (for the time limit)."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path != "/slow.mp4":
+            return super().do_GET()
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", "1000000")
+        self.end_headers()
+        try:
+            for _ in range(600):
+                self.wfile.write(b"\0" * 100)
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+
 @pytest.fixture
 def file_server(tmp_path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    handler = functools.partial(_Handler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -229,3 +251,17 @@ def test_url_upload_works_and_is_capped(engine, sess, make_clip, file_server):
 def test_media_paths_are_confined(engine):
     for path in ("/media/uploads/..%2Fengine.sqlite3", "/media/other/x.mp4", "/media/uploads/x"):
         assert httpx.get(engine.url + path).status_code == 404
+
+
+def test_url_upload_is_time_limited(engine, sess, file_server):
+    _, base = file_server
+    with (
+        engine.faults(allow_private_urls=True, url_timeout_s=0.5),
+        engine.client(sess["token"]) as c,
+    ):
+        r = c.post(
+            f"/api/upload-video/nemo_agent/me/{sess['session_id']}",
+            json={"urls": [f"{base}/slow.mp4"], "source_type": "url"},
+        )
+    assert r.json()["code"] == 4001 and "took longer than 0.5 s" in r.json()["message"]
+    _assert_untouched(engine, sess)
