@@ -644,3 +644,19 @@ def test_cut_inside_a_faded_clip_does_not_fade_at_the_join() -> None:
     head, tail = track(out, "video")["sg"]
     assert (head.get("fi"), head.get("fo")) == (1000, None)
     assert (tail.get("fi"), tail.get("fo")) == (None, 1000)
+
+
+async def test_music_fades_and_title_fade_via_add() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    with pytest.raises(AgentError, match="no background music"):
+        await chat.send("fade out the music over 3 seconds")
+    await chat.send("add background music")
+    await chat.send("fade out the music over 3 seconds")
+    seg = track(chat.draft, "music")["sg"][0]
+    assert seg["fo"] == 3000 and "fi" not in seg
+    await chat.send("音乐淡入2秒")
+    assert track(chat.draft, "music")["sg"][0]["fi"] == 2000
+    await chat.send("add a title 'Hi'")
+    await chat.send("add a fade-in to the title")
+    assert track(chat.draft, "title")["sg"][0]["sty"]["anim"] == "fade-in"
+    assert len(track(chat.draft, "title")["sg"]) == 1  # changed, not a second title

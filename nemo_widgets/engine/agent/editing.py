@@ -1320,8 +1320,12 @@ def parse_fades(text: str) -> tuple[int, int]:
     unit = rf"(?:{_UNIT_MS}|{_UNIT_S})"
     for m in re.finditer(rf"({_NUM})\s*-?\s*({unit})?\s*-?\s*fade[\s-]*(in|out)", lowered):
         fades[m.group(3)] = parse_time_ms(m.group(1) + (m.group(2) or "s")) or 0
+    # "fade out 2s", "fade out the music over 3 seconds", "fade the song in for 1 s"
+    things = r"(?:\s+(?:the|this|that|it|music|song|bgm|soundtrack|video|clip|audio|track))*"
     for m in re.finditer(
-        rf"fade[\s-]*(in|out)\s*(?:of|over|for|:|=|lasting)?\s*({_NUM})\s*-?\s*({unit})?", lowered
+        rf"fade{things}[\s-]*(in|out)\b{things}\s*(?:of|over|for|:|=|lasting|by)?\s*"
+        rf"({_NUM})\s*-?\s*({unit})?",
+        lowered,
     ):
         fades[m.group(1)] = parse_time_ms(m.group(2) + (m.group(3) or "s")) or 0
     for m in re.finditer(rf"淡(入|出)\s*({_NUM})\s*({unit})?", lowered):
@@ -1797,3 +1801,43 @@ async def video_fade_intent(turn: Turn, match: re.Match[str]) -> None:
     if fade_out:
         done.append(f"fades out to black over {_fmt_s(fade_out)}")
     await turn.say(f"The video now {' and '.join(done)}. {NEXT_STEP}")
+
+
+def set_music_fades(draft: Draft, fade_in_ms: int, fade_out_ms: int) -> Draft:
+    """Set the fade-in / fade-out (ms; 0 leaves that side alone) of the background music."""
+    draft = copy.deepcopy(draft)
+    tracks = tracks_of(draft, schema.TrackType.AUDIO)
+    if not tracks:
+        raise AgentError("There is no background music on the timeline to fade.")
+    for track in tracks:
+        segs = sorted(track.get(schema.SEGMENTS) or [], key=lambda s: _span(s)[0])
+        if fade_in_ms:
+            segs[0][schema.SEG_FADE_IN] = int(fade_in_ms)
+        if fade_out_ms:
+            segs[-1][schema.SEG_FADE_OUT] = int(fade_out_ms)
+        for seg in segs:
+            _clip_fades(seg)
+    return finalize(draft)
+
+
+@intent(
+    "music_fade",
+    r"\bfade(?:s|d)?\b.*\b(?:music|song|bgm|soundtrack)\b",
+    r"\b(?:music|song|bgm|soundtrack)\b.*\bfade",
+    r"(?:音乐|配乐).*(?:淡入|淡出)|(?:淡入|淡出).*(?:音乐|配乐)",
+    cost=EDIT_COST,
+    priority=1,
+    help='"fade out the music over 3 seconds": music fades',
+)
+async def music_fade_intent(turn: Turn, match: re.Match[str]) -> None:
+    fade_in, fade_out = parse_fades(turn.message)
+    if not fade_in and not fade_out:
+        fade_out = 1000
+    new = set_music_fades(current_draft(turn), fade_in, fade_out)
+    await _commit(turn, "music_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
+    done = []
+    if fade_in:
+        done.append(f"fades in over {_fmt_s(fade_in)}")
+    if fade_out:
+        done.append(f"fades out over {_fmt_s(fade_out)}")
+    await turn.say(f"The background music now {' and '.join(done)}. {NEXT_STEP}")
