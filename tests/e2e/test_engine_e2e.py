@@ -180,3 +180,8 @@ async def test_transient_errors_are_retried(fresh_client, editing, make_clip):
         assert job.status == "completed"
     finally:
         await s.aclose()
+
+
+async def test_ip_token_cap_is_rate_limited_error(fresh_client):
+    with fresh_client.faults(ip_token_cap=0), pytest.raises(nw.RateLimitedError):
+        await open_session(fresh_client)
