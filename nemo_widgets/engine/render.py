@@ -30,7 +30,7 @@ from typing import Any
 
 from .. import schema
 from .media import MediaError, MediaInfo, ffmpeg_exe, probe
-from .textburn import FONTS_DIR, has_burnable_text, write_ass
+from .textburn import build_ass, font_files, has_burnable_text
 
 __all__ = [
     "RenderCancelled",
@@ -436,11 +436,14 @@ def build_command(
     # 3. text burn-in (fixed relative names inside workdir; see the module docstring)
     text_events = 0
     if has_burnable_text(draft):
-        text_events = write_ass(draft, width, height, workdir / "burn.ass")
+        doc = build_ass(draft, width, height)
+        text_events = len(doc.events)
         if text_events:
+            (workdir / "burn.ass").write_text(doc.to_string("ass"), encoding="utf-8")
             fonts = workdir / "fonts"
             fonts.mkdir(exist_ok=True)
-            for font in FONTS_DIR.glob("*.ttf"):  # only fonts: libass complains about others
+            # only font files in the folder (libass tries to load every file there)
+            for font in font_files(doc):
                 link = fonts / font.name
                 if not link.exists():
                     try:

@@ -6,12 +6,17 @@ caption tracks (``"k": "caption"``) are styled by the caption module
 canvas's own pixels (``PlayResX/Y`` = canvas size), so a size or margin means the same thing in
 the ASS file as on the rendered frame.
 
-Only the fonts shipped in ``engine/fonts`` are used (DejaVu Sans, regular and bold): a burn-in
-must never depend on what happens to be installed on the machine.
+Only fonts that come with the package are used: a burn-in must never depend on what happens
+to be installed on the machine. DejaVu Sans (shipped in ``engine/fonts``) covers Latin, Greek,
+Cyrillic, Arabic and more; lines with Chinese, Japanese or Korean switch to Noto Sans CJK from
+the ``manimgx-fonts-cjk`` wheel, because libass looks for missing glyphs only through
+fontconfig (system fonts), never in the fonts folder it was given.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import logging
 import math
 import re
@@ -24,10 +29,12 @@ from pysubs2 import Alignment, Color, SSAEvent, SSAFile, SSAStyle
 from .. import schema
 
 __all__ = [
+    "CJK_FONT_FAMILIES",
     "FONTS_DIR",
     "FONT_NAME",
     "build_ass",
     "escape_text",
+    "font_files",
     "has_burnable_text",
     "parse_color",
     "safe_margins",
@@ -37,6 +44,48 @@ log = logging.getLogger(__name__)
 
 FONTS_DIR = Path(__file__).with_name("fonts")
 FONT_NAME = "DejaVu Sans"
+#: Families inside Noto Sans CJK, by script: Korean, Japanese, then Chinese for the rest.
+CJK_FONT_FAMILIES = {"ko": "Noto Sans CJK KR", "ja": "Noto Sans CJK JP", "zh": "Noto Sans CJK SC"}
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_CJK = re.compile(
+    r"[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font_file() -> Path | None:
+    """Noto Sans CJK from the ``manimgx-fonts-cjk`` wheel, or None when it is not installed."""
+    spec = importlib.util.find_spec("manimgx_fonts_cjk")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        for name in sorted(Path(folder).glob("*.tt[cf]")) + sorted(Path(folder).glob("*.otf")):
+            return name
+    return None
+
+
+def cjk_family(text: str) -> str | None:
+    """The CJK font family a line needs, or None when DejaVu Sans covers it."""
+    if not _CJK.search(text):
+        return None
+    if _HANGUL.search(text):
+        return CJK_FONT_FAMILIES["ko"]
+    if _KANA.search(text):
+        return CJK_FONT_FAMILIES["ja"]
+    return CJK_FONT_FAMILIES["zh"]
+
+
+def font_files(doc: SSAFile) -> list[Path]:
+    """The font files libass needs for ``doc``: DejaVu, plus Noto Sans CJK if a line uses it."""
+    files = sorted(FONTS_DIR.glob("*.ttf"))
+    uses_cjk = any("\\fnNoto Sans CJK" in ev.text for ev in doc.events)
+    cjk = cjk_font_file()
+    if uses_cjk and cjk is not None:
+        files.append(cjk)
+    return files
+
 
 #: Reference height (px) the ``size`` and ``outline`` style values are given at.
 REFERENCE_PX = 1080
@@ -323,8 +372,25 @@ def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
             )
     if not doc.styles:
         doc.styles["Default"] = _style_for({}, schema.TrackKind.TITLE, width, height)
+    _use_cjk_font_where_needed(doc)
     doc.events.sort(key=lambda ev: (ev.start, ev.layer))
     return doc
+
+
+def _use_cjk_font_where_needed(doc: SSAFile) -> None:
+    """Switch lines with CJK characters to Noto Sans CJK (a leading ``\\fn`` override)."""
+    if not any(_CJK.search(ev.text) for ev in doc.events):
+        return
+    if cjk_font_file() is None:
+        log.warning(
+            "burned-in text has Chinese/Japanese/Korean characters but manimgx-fonts-cjk is not "
+            "installed; they will show as boxes (pip install manimgx-fonts-cjk)"
+        )
+        return
+    for ev in doc.events:
+        family = cjk_family(ev.text)
+        if family:
+            ev.text = f"{{\\fn{family}}}" + ev.text
 
 
 def write_ass(draft: dict[str, Any], width: int, height: int, path: Path) -> int:

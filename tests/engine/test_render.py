@@ -391,6 +391,26 @@ def test_odd_paths_and_title_text(tmp_path: Path, media: dict[str, Path]) -> Non
     assert info.has_audio
 
 
+def test_cjk_text_is_drawn_not_boxes(tmp_path: Path, media: dict[str, Path]) -> None:
+    # DejaVu has no CJK: without the Noto CJK switch every character is the same empty box,
+    # so two different texts would render identically
+    frames = []
+    for i, text in enumerate(["城市之梦", "你好世界"]):
+        draft = {
+            "d": 500,
+            "m": {"width": 320, "height": 180, "fps": 25},
+            "t": [title(text, 0, 500, pos="center", size=300)],
+        }
+        out = tmp_path / f"cjk{i}.mp4"
+        render_draft(draft, resolver(media), out, quality="low")
+        frames.append(frame(out, 0.2)[40:140, 20:300])
+    assert frames[0].mean() > 3  # something is drawn
+    assert mad(frames[0], frames[1]) > 5  # and it is the glyphs (boxes would give 0)
+    doc = textburn.build_ass({"t": [title("東京へようこそ", 0, 1, pos="center")]}, 320, 180)
+    assert doc.events[0].text.startswith(r"{\fnNoto Sans CJK JP}")
+    assert any(f.suffix in (".ttc", ".otf") for f in textburn.font_files(doc))
+
+
 def test_title_safe_zone_on_vertical_canvas(tmp_path: Path, media: dict[str, Path]) -> None:
     draft = {
         "d": 500,
