@@ -75,11 +75,32 @@ async def run(message: str, clip: Path, state: dict | None = None) -> tuple[Turn
         ("move them to the top", "captions_style_them"),
         ("use the vertical preset", "captions_preset"),
         ("max 32 characters per line", "captions_preset"),
+        ("hide the subtitles", "captions_remove"),
+        ("remove the captions", "captions_remove"),
+        ("show the Spanish captions", "captions_show"),
     ],
 )
 def test_routing(message: str, name: str) -> None:
     found = REGISTRY.route(message, "ai-subtitles-for-video")
     assert found is not None and found[0].name == name
+
+
+def test_other_skills_requests_are_not_taken() -> None:
+    from nemo_widgets.engine.agent import load_skills
+
+    load_skills()
+    for message in ("write a YouTube description from the transcript", "add a title Hello"):
+        found = REGISTRY.route(message, "nemo-video")
+        assert found is None or not found[0].name.startswith("captions"), message
+
+
+def tool_calls(events: list) -> list[str]:
+    return [
+        p["functionCall"]["name"]
+        for e in events
+        for p in e.get("content", {}).get("parts", [])
+        if "functionCall" in p
+    ]
 
 
 class TinyProvider:
@@ -94,15 +115,17 @@ class TinyProvider:
         return [t.upper() for t in texts]
 
 
-async def test_english_and_spanish_without_and_with_a_provider(clip: Path) -> None:
+async def test_english_and_spanish_without_and_with_a_provider(clip: Path, monkeypatch) -> None:
     assert translate.provider_for("en", "es") is None  # argostranslate is not installed here
+    monkeypatch.setattr("nemo_widgets.engine.agent.base.HEARTBEAT_S", 0.05)
     turn, events = await run("add captions in English and Spanish", clip)
+    assert tool_calls(events) == ["transcribe_audio"]
+    assert any(e.get("type") == "heartbeat" for e in events)  # streamed while recognising
     reply = texts(events)
     assert "Added English captions" in reply and "tiny.en" in reply
     assert "Spanish captions are not available offline" in reply
     assert 'pip install "nemo-widgets[translate]"' in reply
     assert "argospm install translate-en_es" in reply
-    assert any(e.get("type") == "heartbeat" or "content" in e for e in events)
     caps = turn.state["captions"]
     assert set(caps) == {"en"} and caps["en"]["model"] == "tiny.en"
     tracks = [t for t in turn.draft["t"] if t.get("k") == "caption"]
@@ -115,7 +138,7 @@ async def test_english_and_spanish_without_and_with_a_provider(clip: Path) -> No
     provider = TinyProvider()
     translate.register_provider(provider)
     try:
-        turn, events = await run("add captions in English and Spanish", clip)
+        turn, events = await run("add captions in English and Spanish", clip, turn.state)
     finally:
         translate.unregister_provider(provider)
     assert "Spanish captions translated offline with tiny-test-provider" in texts(events)
@@ -123,6 +146,7 @@ async def test_english_and_spanish_without_and_with_a_provider(clip: Path) -> No
     assert set(tracks) == {"en", "es"}
     assert not tracks["en"].get("hid") and tracks["es"]["hid"] is True
     assert "COUNTRY" in " ".join(s["txt"] for s in tracks["es"]["sg"])
+    assert tool_calls(events) == ["translate_captions"]  # the recognition was reused
 
     # style and preset edits work on the same state
     state = turn.state
@@ -132,7 +156,10 @@ async def test_english_and_spanish_without_and_with_a_provider(clip: Path) -> No
     turn, events = await run("use the vertical preset", clip, state)
     cues = state["captions"]["en"]["cues"]
     assert all(len(c["words"]) <= 4 for c in cues) and "vertical" in texts(events)
+    turn, events = await run("hide the subtitles", clip, state)
+    assert all(t.get("hid") for t in turn.draft["t"] if t.get("k") == "caption")
     turn, events = await run("max 20 characters per line", clip, state)
+    assert all(t.get("hid") for t in turn.draft["t"] if t.get("k") == "caption")  # still hidden
     assert all(
         len(line) <= 20
         for c in state["captions"]["en"]["cues"]

@@ -139,25 +139,49 @@ def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
 
 
 def _rebuild_tracks(turn: Turn, show: str | None = None) -> None:
+    """Caption tracks from ``state["captions"]``: ``show`` that language, else keep visibility."""
     caps = _captions_state(turn)
     style = _current_style(turn)
     draft = turn.draft
-    shown = show
-    if shown is None:
-        shown = next(
-            (
-                str(t.get(schema.TRACK_LANG))
-                for t in capdraft.caption_tracks(draft)
-                if not t.get(schema.TRACK_HIDDEN)
-            ),
-            None,
-        )
+    before = {
+        str(t.get(schema.TRACK_LANG)): bool(t.get(schema.TRACK_HIDDEN))
+        for t in capdraft.caption_tracks(draft)
+    }
     for lang, entry in caps.items():
         tmap = capdraft.TimeMap(draft, entry.get("source"))
         track = capdraft.caption_track({**entry, "language": lang}, style=style, time_map=tmap)
         capdraft.put_caption_track(draft, track)
-    if caps:
-        capdraft.show_only(draft, shown if shown in caps else next(iter(caps)))
+    if not caps:
+        return
+    if show is not None:
+        capdraft.show_only(draft, show if show in caps else next(iter(caps)))
+        return
+    shown = [lang for lang, hidden in before.items() if not hidden and lang in caps]
+    if shown:
+        capdraft.show_only(draft, shown[0])
+    elif not before:
+        capdraft.show_only(draft, next(iter(caps)))
+    else:  # all were hidden on purpose: new tracks stay hidden too
+        for t in capdraft.caption_tracks(draft):
+            t[schema.TRACK_HIDDEN] = True
+
+
+def _earlier_transcript(turn: Turn, media: Media) -> Transcript | None:
+    """The recognition already made for this file in this session (reused, not redone)."""
+    if re.search(r"\b(again|redo|re-?generate|re-?do|from scratch|fresh)\b", turn.message, re.I):
+        return None
+    for lang, entry in _captions_state(turn).items():
+        if entry.get("engine") == "translation" or entry.get("source") != media.cdn_url:
+            continue
+        return Transcript(
+            words=[Word.from_dict(w) for w in entry.get("words", [])],
+            language=lang,
+            model=str(entry.get("model")),
+            duration_s=float(entry.get("duration_s") or 0.0),
+            engine=str(entry.get("engine") or "faster-whisper"),
+            notes=list(entry.get("notes") or []),
+        )
+    return None
 
 
 async def _make_captions(
@@ -169,7 +193,10 @@ async def _make_captions(
     preset = _current_preset(turn)
     caps = _captions_state(turn)
     spoken = None  # detected where the model can; English-only models say so in their notes
-    if script is not None:
+    earlier = _earlier_transcript(turn, media) if script is None else None
+    if earlier is not None and earlier.words:
+        transcript = earlier
+    elif script is not None:
         from ..captions.align import align_script
 
         async with turn.tool("align_script", {"file": media.filename}) as result:
@@ -259,7 +286,7 @@ async def _make_captions(
 
 @intent(
     "captions",
-    r"\b(auto[- ]?)?(captions?|subtitles?|subs|closed captions|transcri(be|pt|ption))\b",
+    r"\b(auto[- ]?)?(captions?|subtitles?|subs|closed captions|transcribe)\b",
     r"字幕",
     r"\bcaption (this|it|the video)\b",
     cost=10,
@@ -486,6 +513,37 @@ async def preset_intent(turn: Turn, match: re.Match[str]) -> None:
     )
     await turn.say(
         f"Rebuilt the captions with the {preset.name} rules ({limits}): {'; '.join(counts)}."
+    )
+
+
+@intent(
+    "captions_remove",
+    r"\b(remove|delete|hide|turn off|switch off|disable|drop|no more)\b.*"
+    r"\b(captions?|subtitles?|subs)\b",
+    r"(删除|去掉|隐藏|关闭)字幕",
+    cost=0,
+    priority=3,
+    skills=SKILLS,
+    help="hide the captions (kept, not shown or burned) or remove them",
+)
+async def remove_intent(turn: Turn, match: re.Match[str]) -> None:
+    caps = _require_captions(turn)
+    turn.checkpoint()
+    langs = [x for x in requested_languages(turn.message) if x in caps] or list(caps)
+    tracks = [t for t in capdraft.caption_tracks(turn.draft) if t.get(schema.TRACK_LANG) in langs]
+    if re.search(r"\b(remove|delete|drop)\b|删除|去掉", turn.message, re.I):
+        turn.draft[schema.TRACKS] = [
+            t for t in turn.draft.get(schema.TRACKS, []) if t not in tracks
+        ]
+        for lang in langs:
+            caps.pop(lang, None)
+        await turn.say(f"Removed the {', '.join(langs)} captions from the project.")
+        return
+    for t in tracks:
+        t[schema.TRACK_HIDDEN] = True
+    await turn.say(
+        f"Hid the {', '.join(langs)} captions: they stay in the project (downloadable) but are "
+        "not shown or burned in. Say 'show the English captions' to bring them back."
     )
 
 
