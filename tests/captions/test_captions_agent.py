@@ -119,7 +119,7 @@ async def test_english_and_spanish_without_and_with_a_provider(clip: Path, monke
     assert translate.provider_for("en", "es") is None  # argostranslate is not installed here
     monkeypatch.setattr("nemo_widgets.engine.agent.base.HEARTBEAT_S", 0.05)
     turn, events = await run("add captions in English and Spanish", clip)
-    assert tool_calls(events) == ["transcribe_audio"]
+    assert tool_calls(events) == ["transcribe_audio", "translate_captions"]
     assert any(e.get("type") == "heartbeat" for e in events)  # streamed while recognising
     reply = texts(events)
     assert "Added English captions" in reply and "tiny.en" in reply
