@@ -38,6 +38,11 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
     )
     with pytest.raises(Exception, match="No captions yet"):
         s.captions()
+    with engine.client(tok["token"]) as c:
+        r = c.get(f"/api/captions/nemo_agent/me/{sess['session_id']}")
+        assert r.status_code == 404 and r.json()["code"] == 4004
+        r = c.get("/api/captions/nemo_agent/me/not-a-session")
+        assert r.status_code == 404 and r.json()["code"] == 1002
     s.upload(clip)
     reply = s.chat("add captions in English and Spanish")
     assert "Added English captions" in reply.text, reply.text
