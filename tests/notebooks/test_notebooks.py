@@ -64,12 +64,21 @@ def test_committed_notebook_is_clean_and_says_how_to_switch_to_the_cloud(name):
 # running them
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def offline_env(tmp_path_factory):
-    """Fresh engine, config and data dirs, and no way out to the network."""
-    base = tmp_path_factory.mktemp("nbenv")
-    mp = pytest.MonkeyPatch()
+def engine_dir(tmp_path_factory):
+    """One fresh engine data dir for all the notebooks (the first one starts the engine)."""
+    return tmp_path_factory.mktemp("engine")
+
+
+@pytest.fixture
+def offline_env(engine_dir, tmp_path_factory, monkeypatch):
+    """A fresh engine, a fresh client (config and data dirs), and no way out to the network.
+
+    Each notebook gets its own client id, hence its own free credits, as a newcomer who opens
+    just that notebook would.
+    """
+    base = tmp_path_factory.mktemp("client")
     env = {
-        "NEMO_ENGINE_DIR": str(base / "engine"),
+        "NEMO_ENGINE_DIR": str(engine_dir),
         "NEMO_WIDGETS_DATA_DIR": str(base / "data"),
         "NEMO_CONFIG_DIR": str(base / "config"),
         "HF_HUB_OFFLINE": "1",
@@ -81,12 +90,11 @@ def offline_env(tmp_path_factory):
         "NO_PROXY": "127.0.0.1,localhost",
         "MPLBACKEND": "Agg",
     }
-    for key in ("NEMO_TOKEN", "NEMO_API_URL"):
-        mp.delenv(key, raising=False)
+    for key in ("NEMO_TOKEN", "NEMO_API_URL", "NEMO_CLIENT_ID"):
+        monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
-        mp.setenv(key, value)
-    yield base
-    mp.undo()
+        monkeypatch.setenv(key, value)
+    return base
 
 
 def execute(name: str, workdir: Path) -> nbformat.NotebookNode:
