@@ -203,13 +203,12 @@ def test_preview_mode_per_front_end(monkeypatch: pytest.MonkeyPatch) -> None:
 # ------------------------------------------------------------------------ real engine
 @pytest.mark.slow
 async def test_export_on_the_real_engine_streams_a_playable_mp4(
-    engine: Any, tmp_path: Path
+    engine: Any, tmp_path: Path, make_clip: Any
 ) -> None:
     from nemo_widgets.session import aconnect
-    from tests.widgets.test_upload import _clip
 
     session = await aconnect(base_url=engine.url)
-    await session.aupload(_clip(tmp_path / "clip.mp4"))
+    await session.aupload(make_clip(tmp_path, seconds=2, size="320x240"))
     table = RendersTable(session, poll_interval_s=0.2)
     front = Front(table)
     reply, _ = await front.request("export", quality="low")
