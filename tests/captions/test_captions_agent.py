@@ -78,11 +78,41 @@ async def run(message: str, clip: Path, state: dict | None = None) -> tuple[Turn
         ("hide the subtitles", "captions_remove"),
         ("remove the captions", "captions_remove"),
         ("show the Spanish captions", "captions_show"),
+        # what `nemo-widgets caption --preset/--style` sends
+        ("use the subtitle-edit preset for the captions", "captions_preset"),
+        ("make the captions vertical style", "captions_style"),
+        ("make the captions boxed style", "captions_style"),
     ],
 )
 def test_routing(message: str, name: str) -> None:
     found = REGISTRY.route(message, "ai-subtitles-for-video")
     assert found is not None and found[0].name == name
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("make the captions yellow and bigger", {"color": "#FFD60A", "size": 68}),
+        ("move them to the top", {"pos": "top-center"}),
+        ("use karaoke style with a red highlight", {"preset": "karaoke", "hl": "#FF3B30"}),
+        ("make the captions boxed style", {"preset": "boxed", "box": "#000000A6"}),
+        ("make the captions vertical style", {"preset": "vertical"}),
+        ("set the caption font size to 40", {"size": 40}),
+    ],
+)
+def test_style_changes(message: str, expected: dict) -> None:
+    assert cap_agent.style_changes(message, {"preset": "plain"}) == expected
+
+
+def test_preset_changes() -> None:
+    assert cap_agent.preset_changes("use the BBC rules") == ("bbc", {})
+    assert cap_agent.preset_changes("max 32 characters per line, two lines") == (
+        None,
+        {"max_chars": 32, "max_lines": 2},
+    )
+    assert cap_agent.preset_changes("use the vertical preset, 3 words per cue")[1] == {
+        "max_words": 3
+    }
 
 
 def test_other_skills_requests_are_not_taken() -> None:

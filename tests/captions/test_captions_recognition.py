@@ -126,3 +126,35 @@ def test_script_alignment_anchored_on_recognition_keeps_script_words(recognizer)
 def test_script_alignment_rejects_empty_script() -> None:
     with pytest.raises(ValueError, match="no words"):
         align_script(LIBRIVOX[0], "  ... ")
+
+
+def test_windowed_recognition_keeps_words_and_timings(recognizer) -> None:
+    # 4 s windows (cut at quiet points) exercise the long-file path on an 11 s clip
+    whole, windowed = transcribe(JFK), transcribe(JFK, window_s=4.0)
+    ref = normalise(JFK.with_suffix(".txt").read_text())
+    assert word_errors(ref, normalise(windowed.text)) <= 3
+    assert windowed.duration_s == pytest.approx(whole.duration_s, abs=0.01)
+    starts = [w.start_s for w in windowed.words]
+    assert starts == sorted(starts) and starts[-1] > 8.0  # offsets of later windows applied
+
+
+def test_long_script_alignment_in_pieces(recognizer, monkeypatch, tmp_path: Path) -> None:
+    # the five clips as one 31 s recording, aligned in pieces of <= 6 s anchored by whisper
+    monkeypatch.setattr("nemo_widgets.engine.captions.align.PIECE_S", 6.0)
+    gap = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    parts, refs, offset = [], [], 0.0
+    for clip in LIBRIVOX:
+        audio = decode_audio(clip)
+        parts += [audio, gap]
+        refs += [{**r, "b": r["b"] + offset, "e": r["e"] + offset} for r in reference_words(clip)]
+        offset += (len(audio) + len(gap)) / SAMPLE_RATE
+    chapter = write_wav(tmp_path / "chapter.wav", np.concatenate(parts))
+    script = " ".join(c.with_suffix(".txt").read_text() for c in LIBRIVOX)
+    t = align_script(chapter, script, transcript=transcribe(chapter))
+    assert len(t.words) == len(refs)
+    late = [
+        (w.text, round(w.start_s, 2), r["b"])
+        for w, r in zip(t.words, refs, strict=True)
+        if abs(w.start_s - r["b"]) > 0.15 or abs(w.end_s - r["e"]) > 0.15
+    ]
+    assert not late

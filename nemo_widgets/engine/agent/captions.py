@@ -347,9 +347,14 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
 
     low = message.lower()
     out: dict[str, Any] = {}
-    m = re.search(r"(?:highlight|active word)\D{0,20}?(" + _COLOR_WORDS + r")\b", low)
+    m = re.search(
+        r"(?:highlight|active word)\D{0,20}?(" + _COLOR_WORDS + r")\b"
+        r"|(?<![\w#])(" + _COLOR_WORDS + r")\s+(?:highlight|active word)",
+        low,
+    )
     if m:
-        out[schema.STYLE_HIGHLIGHT] = _NAMED_COLORS.get(m.group(1), m.group(1))
+        colour = m.group(1) or m.group(2)
+        out[schema.STYLE_HIGHLIGHT] = _NAMED_COLORS.get(colour, colour.upper())
         low = low.replace(m.group(0), " ")
     m = re.search(r"(?<![\w#])(" + _COLOR_WORDS + r")\b", low)
     if m:

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 DIRECT_MAX_S = 60.0
 #: Longest piece handed to the forced aligner at once.
 PIECE_S = 30.0
-#: Audio kept around a piece so its first and last words are inside the window.
+#: Audio kept before the first and after the last word of the file (anchors drift).
 MARGIN_S = 0.4
 
 _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "vs": "versus"}
@@ -179,7 +179,8 @@ def _pieces(slots: list[_Slot]) -> Iterable[tuple[int, int]]:
         best, best_gap = None, -1.0
         while j < n and (slots[j].end or 0.0) - start <= PIECE_S:
             gap = (slots[j].start or 0.0) - (slots[j - 1].end or 0.0)
-            if gap >= best_gap:
+            # cut in the second half of the piece, at its widest pause: no tiny pieces
+            if (slots[j].start or 0.0) - start >= PIECE_S / 2 and gap >= best_gap:
                 best, best_gap = j, gap
             j += 1
         cut = n if j >= n else (best if best is not None and best > i else j)
@@ -187,22 +188,29 @@ def _pieces(slots: list[_Slot]) -> Iterable[tuple[int, int]]:
         i = cut
 
 
+#: Neighbouring words aligned with a piece (and then dropped) so the audio of words just
+#: outside it is not pulled into its first and last words.
+CONTEXT_WORDS = 3
+
+
 def _align_piece(
     decoder: object, cursor: _AudioCursor, slots: list[_Slot], a: int, b: int, duration: float
 ) -> None:
-    """Force-align ``slots[a:b]`` inside their anchored window; keep anchors on failure."""
-    lo = max(0.0, (slots[a].start or 0.0) - MARGIN_S)
-    hi = min(duration, (slots[b - 1].end or 0.0) + MARGIN_S)
-    piece = [_Slot(s.text, s.keys, s.start, s.end, s.prob) for s in slots[a:b]]
+    """Force-align ``slots[a:b]`` (with context words) in their anchored window.
+
+    On failure the anchor timings stay; words out of the dictionary are left untimed for
+    :func:`interpolate` between their aligned neighbours.
+    """
+    ca, cb = max(0, a - CONTEXT_WORDS), min(len(slots), b + CONTEXT_WORDS)
+    # The window ends inside the context words (they absorb anchor errors and are dropped);
+    # only where there is no context (the file's first or last words) is a margin added.
+    lo = (slots[ca].start or 0.0) - (MARGIN_S if ca == a else 0.0)
+    hi = (slots[cb - 1].end or 0.0) + (MARGIN_S if cb == b else 0.0)
+    lo, hi = max(0.0, lo), min(duration, hi)
+    piece = [_Slot(s.text, s.keys, s.start, s.end, s.prob) for s in slots[ca:cb]]
     offset, samples = cursor.get(lo, hi)
-    if not _force_align(decoder, piece, offset, samples):
-        return
-    slots[a:b] = piece
-    # words out of the dictionary are interpolated later, inside this piece's own window
-    if slots[a].start is None:
-        slots[a].start = slots[a].end = lo
-    if slots[b - 1].start is None:
-        slots[b - 1].start = slots[b - 1].end = hi
+    if _force_align(decoder, piece, offset, samples):
+        slots[a:b] = piece[a - ca : b - ca]
 
 
 def align_script(
