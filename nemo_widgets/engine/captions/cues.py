@@ -101,7 +101,8 @@ DETERMINERS = _words(
     "this that these those my your his her its our their some any every each no another "
     "which what whose much many more most few several all both either neither such"
 )
-PRONOUNS = _words("i you he she it we they who")
+PRONOUNS = _words("i he she we they who")  # subject-only; "you"/"it" may be objects
+AMBIGUOUS_PRONOUNS = _words("you it")
 AUXILIARIES = _words(
     "am is are was were be been being have has had do does did will would shall should "
     "can could may might must i'm you're he's she's it's we're they're i've you've we've "
@@ -169,6 +170,8 @@ def break_penalty(left: str, right: str, left_prev: str | None = None) -> float:
         return 9.0
     if lk in PRONOUNS and rk not in PREPOSITIONS | CONJUNCTIONS:
         return 9.0
+    if lk in AMBIGUOUS_PRONOUNS and rk not in PREPOSITIONS | CONJUNCTIONS:
+        return 3.0  # "you ask" (subject + verb) or "for you | ask" (object): unsure
     if rk in REFLEXIVES:
         return 8.0
     if lk in TITLES:
@@ -182,6 +185,8 @@ def break_penalty(left: str, right: str, left_prev: str | None = None) -> float:
         return 5.0  # to + verb
     if rk in CONJUNCTIONS or rk in PREPOSITIONS:
         return -1.0
+    if lk in PREPOSITIONS and lk not in CONJUNCTIONS:
+        return 4.0  # a preposition stays with its object: break before it, not after
     return 0.0
 
 
