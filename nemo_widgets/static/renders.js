@@ -69,7 +69,9 @@ function fmtTime(iso) {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const time = d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  if (d.toDateString() === new Date().toDateString()) return time; // today: the time says it all
+  return `${d.toLocaleDateString(undefined, { month: "short", day: "numeric" })} ${time}`;
 }
 
 function bytesOf(buf) {
@@ -166,31 +168,35 @@ function render({ model, el: root }) {
         node: el("button", { class: "nw-btn nw-btn-small", type: "button", onclick: () => loadBlob(row.id).then((u) => browserDownload(u, row.id)).catch(() => {}) }, "Download MP4"),
       };
     }
-    if (blob) return { key: `blob:${blob}`, node: el("video", { controls: true, preload: "metadata", src: blob }) };
+    if (blob) return { key: `blob:${blob}`, node: el("video", { controls: true, preload: "auto", src: blob }) };
     return { key: "button", node: el("button", { class: "nw-btn nw-btn-small nw-preview-btn", type: "button", onclick: () => loadBlob(row.id).catch(() => {}) }, "▶ Preview") };
   }
 
   function actions(row) {
+    const buttons = [];
     const nodes = [];
     if (!TERMINAL.has(row.status)) {
-      nodes.push(el("button", { class: "nw-btn nw-btn-small nw-cancel", type: "button", onclick: () => request("cancel", { job: row.id }).catch((err) => setError(err.message)) }, "Cancel"));
+      buttons.push(el("button", { class: "nw-btn nw-btn-small nw-cancel", type: "button", onclick: () => request("cancel", { job: row.id }).catch((err) => setError(err.message)) }, "Cancel"));
     }
     if (row.status === "completed") {
-      nodes.push(
+      buttons.push(
         el("button", {
           class: "nw-btn nw-btn-small nw-save",
           type: "button",
-          title: "Save the MP4 next to the notebook (the kernel's working folder)",
+          title: "Save the MP4 in the kernel's working folder (next to the notebook)",
           onclick: () => request("save", { job: row.id }).catch((err) => setError(err.message)),
-        }, "Save in kernel"),
+        }, "Save to kernel"),
       );
       const blob = blobs.get(row.id);
-      if (model.get("preview_mode") === "url" && row.url) nodes.push(el("a", { class: "nw-btn nw-btn-small", href: row.url, download: `${row.id}.mp4`, target: "_blank", rel: "noopener" }, "Download"));
-      else if (blob) nodes.push(el("a", { class: "nw-btn nw-btn-small", href: blob, download: `${row.id}.mp4` }, "Download"));
+      if (model.get("preview_mode") === "url" && row.url) buttons.push(el("a", { class: "nw-btn nw-btn-small", href: row.url, download: `${row.id}.mp4`, target: "_blank", rel: "noopener" }, "Download"));
+      else if (blob) buttons.push(el("a", { class: "nw-btn nw-btn-small", href: blob, download: `${row.id}.mp4` }, "Download"));
     }
-    if (row.saved_path) nodes.push(el("span", { class: "nw-muted nw-saved", title: row.saved_path }, `saved: ${row.saved_path}`));
+    if (row.saved_path) {
+      const name = row.saved_path.split(/[\\/]/).pop();
+      nodes.push(el("span", { class: "nw-muted nw-saved", title: `Saved in the kernel as ${row.saved_path}` }, `✓ ${name}`));
+    }
     if (row.error) nodes.push(el("span", { class: "nw-row-error" }, row.error));
-    return nodes;
+    return [buttons.length ? el("div", { class: "nw-row" }, buttons) : null, ...nodes];
   }
 
   function update() {
@@ -226,7 +232,7 @@ function render({ model, el: root }) {
       }
       const key = JSON.stringify([row.status, row.saved_path, row.error, row.url, blobs.has(row.id), model.get("preview_mode")]);
       if (key !== entry.actionsKey) {
-        cells[8].replaceChildren(el("div", { class: "nw-actions" }, ...actions(row)));
+        cells[8].replaceChildren(el("div", { class: "nw-actions" }, actions(row)));
         entry.actionsKey = key;
       }
     });
