@@ -338,6 +338,8 @@ class ChatCell(anywidget.AnyWidget):
             self._commit_live(status="stopped")
         except Exception as exc:
             self.error = error_text(exc)
+            if not self._live_text.strip():
+                self._live_text = "⚠ This did not work: see the message under the chat."
             self._commit_live(status="error")
         finally:
             watchdog.cancel()
@@ -412,7 +414,7 @@ class ChatCell(anywidget.AnyWidget):
         job = await self._session.aexport(**kwargs)
         status = getattr(job, "status", "") or "pending"
         return (
-            f"🎬 Export started: render `{job.id}` ({status}). It shows up in the renders "
+            f"Export started: render `{job.id}` ({status}). It shows up in the renders "
             "table, with a preview once it is done."
         )
 
@@ -421,8 +423,8 @@ class ChatCell(anywidget.AnyWidget):
         for name in ("available", "balance", "remaining", "total"):
             value = getattr(credits, name, None)
             if value is not None:
-                return f"💳 Credits available: **{value}**."
-        return f"💳 Credits: {credits}"
+                return f"Credits available: **{value}**."
+        return f"Credits: {credits}"
 
     @staticmethod
     def _summary(state: Any) -> str:
@@ -441,7 +443,11 @@ class ChatCell(anywidget.AnyWidget):
             reply = self._update(reply["id"], text=text, status="done")
         except Exception as exc:
             self.error = error_text(exc)
-            reply = self._update(reply["id"], text="", status="error")
+            reply = self._update(
+                reply["id"],
+                text=f"⚠ {ACTION_LABELS[kind]} did not work: see the message under the chat.",
+                status="error",
+            )
         self._notify(kind, reply)
 
     def _notify(self, kind: str, message: dict[str, Any]) -> None:

@@ -33,6 +33,9 @@ BAR_LIMIT = 2000
 LABEL_LIMIT = 150
 #: Characters of a label drawn on the timeline (hover shows the whole text).
 LABEL_CHARS = 28
+#: Assumed width of the plot area (px) and of one label character (px), to cut labels.
+PLOT_PX = 700
+CHAR_PX = 6.5
 
 # kind -> (legend name, colour); order is the legend order.
 KINDS: dict[str, tuple[str, str]] = {
@@ -168,23 +171,42 @@ def _title(draft: Draft, canvas: dict[str, Any] | None) -> str:
 
 
 def _visible_labels(
-    labels: list[tuple[float, float, int, str]], x0: float | None, x1: float | None
+    labels: list[tuple[float, float, int, str]],
+    x0: float | None,
+    x1: float | None,
+    span: float | None = None,
 ) -> tuple[list[float], list[int], list[str]]:
-    """Label positions inside [x0, x1], or nothing when more than LABEL_LIMIT are visible."""
+    """Labels inside [x0, x1], each cut to what fits on its bar; nothing when too many.
+
+    Pixel widths are unknown in the kernel, so the fit assumes a plot about
+    :data:`PLOT_PX` wide: a label gets the characters its share of the visible span allows.
+    """
     if x0 is None or x1 is None:
         shown = labels
     else:
         shown = [lab for lab in labels if lab[1] >= x0 and lab[0] <= x1]
     if len(shown) > LABEL_LIMIT:
         return [], [], []
+    if x0 is not None and x1 is not None:
+        span = x1 - x0
+    if not span or span <= 0:
+        span = max((lab[1] for lab in labels), default=1.0) or 1.0
     xs, ys, texts = [], [], []
     for start, end, row, text in shown:
         lo = start if x0 is None else max(start, x0)
         hi = end if x1 is None else min(end, x1)
+        fits = int((hi - lo) / span * PLOT_PX / CHAR_PX)
+        if fits < 3:
+            continue  # too narrow for any text: the hover still has it
         xs.append((lo + hi) / 2)
         ys.append(row)
-        texts.append(text)
+        texts.append(_esc(_short(text, min(fits, LABEL_CHARS))))
     return xs, ys, texts
+
+
+def _end_s(d: Draft, layers: dict[str, _Layer]) -> float:
+    ends = [max(layer.end_s, default=0.0) for layer in layers.values()]
+    return max([(d.duration_ms or 0) / 1000, *ends])
 
 
 def build_figure(
@@ -211,7 +233,7 @@ def build_figure(
             layer.refs.append((ti, si))
             text = seg.text or seg.label
             if text:
-                labels.append((s, e, ti, _esc(_short(text))))
+                labels.append((s, e, ti, text))
     n = sum(len(layer.refs) for layer in layers.values())
     use_gl = n > BAR_LIMIT
     model = _Model(d, rows, labels=labels)
@@ -276,7 +298,7 @@ def build_figure(
         )
         model.refs[len(traces) - 1] = layer.refs
     if traces:
-        xs_l, ys_l, texts = _visible_labels(labels, None, None)
+        xs_l, ys_l, texts = _visible_labels(labels, None, None, span=_end_s(d, layers))
         traces.append(
             {
                 "type": "scatter",
@@ -308,9 +330,7 @@ def build_figure(
             }
         )
         model.selection_trace = len(traces) - 1
-    end_s = max(
-        [(d.duration_ms or 0) / 1000, *(max(layer.end_s, default=0) for layer in layers.values())]
-    )
+    end_s = _end_s(d, layers)
     layout: dict[str, Any] = {
         "title": {"text": _title(d, canvas), "x": 0.01, "font": {"size": 14}},
         "template": "plotly_white",
@@ -318,7 +338,7 @@ def build_figure(
         "height": max(220, 110 + 36 * len(rows)),
         "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
         "hovermode": "closest",
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         "xaxis": {"title": {"text": "time (s)"}, "range": [0, max(end_s, 1.0)], "zeroline": False},
         "yaxis": {
             "tickmode": "array",
