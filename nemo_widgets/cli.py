@@ -446,6 +446,11 @@ def cmd_engine(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or getattr(args, "engine_dir", None)
     if data_dir is not None:
         argv += ["--data-dir", str(data_dir)]
+    print(
+        "nemo-widgets engine: starting (Ctrl-C stops it). It prints its URL; connect a notebook "
+        'with nw.connect("http://127.0.0.1:PORT") or the CLI with --base-url.',
+        file=sys.stderr,
+    )
     if os.name == "posix":
         sys.stdout.flush()
         sys.stderr.flush()

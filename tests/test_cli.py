@@ -6,6 +6,7 @@ test engine with ``--base-url``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,10 +19,17 @@ from nemo_widgets import sample_path
 BIN = Path(sys.executable).with_name("nemo-widgets")
 
 
-def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, timeout: float = 240, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     cmd = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "nemo_widgets.cli"]
     return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, timeout=timeout, check=False
+        [*cmd, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -103,6 +111,16 @@ def test_speechless_clip_fails_with_the_agents_reason(engine, tmp_path, make_cli
     assert proc.returncode == 1, proc.stderr
     assert "speech" in proc.stderr.lower()
     assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_unreachable_cloud_exits_1_with_a_message(engine_env, tmp_path):
+    # NEMO_API_URL points --cloud at a closed local port: no request leaves the machine.
+    out = tmp_path / "x.srt"
+    proc = run_cli("caption", str(sample_path("speech")), "--cloud", "-o", str(out),
+                   env={"NEMO_API_URL": "http://127.0.0.1:9"}, timeout=120)  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "Cannot reach http://127.0.0.1:9" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
 
 
