@@ -141,6 +141,13 @@ class ChatCell(anywidget.AnyWidget):
             raise ValueError("Type a message first, e.g. 'add captions in English'.")
         if self.busy:
             raise RuntimeError("A turn is still running: wait for it or press stop first.")
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError(
+                "ChatCell.ask needs a running event loop (a notebook kernel); in a script "
+                "use session.chat(...) instead."
+            ) from None
         self.busy = True  # set before the task starts so a double Enter cannot send twice
         self._turn = self._tasks.start(self._run_turn(message))
         # A turn cancelled before it ever ran must not leave the cell disabled.

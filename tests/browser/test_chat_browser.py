@@ -81,10 +81,20 @@ def test_chat_streams_translates_and_keeps_its_transcript(
     error = chat.locator(".nw-chat-error")
     error.wait_for(state="visible", timeout=30_000)
     assert "Nothing to export yet" in error.inner_text()
+    # an edit: the tool call is a small chip that opens to show its args and result
+    box.click()
+    box.type("add a title 'Hello' for 3 seconds")
+    box.press("Enter")
+    chip = chat.locator(".nw-chat-tool.done", has_text="edit_multitrack")
+    chip.wait_for(timeout=60_000)
+    chip.locator("summary").click()
+    assert "Hello" in chip.locator(".nw-chat-tool-args").inner_text()
+    assert chip.locator(".nw-chat-tool-result").inner_text().startswith("result:")
+    chat.locator(".nw-chat-action", has_text="Preview timeline").last.wait_for()
     screenshot(page, "chat.png")
 
     out = nb.run_cell(1)
-    assert "('user', 'done'), ('assistant', 'done')" in out, out
+    assert "('user', 'done'), ('assistant', 'done'), ('assistant', 'error')" in out, out
 
     # The transcript is widget state: saved with the notebook, shown again after a reload.
     nb.save()

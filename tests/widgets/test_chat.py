@@ -325,3 +325,10 @@ async def test_chat_turn_and_direct_status_on_the_real_engine(engine):
         assert status["route"] == "status" and '"Hello" (0-3s)' in status["text"]
     finally:
         await session.aclose()
+
+
+def test_ask_outside_an_event_loop_says_what_to_use_instead():
+    w = ChatCell(FakeSession())
+    with pytest.raises(RuntimeError, match=r"session\.chat"):
+        w.ask("hello")
+    assert not w.busy
