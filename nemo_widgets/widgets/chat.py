@@ -421,8 +421,8 @@ class ChatCell(anywidget.AnyWidget):
         job = await self._session.aexport(**kwargs)
         status = getattr(job, "status", "") or "pending"
         return (
-            f"Export started: render `{job.id}` ({status}). It shows up in the renders "
-            "table, with a preview once it is done."
+            f"Export started: render `{job.id}` ({status}). Follow it in the renders table "
+            "(`s.renders_table()`, part of the studio), with a preview once it is done."
         )
 
     @staticmethod
