@@ -113,11 +113,15 @@ def test_script_alignment_matches_reference_timings(clip: Path) -> None:
         assert abs(w.end_s - r["e"]) <= 0.15, (w, r)
 
 
-def test_script_alignment_anchored_on_recognition_keeps_script_words(recognizer) -> None:
+def test_script_alignment_anchored_on_recognition_keeps_script_words(
+    recognizer, monkeypatch
+) -> None:
+    monkeypatch.setattr("nemo_widgets.engine.captions.align.DIRECT_MAX_S", 1.0)  # no one-pass
     clip = LIBRIVOX[0]
     script = "And Mr. John Dashwood had then leisure to consider how much there might be "
     script += "prudently in his power to do for them."
     t = align_script(clip, script, transcript=transcribe(clip))
+    assert "tiny.en" in t.model  # anchored on the recognition
     assert [w.text for w in t.words] == script.split()  # the creator's spelling, verbatim
     for w, r in zip(t.words, reference_words(clip), strict=True):
         assert abs(w.start_s - r["b"]) <= 0.15 and abs(w.end_s - r["e"]) <= 0.15
@@ -141,6 +145,7 @@ def test_windowed_recognition_keeps_words_and_timings(recognizer) -> None:
 def test_long_script_alignment_in_pieces(recognizer, monkeypatch, tmp_path: Path) -> None:
     # the five clips as one 31 s recording, aligned in pieces of <= 6 s anchored by whisper
     monkeypatch.setattr("nemo_widgets.engine.captions.align.PIECE_S", 6.0)
+    monkeypatch.setattr("nemo_widgets.engine.captions.align.DIRECT_MAX_S", 5.0)
     gap = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
     parts, refs, offset = [], [], 0.0
     for clip in LIBRIVOX:

@@ -248,8 +248,8 @@ def align_script(
     notes: list[str] = []
     direct_ok = False
     model_name = "pocketsphinx en-us (forced alignment)"
-    if transcript is None:
-        # read just past DIRECT_MAX_S: short audio is aligned directly, without recognition
+    if transcript is None or transcript.duration_s <= DIRECT_MAX_S:
+        # read just past DIRECT_MAX_S: short audio is aligned in one pass (no recognition)
         offset, samples = _AudioCursor(path).get(0.0, DIRECT_MAX_S + 0.5)
         duration = len(samples) / SAMPLE_RATE
         if duration <= DIRECT_MAX_S:
