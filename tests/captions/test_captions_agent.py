@@ -211,3 +211,18 @@ async def test_script_alignment_by_chat_and_clear_errors(clip: Path, tmp_path: P
         await cap_agent.captions_intent(t, None)
     with pytest.raises(AgentError, match="no captions yet"):
         await run("use karaoke style", clip)
+
+
+async def test_no_speech_and_no_audio_are_clear(make_clip, tmp_path: Path) -> None:
+    tone = make_clip(tmp_path, seconds=2.0)  # a sine tone: sound, but no speech
+    with pytest.raises(AgentError, match="no speech"):
+        await run("add captions", tone)
+    silent = make_clip(tmp_path, seconds=1.0, audio=False, name="mute.mp4")
+    turn, _ = make_turn("add captions", silent)
+    turn.media[0].has_audio = False
+    with pytest.raises(AgentError, match="no audio track"):
+        await cap_agent.captions_intent(turn, None)
+    from nemo_widgets.engine.captions.recognize import RecognitionError, transcribe
+
+    with pytest.raises(RecognitionError, match="could not read the audio"):
+        transcribe(silent)
