@@ -50,6 +50,19 @@ def test_caption_writes_srt_of_the_sample_clip(engine, tmp_path):
     assert not list(out.parent.glob("*.part")), "a temporary file was left behind"
 
 
+def test_caption_starts_its_own_engine_and_stops_it(engine_env, tmp_path):
+    # The newcomer's path: no --base-url, so the CLI starts an engine in --engine-dir.
+    engine_dir = tmp_path / "engine"
+    out = tmp_path / "speech.srt"
+    proc = run_cli("caption", str(sample_path("speech")), "-o", str(out),
+                   "--engine-dir", str(engine_dir))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "connected to engine (http://127.0.0.1:" in proc.stderr
+    assert "country" in out.read_text().lower()
+    assert any(engine_dir.iterdir()), "the engine did not use --engine-dir"
+    assert not (engine_dir / "engine.json").exists(), "the engine was left running"
+
+
 def test_caption_format_follows_the_output_suffix(engine, tmp_path):
     out = tmp_path / "speech.vtt"
     proc = run_cli("caption", str(sample_path("speech")), "-o", str(out), "-q",
