@@ -133,7 +133,13 @@ def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
             for w, r in zip(t.words, refined.words, strict=True)
         ]
         t = Transcript(
-            words, t.language, t.model, t.duration_s, t.engine, t.language_probability, t.notes
+            words,
+            t.language,
+            t.model,
+            t.duration_s,
+            "faster-whisper+align",
+            t.language_probability,
+            t.notes,
         )
     return t
 
@@ -252,11 +258,12 @@ async def _make_captions(
     _rebuild_tracks(turn, show=wanted[0] if wanted else source)
     # reply: what was made, and what was not
     first, last = cues[0].start_s, cues[-1].end_s
-    how = (
-        f"aligned your script with {transcript.model}"
-        if script is not None
-        else f"recognised with {transcript.model}"
-    )
+    if script is not None:
+        how = f"aligned your script with {transcript.model}"
+    elif transcript.engine.endswith("+align"):
+        how = f"recognised with {transcript.model}, word timings aligned with pocketsphinx"
+    else:
+        how = f"recognised with {transcript.model}"
     lines = [
         f"Added {language_name(source)} captions: {len(cues)} cues, {len(transcript.words)} "
         f"words, covering {_fmt_time(first)}–{_fmt_time(last)} of {media.filename} ({how}; "
