@@ -28,6 +28,8 @@ EXPECTED = [
     "05_batch_and_renders.ipynb",
 ]
 CELL_TIMEOUT_S = 600
+#: Whole notebook, on two busy cores (they take 10-30 s on an idle machine).
+NOTEBOOK_TIMEOUT_S = 900
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +162,7 @@ def assert_captions_burned(rendered: Path, source: Path, t: float = 7.5) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
 def test_01_quickstart(offline_env, tmp_path):
     from nemo_widgets import sample_path
 
@@ -180,6 +183,7 @@ def test_01_quickstart(offline_env, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
 def test_02_captions_and_subtitles(offline_env, tmp_path):
     nb = execute("02_captions_and_subtitles.ipynb", tmp_path)
     out = tmp_path / "output"
@@ -198,6 +202,7 @@ def test_02_captions_and_subtitles(offline_env, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
 def test_03_timeline_exploration(offline_env, tmp_path):
     nb = execute("03_timeline_exploration.ipynb", tmp_path)
     text = outputs_text(nb)
@@ -210,6 +215,7 @@ def test_03_timeline_exploration(offline_env, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
 def test_04_titles_tags_and_prompts(offline_env, tmp_path):
     nb = execute("04_titles_tags_and_prompts.ipynb", tmp_path)
     text = outputs_text(nb).lower()
@@ -220,6 +226,7 @@ def test_04_titles_tags_and_prompts(offline_env, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
 def test_05_batch_and_renders(offline_env, tmp_path):
     nb = execute("05_batch_and_renders.ipynb", tmp_path)
     videos = sorted((tmp_path / "output").glob("*.mp4"))
