@@ -68,6 +68,7 @@ async def run(message: str, clip: Path, state: dict | None = None) -> tuple[Turn
         ("generate accurate captions in English and Spanish for this video", "captions"),
         ("add captions in English and Spanish automatically", "captions"),
         ("burn in subtitles", "captions"),
+        ("add captions to my TikTok video", "captions"),
         ("添加字幕", "captions"),
         ("use this script: and so my fellow americans", "captions_script"),
         ("make the captions yellow and bigger", "captions_style"),
@@ -119,7 +120,12 @@ def test_other_skills_requests_are_not_taken() -> None:
     from nemo_widgets.engine.agent import load_skills
 
     load_skills()
-    for message in ("write a YouTube description from the transcript", "add a title Hello"):
+    for message in (
+        "write a YouTube description from the transcript",
+        "add a title Hello",
+        "write an Instagram caption for this video",
+        "generate a TikTok caption with hashtags",
+    ):
         found = REGISTRY.route(message, "nemo-video")
         assert found is None or not found[0].name.startswith("captions"), message
 

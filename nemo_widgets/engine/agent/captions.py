@@ -293,7 +293,11 @@ async def _make_captions(
 
 @intent(
     "captions",
-    r"\b(auto[- ]?)?(captions?|subtitles?|subs|closed captions|transcribe)\b",
+    # "an Instagram caption" is post text (video-meta-ai), not subtitles
+    r"^(?!.*\b(instagram|insta|tiktok|facebook|linkedin|twitter|tweet|social media|posts?|"
+    r"hashtags?)\b).*\b(auto[- ]?)?(captions?|subs|transcribe)\b",
+    r"\b(subtitles?|closed captions)\b",
+    r"\b(add|burn|put|generate)\b.*\bcaptions\b",
     r"字幕",
     r"\bcaption (this|it|the video)\b",
     cost=10,
