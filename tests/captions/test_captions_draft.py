@@ -48,3 +48,16 @@ def test_visibility_and_restyle() -> None:
     es = draft["t"][1]
     assert es["sty"]["color"] == "#FFFF00" and all(s["sty"]["color"] == "#FFFF00" for s in es["sg"])
     assert "color" not in draft["t"][0]["sty"]
+
+
+def test_files_follow_the_timeline() -> None:
+    from nemo_widgets.engine.captions.formats import entry_from_track, export_captions
+
+    draft = {"t": [{"tt": 0, "sg": [{"st": 0, "et": 3000, "so": 7000, "src": SRC}]}]}
+    entry = {"language": "en", "cues": CUES}
+    track = capdraft.caption_track(entry, time_map=capdraft.TimeMap(draft, SRC))
+    timeline = entry_from_track(track, entry)
+    assert [c["text"] for c in timeline["cues"]] == ["moved"]
+    assert timeline["cues"][0]["st"] == 1.0 and timeline["words"][0]["st"] == 1.0
+    srt, _ = export_captions(timeline, "srt")
+    assert "00:00:01,000 --> 00:00:02,000" in srt

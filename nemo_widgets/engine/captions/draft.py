@@ -77,7 +77,7 @@ def caption_segments(
         for w in cue.get("words", []):
             ws, we = to_ms(float(w["st"])), to_ms(float(w["et"]))
             if ws is not None and we is not None:
-                words.append({"w": w["w"], "st": ws, "et": max(we, ws)})
+                words.append({"w": w["w"], "st": ws, "et": max(we, ws), "p": w.get("p", 1.0)})
         out.append(
             {
                 schema.SEG_ID: f"cap-{lang}-{i}",

@@ -114,6 +114,29 @@ def export_captions(
     return subtitle_file(entry).to_string(fmt), FORMATS[fmt]
 
 
+def entry_from_track(track: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    """``entry`` with cues and words on the draft's timeline (from its caption ``track``).
+
+    Files are downloaded for the edited video: after a trim or a cut their times must follow
+    the timeline, like the burned-in captions, not the original upload.
+    """
+    cues = []
+    for seg in track.get("sg") or []:
+        words = [
+            {"w": w["w"], "st": w["st"] / 1000, "et": w["et"] / 1000, "p": w.get("p", 1.0)}
+            for w in seg.get("w") or []
+        ]
+        cues.append(
+            {
+                "st": seg["st"] / 1000,
+                "et": seg["et"] / 1000,
+                "text": seg.get("txt", ""),
+                "words": words,
+            }
+        )
+    return {**entry, "cues": cues, "words": [w for c in cues for w in c["words"]]}
+
+
 def track_from_entry(entry: dict[str, Any], style: dict[str, Any] | None = None) -> dict:
     """A caption track dict (the draft's shape) made from a language entry's cues."""
     from .draft import caption_track

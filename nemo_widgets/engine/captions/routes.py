@@ -1,7 +1,7 @@
 """Engine extension: ``GET /api/captions/nemo_agent/me/{session_id}?format=srt|vtt|ass|json&lang=``.
 
-Serves a session's captions (``state["captions"]``) as a file body; ASS carries the caption
-track's burn style. No captions yet: HTTP 404 with code 4004 and what to do.
+Serves a session's captions as a file body, timed on the draft's timeline (the caption track);
+ASS carries the track's burn style. No captions yet: HTTP 404 with code 4004 and what to do.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from ... import schema
 from .draft import caption_tracks
-from .formats import FORMATS, FormatError, export_captions
+from .formats import FORMATS, FormatError, entry_from_track, export_captions
 
 #: Error code of "no captions yet" (engine extension, paired with HTTP 404).
 NO_CAPTIONS = 4004
@@ -54,8 +54,9 @@ async def get_captions(request: Request) -> Response:
     track = next((t for t in caption_tracks(draft) if t.get(schema.TRACK_LANG) == lang), None)
     canvas = state.get(schema.STATE_CANVAS) or {}
     try:
+        entry = entry_from_track(track, caps[lang]) if track else caps[lang]
         body, media_type = export_captions(
-            caps[lang],
+            entry,
             fmt,
             track=track,
             width=int(canvas.get("width") or 1920),
