@@ -232,3 +232,11 @@ async def test_no_speech_and_no_audio_are_clear(make_clip, tmp_path: Path) -> No
 
     with pytest.raises(RecognitionError, match="could not read the audio"):
         transcribe(silent)
+
+
+def test_caption_answers_are_never_silent() -> None:
+    from nemo_widgets.engine.agent.runner import is_silent
+
+    for message in ("add captions", "add captions in English and Spanish", "添加字幕"):
+        found = REGISTRY.route(message, "ai-auto-caption")
+        assert found is not None and not is_silent(message, found[0], "auto")

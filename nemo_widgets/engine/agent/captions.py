@@ -414,6 +414,12 @@ def _require_captions(turn: Turn) -> dict[str, Any]:
     return caps
 
 
+# The reply says what was made and what was not (a language not available offline, an
+# English-only model): the runner must never turn these turns into silent edits.
+captions_intent.speaks = True  # type: ignore[attr-defined]
+script_intent.speaks = True  # type: ignore[attr-defined]
+
+
 @intent(
     "captions_style",
     *_STYLE_PATTERNS,
