@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from . import _sync, schema
-from .api import config
+from .api import config, intents
 from .api import errors as E
 from .api.chat import RECOVERY_DELAYS_S, Reply, run_turn
 from .draft import Draft, SessionState
@@ -233,8 +233,18 @@ class Session:
 
     # -- chat -------------------------------------------------------------------------------
 
-    async def achat(self, message: str, *, on_event: Callable[[Event], Any] | None = None) -> Reply:
+    async def achat(
+        self,
+        message: str,
+        *,
+        on_event: Callable[[Event], Any] | None = None,
+        route: bool = True,
+    ) -> Reply:
         """Send one message to the editing agent and collect the reply.
+
+        Like the seeds' routing table, "export", "credits", "status" and "upload" messages are
+        answered directly without the agent (``route=False`` sends them to the agent anyway);
+        ``Reply.route`` says which way a message went.
 
         When the reply has no text the state is read and the change reported in
         ``Reply.changes``; when the stream drops, the message is not re-sent: the state is
@@ -243,6 +253,9 @@ class Session:
         """
         if not message or not message.strip():
             raise ValueError("Empty message: say what to do, e.g. s.chat('add captions').")
+        where = intents.route(message) if route else "chat"
+        if where != "chat":
+            return await self._adirect(where, message)
         before = self._state.draft if self._state else (await self.astate()).draft
 
         async def snapshot() -> Draft:
@@ -261,7 +274,41 @@ class Session:
             await self.astate()  # keep s.draft and the timeline widget current
         return reply
 
-    def chat(self, message: str, *, on_event: Callable[[Event], Any] | None = None) -> Reply:
+    async def _adirect(self, where: str, message: str) -> Reply:
+        """Answer an export / credits / status / upload message without the agent."""
+        if where == "export":
+            job = await self.aexport(**intents.export_options(message))
+            text = (
+                f"Export started: render `{job.id}` ({job.status or 'pending'}). Wait for it "
+                "with `s.render_jobs[-1].wait()`, or follow it in `s.renders_table()`."
+            )
+            return Reply(text=text, route=where, render=job)
+        if where == "credits":
+            c = await self.acredits()
+            text = (
+                f"Credits: **{c.available}** available ({c.frozen} reserved for running work, "
+                f"{c.total} in total). Exporting is free."
+            )
+            return Reply(text=text, route=where)
+        if where == "status":
+            summary = (await self.astate()).draft.summary()
+            text = summary or "The timeline is empty: upload a clip or ask for an edit."
+            return Reply(text=text, route=where, actions=frozenset({"timeline"}))
+        # Files never travel inside a chat message: point at the two ways to add them.
+        text = (
+            "To add media, run `s.upload('clip.mp4')` (a path or a URL) or use the upload "
+            f"picker (`s.upload_picker()`). Accepted: {schema.SUPPORTED_FORMATS_TEXT}; up to "
+            f"{schema.MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file."
+        )
+        return Reply(text=text, route=where)
+
+    def chat(
+        self,
+        message: str,
+        *,
+        on_event: Callable[[Event], Any] | None = None,
+        route: bool = True,
+    ) -> Reply:
         """Send one message (sync); inside a notebook the reply streams into the cell."""
         from ._display import TextStream
         from .api.sse import HeartbeatEvent, TextEvent
@@ -279,7 +326,7 @@ class Session:
                 last_text = time.monotonic()
             return on_event(ev) if on_event is not None else None
 
-        reply = _sync.run(self.achat(message, on_event=_on_event))
+        reply = _sync.run(self.achat(message, on_event=_on_event, route=route))
         if stream.close(str(reply)):
             reply._streamed = True  # shown already: the cell result does not repeat it
         return reply

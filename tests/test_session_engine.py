@@ -65,3 +65,27 @@ def test_title_edit_export_and_download(engine_or_skip, make_clip, tmp_path: Pat
     s2 = nw.connect(base_url=engine.url, session_id=s.session_id)
     assert [j.id for j in s2.render_jobs] == [job.id]
     assert s2.render_jobs[0].path == str(out)
+
+
+def test_chat_routes_direct_intents_without_the_agent(engine, make_clip, tmp_path):
+    """s.chat("export 720p") starts a render; "credits"/"status" read the API, free of charge."""
+    import nemo_widgets as nw
+
+    s = nw.connect(base_url=engine.url)
+    try:
+        s.upload(make_clip(tmp_path, seconds=2))
+        before = s.credits().available
+        status = s.chat("show tracks")
+        assert status.route == "status" and status.text.startswith("Timeline (1 track)")
+        credits = s.chat("credits")
+        assert credits.route == "credits" and str(before) in credits.text
+        export = s.chat("export 720p MP4")
+        assert export.route == "export" and export.render is s.render_jobs[-1]
+        export.render.wait(timeout=120)
+        assert export.render.status == "completed"
+        assert s.credits().available == before  # no agent turn was charged
+        # route=False sends the same words to the agent instead
+        agent = s.chat("status", route=False)
+        assert agent.route == "chat"
+    finally:
+        s.close()

@@ -53,6 +53,11 @@ class Reply:
         What the text pointed at: ``{"export", "state", "timeline"}``.
     dropped : bool
         True when the stream broke off and the result came from polling the state.
+    route : str
+        Where the message went: ``"chat"`` (the agent), or ``"export"``, ``"credits"``,
+        ``"status"``, ``"upload"`` when it was answered directly (the seeds' routing table).
+    render : RenderJob or None
+        The export a routed "export" message started.
     """
 
     text: str = ""
@@ -63,6 +68,8 @@ class Reply:
     errors: list[str] = field(default_factory=list)
     actions: frozenset[str] = frozenset()
     dropped: bool = False
+    route: str = "chat"
+    render: Any = field(default=None, repr=False)
     raw_text: str = field(default="", repr=False)
     _streamed: bool = field(default=False, repr=False, compare=False)
 

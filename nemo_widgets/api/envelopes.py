@@ -82,6 +82,17 @@ def parse(status: int, body: Any) -> Envelope:
     return Envelope(ok=ok, status=status, code=code, message=message, data=data)
 
 
+def _with_hint(message: str | None, cls: type[E.NemoError]) -> str | None:
+    """The server's own words (they name the file, the reason) followed by what to do next.
+
+    Messages about files are specific on the server ("notes.mp4 is not a readable video"),
+    and the class's default text carries the generic next step; a user needs both.
+    """
+    if not message or message.strip().rstrip(".").lower() in cls.default_message.lower():
+        return None
+    return f"{message.strip().rstrip('.')}. {cls.default_message}"
+
+
 def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -> E.NemoError:
     """The exception class that matches an error envelope (body code first, then HTTP)."""
     code, status, msg = env.code, env.status, env.message
@@ -94,20 +105,20 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
     if code == C.NO_CREDITS:
         return E.OutOfCreditsError(bind_url=bind_url, **kw)
     if code == C.UNSUPPORTED_FILE:
-        return E.UnsupportedFileError(**kw)
+        return E.UnsupportedFileError(_with_hint(msg, E.UnsupportedFileError), **kw)
     if code == C.FILE_TOO_LARGE:
-        return E.FileTooLargeError(**kw)
+        return E.FileTooLargeError(_with_hint(msg, E.FileTooLargeError), **kw)
     if code in (None, 0) or code == status:
         if status == 401:
             return E.TokenExpiredError(**kw)
         if status == 402:
-            return E.ExportBlockedError(**kw)
+            return E.ExportBlockedError(_with_hint(msg, E.ExportBlockedError), **kw)
         if status == 404 and msg and "session" in msg.lower():
             return E.SessionNotFoundError(**kw)
         if status == 413:
-            return E.FileTooLargeError(**kw)
+            return E.FileTooLargeError(_with_hint(msg, E.FileTooLargeError), **kw)
         if status == 415:
-            return E.UnsupportedFileError(**kw)
+            return E.UnsupportedFileError(_with_hint(msg, E.UnsupportedFileError), **kw)
         if status == 429:
             return E.RateLimitedError(**kw)
     where = f" while {during}" if during else ""

@@ -67,6 +67,20 @@ def route(message: str) -> Intent:
     return "chat"
 
 
+_RESOLUTION = re.compile(r"\b(1080|720|480)\s*p\b", re.I)
+_QUALITY = re.compile(r"\b(high|medium|low)\s+quality\b|\bquality\s+(high|medium|low)\b", re.I)
+
+
+def export_options(message: str) -> dict[str, str]:
+    """Export settings named in a message ("export 720p MP4", "low quality"), as keywords."""
+    options: dict[str, str] = {}
+    if m := _RESOLUTION.search(message):
+        options["resolution"] = f"{m.group(1)}p"
+    if m := _QUALITY.search(message):
+        options["quality"] = (m.group(1) or m.group(2)).lower()
+    return options
+
+
 class Translated(NamedTuple):
     """Backend text rewritten for a notebook, and the actions it pointed at."""
 

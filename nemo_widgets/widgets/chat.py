@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -28,7 +27,7 @@ import anywidget
 import traitlets
 
 from .. import schema
-from ..api.intents import route, translate_gui
+from ..api.intents import export_options, route, translate_gui
 from ..api.sse import ErrorEvent, HeartbeatEvent, TextEvent, ToolCallEvent, ToolResultEvent
 from ._tasks import TaskGroup, error_text
 
@@ -39,9 +38,6 @@ CHIP_CHARS = 1500
 
 #: Labels of the buttons the GUI translation offers, by action.
 ACTION_LABELS = {"export": "Export", "timeline": "Preview timeline", "state": "Show state"}
-
-_RESOLUTION = re.compile(r"\b(1080|720|480)\s*p\b", re.I)
-_QUALITY = re.compile(r"\b(high|medium|low)\s+quality\b|\bquality\s+(high|medium|low)\b", re.I)
 
 
 def _short_json(value: Any) -> str:
@@ -395,30 +391,26 @@ class ChatCell(anywidget.AnyWidget):
         return "✅ Updated the timeline:\n" + "\n".join(f"- {line}" for line in lines)
 
     async def _direct(self, where: str, message: str) -> tuple[str, list[dict[str, Any]]]:
-        """Handle export / credits / status / upload without the agent."""
-        if where == "export":
-            return await self._export(message), []
-        if where == "credits":
-            credits = await self._session.acredits()
-            return self._credits_text(credits), []
-        if where == "status":
-            state = await self._session.astate()
-            return self._summary(state), [{"kind": "timeline", "label": "Preview timeline"}]
-        # upload: files come from the picker (bytes must not travel through a chat message)
-        return (
-            "To add media, use the upload picker (the **Upload** panel of the studio, or "
-            "`s.upload_picker()`), or run `s.upload('clip.mp4')` in a cell. "
-            f"Accepted: {schema.SUPPORTED_FORMATS_TEXT}; up to 500 MB per file.",
-            [],
-        )
+        """Export / credits / status / upload: the session answers them without the agent."""
+        reply = await self._session.achat(message)
+        kinds = set(getattr(reply, "actions", ()) or ())
+        if where == "upload":
+            text = (
+                "Use the upload picker (the **Upload** panel of the studio, or "
+                "`s.upload_picker()`), or run `s.upload('clip.mp4')` in a cell. "
+                f"Accepted: {schema.SUPPORTED_FORMATS_TEXT}; up to 500 MB per file."
+            )
+        else:
+            text = reply.text
+        actions = [
+            {"kind": kind, "label": ACTION_LABELS[kind]}
+            for kind in ("export", "timeline", "state")
+            if kind in kinds
+        ]
+        return text, actions
 
     async def _export(self, message: str = "") -> str:
-        kwargs: dict[str, Any] = {}
-        if m := _RESOLUTION.search(message):
-            kwargs["resolution"] = f"{m.group(1)}p"
-        if m := _QUALITY.search(message):
-            kwargs["quality"] = (m.group(1) or m.group(2)).lower()
-        job = await self._session.aexport(**kwargs)
+        job = await self._session.aexport(**export_options(message))
         status = getattr(job, "status", "") or "pending"
         return (
             f"Export started: render `{job.id}` ({status}). Follow it in the renders table "

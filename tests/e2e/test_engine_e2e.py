@@ -109,6 +109,8 @@ async def test_engine_errors_become_the_right_exceptions(
         with pytest.raises(nw.UnsupportedFileError) as exc:
             await s.aupload(fake)
         assert exc.value.code == 4001 and "mp4, mov" in str(exc.value)
+        # the engine's own reason (which file, what is wrong) reaches the user too
+        assert "fake.mp4" in str(exc.value), str(exc.value)
 
         clip = make_clip()
         with engine.faults(max_upload_bytes=1000), pytest.raises(nw.FileTooLargeError) as exc:

@@ -183,26 +183,34 @@ async def test_second_send_while_busy_is_refused_with_a_message():
     assert session.chats == ["first"]
 
 
-@pytest.mark.parametrize(
-    ("message", "expect"),
-    [
-        ("export 1080p MP4", "Export started"),
-        ("how many credits do I have?", "87"),
-        ("status", "Timeline (1 track)"),
-        ("upload", "upload picker"),
-    ],
-)
-async def test_direct_routes_skip_the_agent(message, expect):
-    session = FakeSession()
-    w = ChatCell(session)
-    capture(w)
-    w.ask(message)
-    await w.wait()
-    assert session.chats == []
-    msg = assistant(w)
-    assert expect in msg["text"] and msg["status"] == "done"
-    if message.startswith("export"):
-        assert session.exports == [{"quality": "high", "resolution": "1080p"}]
+async def test_direct_routes_skip_the_agent_on_the_real_engine(engine, make_clip, tmp_path):
+    """Export / credits / status / upload are answered by the session, not the agent."""
+    from nemo_widgets.session import aconnect
+
+    session = await aconnect(base_url=engine.url)
+    try:
+        await session.aupload(make_clip(tmp_path, seconds=2))
+        before = (await session.acredits()).available
+        w = ChatCell(session)
+        capture(w)
+        for message, expect in [
+            ("how many credits do I have?", f"**{before}** available"),
+            ("status", "Timeline (1 track)"),
+            ("upload", "upload picker"),
+            ("export 480p MP4", "Export started"),
+        ]:
+            w.ask(message)
+            await w.wait()
+            msg = assistant(w)
+            assert expect in msg["text"] and msg["status"] == "done", (message, msg, w.error)
+            assert msg["tools"] == []  # no agent turn, so no tool chips
+        # nothing was charged: no agent turn ran
+        assert (await session.acredits()).available == before
+        job = session.render_jobs[-1]
+        await job.await_(timeout=120)
+        assert job.status == "completed" and job.output.get("resolution") == "480p"
+    finally:
+        await session.aclose()
 
 
 async def test_gui_talk_becomes_a_working_export_button():
