@@ -3,6 +3,7 @@
 ``engine`` is started once per test session through the launcher, on a free port, with a
 temporary data dir and a fresh client id / config dir, so no test touches the user's files.
 Use ``engine.faults(...)`` (a context manager that resets on exit) to make it misbehave.
+The engine helpers themselves live in ``engine_kit.py``.
 """
 
 from __future__ import annotations
@@ -10,98 +11,12 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
+from engine_kit import SKILL_HEADERS, TEST_MAX_UPLOAD_BYTES, Engine, start_engine
 
-#: Attribution headers every well-behaved client sends (missing ones make export 402).
-SKILL_HEADERS = {
-    "X-Skill-Source": "nemo-video",
-    "X-Skill-Version": "1.9",
-    "X-Skill-Platform": "unknown",
-}
-
-#: Upload cap of the shared test engine (small, so "too large" tests stay fast).
-TEST_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-
-
-class _FaultsContext:
-    def __init__(self, engine: Engine, reply: dict[str, Any]) -> None:
-        self.engine = engine
-        self.reply = reply
-
-    def __enter__(self) -> dict[str, Any]:
-        return self.reply
-
-    def __exit__(self, *exc: object) -> None:
-        self.engine.faults(reset=True)
-
-
-@dataclass
-class Engine:
-    """A running engine for tests: ``url``, ``data_dir`` and helpers for raw HTTP calls."""
-
-    url: str
-    data_dir: Path
-    handle: Any = field(repr=False, default=None)
-
-    def faults(self, **settings: Any) -> _FaultsContext:
-        """Set faults (see ``nemo_widgets/engine/faults.py``); ``with`` resets them after."""
-        r = httpx.post(f"{self.url}/_faults", json=settings, timeout=10)
-        r.raise_for_status()
-        return _FaultsContext(self, r.json()["data"])
-
-    def client(self, token: str | None = None, **kw: Any) -> httpx.Client:
-        """An httpx client for the engine with attribution headers (and the token if given)."""
-        headers = dict(SKILL_HEADERS)
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        headers.update(kw.pop("headers", {}))
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60, **kw)
-
-    def new_token(self, client_id: str | None = None) -> dict[str, Any]:
-        """``data`` of a fresh anonymous token (``token``, ``user_id``, ``credits``...)."""
-        r = httpx.post(
-            f"{self.url}/api/auth/anonymous-token",
-            headers={"X-Client-Id": client_id or f"test-{uuid.uuid4()}"},
-            timeout=10,
-        )
-        r.raise_for_status()
-        return r.json()["data"]
-
-    def new_session(self, token: str, language: str = "en") -> dict[str, Any]:
-        with self.client(token) as c:
-            r = c.post(
-                "/api/tasks/me/with-session/nemo_agent",
-                json={"task_name": "test", "language": language},
-            )
-        r.raise_for_status()
-        return r.json()["data"]
-
-    def stop(self) -> None:
-        if self.handle is not None:
-            self.handle.stop()
-
-
-def start_engine(data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> Engine:
-    """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled)."""
-    from nemo_widgets.engine.launcher import ensure_engine
-
-    args = [
-        "--enable-faults",
-        "--heartbeat-s",
-        "1",
-        "--max-upload-mb",
-        str(TEST_MAX_UPLOAD_BYTES / (1024 * 1024)),
-        "--ip-token-cap",
-        "1000",
-        *extra_args,
-    ]
-    handle = ensure_engine(data_dir, extra_args=args, env=env, timeout=60)
-    return Engine(url=handle.url, data_dir=data_dir, handle=handle)
+__all__ = ["SKILL_HEADERS", "TEST_MAX_UPLOAD_BYTES", "Engine", "start_engine"]
 
 
 @pytest.fixture(scope="session")
@@ -120,6 +35,18 @@ def engine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         mp.delenv("NEMO_TOKEN", raising=False)
         mp.delenv("NEMO_API_URL", raising=False)
         yield env
+
+
+@pytest.fixture(autouse=True)
+def _own_account(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Each engine test gets its own anonymous account (client id and token cache).
+
+    Credits are per account, like in the cloud: sharing one across the whole suite would make
+    a test fail or pass depending on how many paid turns ran before it.
+    """
+    if "engine_env" in request.fixturenames:
+        monkeypatch.setenv("NEMO_CLIENT_ID", f"pytest-{uuid.uuid4()}")
+        monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "nemo-config"))
 
 
 @pytest.fixture(scope="session")

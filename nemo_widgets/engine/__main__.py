@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, default=None, help="database and media folder")
     p.add_argument("--max-upload-mb", type=float, default=None, help="upload size cap (MB)")
     p.add_argument("--ip-token-cap", type=int, default=None, help="anonymous tokens per IP")
+    p.add_argument(
+        "--anon-credits", type=int, default=None, help="credits of a new anonymous token (100)"
+    )
     p.add_argument("--heartbeat-s", type=float, default=None, help="chat heartbeat interval")
     p.add_argument("--heartbeat-style", choices=HEARTBEAT_STYLES, default=None)
     p.add_argument("--render-workers", type=int, choices=(1, 2), default=None)
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data_dir,
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024) if args.max_upload_mb else None,
         ip_token_cap=args.ip_token_cap,
+        anon_credits=args.anon_credits,
         heartbeat_s=args.heartbeat_s,
         heartbeat_style=args.heartbeat_style,
         render_workers=args.render_workers,

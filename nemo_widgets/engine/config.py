@@ -58,6 +58,7 @@ class EngineConfig:
         cfg = cls(
             max_upload_bytes=_env_int("NEMO_ENGINE_MAX_UPLOAD_BYTES", schema.MAX_UPLOAD_BYTES),
             ip_token_cap=_env_int("NEMO_ENGINE_IP_TOKEN_CAP", 10),
+            anon_credits=_env_int("NEMO_ENGINE_ANON_CREDITS", schema.ANON_CREDITS),
             heartbeat_s=_env_float("NEMO_ENGINE_HEARTBEAT_S", 5.0),
             heartbeat_style=os.environ.get("NEMO_ENGINE_HEARTBEAT_STYLE", "comment"),
             render_workers=_env_int("NEMO_ENGINE_RENDER_WORKERS", 1),

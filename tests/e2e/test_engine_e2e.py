@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 import nemo_widgets as nw
+from nemo_widgets.engine.agent.editing import EDIT_COST
 from nemo_widgets.engine.media import probe
 from nemo_widgets.session import aconnect
 
@@ -64,7 +65,7 @@ def test_sync_connect_upload_chat_export_download(fresh_client, editing, make_cl
         assert info.duration_s == pytest.approx(3.0, abs=0.25)
         assert (info.width, info.height) == (640, 360)
         assert out.stat().st_size > 10_000
-        assert s.credits().available == 90
+        assert s.credits().available == 100 - EDIT_COST
     finally:
         s.close()
 
@@ -90,7 +91,7 @@ async def test_dropped_stream_recovers_by_polling_state(fresh_client, editing, m
         with engine.faults(drop_stream=1):
             reply = await s.achat(TITLE)
         assert reply.dropped and any("Urban Dreams" in c for c in reply.changes)
-        assert (await s.acredits()).available == 90  # charged once, never re-sent
+        assert (await s.acredits()).available == 100 - EDIT_COST  # charged once, never re-sent
         # a drop with no change at all is reported as such, not as success
         with engine.faults(drop_stream=1), pytest.raises(nw.StreamDroppedError):
             await s.achat("help")

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from nemo_widgets import schema
+from nemo_widgets.engine.agent.editing import EDIT_COST
 
 TITLE = "add a title 'Urban Dreams' for 3 seconds at the top"
 
@@ -74,7 +75,7 @@ def test_edit_is_saved_charged_and_undone(engine, sess):
     assert "Urban Dreams" in texts(frames)[-1]
     (track,) = title_tracks(state(engine, sess))
     assert track["sg"][0]["txt"] == "Urban Dreams"
-    assert credits(engine, sess)["available"] == 100 - 10
+    assert credits(engine, sess)["available"] == 100 - EDIT_COST
 
     _, frames = chat(engine, sess, "show tracks")
     assert texts(frames)[0].startswith("Timeline (2 tracks): 1. Video: city timelapse")
@@ -83,11 +84,11 @@ def test_edit_is_saved_charged_and_undone(engine, sess):
     _, frames = chat(engine, sess, "undo")
     assert "Undone" in texts(frames)[0]
     assert title_tracks(state(engine, sess)) == []
-    assert credits(engine, sess)["available"] == 90  # undo is free
+    assert credits(engine, sess)["available"] == 100 - EDIT_COST  # undo is free
 
 
 def test_out_of_credits_gives_2001_before_starting(engine, sess):
-    engine.faults(set_credits={"user_id": sess["user_id"], "amount": 5})
+    engine.faults(set_credits={"user_id": sess["user_id"], "amount": EDIT_COST - 1})
     before = state(engine, sess)
     r, _ = chat(engine, sess, TITLE)
     assert r.status_code == 402
@@ -120,4 +121,4 @@ def test_dropped_stream_still_applies_the_edit(engine, sess):
     with engine.faults(drop_stream=1), pytest.raises(httpx.RemoteProtocolError):
         chat(engine, sess, TITLE)
     assert title_tracks(state(engine, sess))
-    assert credits(engine, sess)["available"] == 90
+    assert credits(engine, sess)["available"] == 100 - EDIT_COST

@@ -75,7 +75,7 @@ def test_module_prints_its_url_and_binds_loopback(tmp_path):
 
 
 def test_faults_from_the_environment(tmp_path):
-    from conftest import start_engine
+    from engine_kit import start_engine
 
     eng = start_engine(tmp_path / "eng", env={"NEMO_ENGINE_FAULTS": '{"silent": "always"}'})
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SKILL_HEADERS, Engine, start_engine
+from engine_kit import SKILL_HEADERS, Engine, start_engine
 
 from nemo_widgets import schema
 from nemo_widgets.engine.media import probe
