@@ -346,7 +346,12 @@ class UploadPicker(anywidget.AnyWidget):
             raise ValueError(tr.error)
         tr.fh.write(data)
         tr.received += data.nbytes
-        self._sync_transfers()
+        now = time.monotonic()
+        # The ack itself tells the sending view how far it is; the trait (seen by every view)
+        # is synced a few times a second, not once per chunk.
+        if now - tr.last_sync >= _PROGRESS_INTERVAL_S or tr.received == tr.size:
+            tr.last_sync = now
+            self._sync_transfers()
         return {"received": tr.received}
 
     async def _end(self, content: dict[str, Any]) -> dict[str, Any]:

@@ -102,6 +102,24 @@ class LabServer:
     env: dict[str, str]
     process: subprocess.Popen[bytes] = field(repr=False)
     log_path: Path = field(repr=False)
+    engine: Any = field(repr=False, default=None)
+    log: Any = field(repr=False, default=None)
+
+    def stop(self) -> None:
+        """Shut down kernels, JupyterLab and the engine."""
+        if self.process.poll() is None:
+            with contextlib.suppress(httpx.HTTPError):
+                self.shutdown_kernels()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log is not None:
+            self.log.close()
+        if self.engine is not None:
+            self.engine.stop()
 
     def api(self, method: str, path: str, **kw: Any) -> httpx.Response:
         return httpx.request(method, f"{self.url}{path}", timeout=30, **kw)
@@ -118,16 +136,16 @@ class LabServer:
             return ""
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab (galata config) on a free port, with one shared engine for its kernels."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent")
+def start_lab(base: Path) -> LabServer:
+    """Start an engine and JupyterLab (galata config, free port) under ``base``.
+
+    Used by the ``lab`` fixture and by ``bench/bench_browser_upload.py``; call
+    :meth:`LabServer.stop` when done.
+    """
     from nemo_widgets.engine.launcher import ensure_engine
 
-    base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
-    root.mkdir()
+    root.mkdir(parents=True, exist_ok=True)
     user_settings = {
         # Save widget state into the notebook on save, so a reopened notebook shows widgets.
         "@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True},
@@ -161,10 +179,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     }
     for key in ("NEMO_TOKEN", "NEMO_API_URL", "VSCODE_PID", "VSCODE_CWD"):
         env.pop(key, None)
-    # One engine for every kernel of the session (kernels reuse it via engine.json).
+    # One engine for every kernel (kernels reuse it through engine.json in NEMO_ENGINE_DIR).
     engine = ensure_engine(Path(env["NEMO_ENGINE_DIR"]), env=env, timeout=60)
     log_path = base / "lab.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed at teardown
+    log = open(log_path, "wb")  # noqa: SIM115 - closed by LabServer.stop
     jupyter = Path(sys.executable).with_name("jupyter")
     process = subprocess.Popen(
         [str(jupyter), "lab", f"--config={HERE / 'jupyter_server_test_config.py'}"],
@@ -179,36 +197,36 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         env=env,
         process=process,
         log_path=log_path,
+        engine=engine,
+        log=log,
     )
     deadline = time.monotonic() + LAB_START_TIMEOUT_S
     while True:
         if process.poll() is not None:
-            log.close()
-            engine.stop()
-            pytest.fail(f"JupyterLab exited while starting:\n{server.log_tail()}")
-        try:
+            server.stop()
+            raise RuntimeError(f"JupyterLab exited while starting:\n{server.log_tail()}")
+        with contextlib.suppress(httpx.HTTPError):
             if server.api("GET", "/api/status").status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
+                return server
         if time.monotonic() > deadline:
-            process.terminate()
-            engine.stop()
-            pytest.fail(f"JupyterLab did not answer in time:\n{server.log_tail()}")
+            server.stop()
+            raise RuntimeError(f"JupyterLab did not answer in time:\n{server.log_tail()}")
         time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab (galata config) on a free port, with one shared engine for its kernels."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent")
+    try:
+        server = start_lab(tmp_path_factory.mktemp("lab"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     try:
         yield server
     finally:
-        with contextlib.suppress(httpx.HTTPError):
-            server.shutdown_kernels()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        engine.stop()
+        server.stop()
 
 
 @pytest.fixture(scope="session")
