@@ -89,10 +89,15 @@ function render({ model, el: root }) {
     const { msg } = await request("begin", { name: file.name, size: file.size, mime: file.type });
     const transfer = msg.transfer;
     const step = Math.max(64 * 1024, model.get("chunk_bytes"));
+    const read = (offset) => file.slice(offset, offset + step).arrayBuffer();
     try {
+      // While a chunk is on the wire, the next one is read from disk: at most two chunks in
+      // memory, one in flight.
+      let next = read(0);
       for (let offset = 0; offset < file.size; offset += step) {
         if (cancelled.has(transfer)) return;
-        const buf = await file.slice(offset, offset + step).arrayBuffer();
+        const buf = await next;
+        next = offset + step < file.size ? read(offset + step) : null;
         if (cancelled.has(transfer)) return;
         await request("chunk", { transfer, offset }, [buf]); // wait for the ack: back-pressure
       }

@@ -50,8 +50,10 @@ from ._tasks import TaskGroup, error_text
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 
-#: Default chunk: 2 MiB, well under Jupyter's 10 MB websocket message limit.
-DEFAULT_CHUNK_BYTES = 2 * 1024 * 1024
+#: Default chunk: 4 MiB, under Jupyter's 10 MB websocket message limit. With one chunk in
+#: flight the per-message round trip dominates, so bigger chunks are faster: 200 MB went
+#: browser -> kernel at 21 MB/s with 2 MiB chunks and 29 MB/s with 4 MiB (bench/).
+DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
 #: Colab's comm channel drops messages above about 1 MB, so stay under it there.
 COLAB_CHUNK_BYTES = 960 * 1024
 
@@ -173,7 +175,7 @@ class UploadPicker(anywidget.AnyWidget):
     session : Session
         The notebook session; files go to ``session.aupload``.
     chunk_bytes : int, optional
-        Size of each browser -> kernel chunk (1-4 MB; smaller on Colab automatically).
+        Size of each browser -> kernel chunk (default 4 MiB; under 1 MB on Colab).
 
     Examples
     --------
