@@ -268,7 +268,9 @@ class LabNotebook:
         return self.lab.root / self.name
 
     def open(self) -> LabNotebook:
-        self.page.goto(f"{self.lab.url}/lab/tree/{self.name}")
+        # ?reset: start from an empty workspace, not with the previous test's notebooks open
+        # (their hidden widgets would match the same selectors).
+        self.page.goto(f"{self.lab.url}/lab/tree/{self.name}?reset")
         self.wait_idle()
         return self
 
