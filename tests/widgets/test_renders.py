@@ -223,3 +223,8 @@ async def test_export_on_the_real_engine_streams_a_playable_mp4(
         _, bufs = await front.request("read", job=row["id"], offset=len(data))
         data += bytes(bufs[0])
     assert data[4:8] == b"ftyp"  # an MP4 header
+
+    # After a kernel restart the session layer restores the jobs from disk: same rows.
+    restarted = await aconnect(base_url=engine.url, session_id=session.session_id)
+    again = RendersTable(restarted)
+    assert [(r["id"], r["status"]) for r in again.rows] == [(row["id"], "completed")]
