@@ -34,6 +34,7 @@ import contextlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -64,7 +65,7 @@ _PROGRESS_INTERVAL_S = 0.25
 
 
 def _in_colab() -> bool:
-    return "google.colab" in __import__("sys").modules or "COLAB_RELEASE_TAG" in os.environ
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
 def _mb(n: int) -> str:
@@ -215,6 +216,9 @@ class UploadPicker(anywidget.AnyWidget):
         self._session = session
         self._tasks = TaskGroup(self._show_error)
         self._transfers: dict[str, _Transfer] = {}
+        if "files" not in kwargs:
+            # Uploads made before the picker existed (`s.upload(...)`) are listed too.
+            self._merge_files([file_record(u) for u in getattr(session, "uploads", None) or []])
         self.on_msg(self._on_custom)
         self._unsubscribe: Callable[[], Any] | None = None
         observe = getattr(session, "observe", None)

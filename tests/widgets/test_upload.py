@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -278,3 +279,11 @@ async def test_chunked_upload_reaches_the_real_engine(engine: Any, tmp_path: Pat
     assert row["duration_s"] == pytest.approx(2.0, abs=0.2)
     state = await session.astate()
     assert len(state.video_infos) == 1
+    # No token in the synced state or in any message to the browser.
+    secret = getattr(session._client, "_token", None)  # private: only to prove it never leaks
+    token = secret.reveal() if secret is not None else None
+    seen = json.dumps([w.get_state(), [c for c, _ in front.sent]], default=str)
+    assert "nmv_usr_" not in seen and "Bearer" not in seen
+    assert token and token not in seen
+    # A picker made later lists what the session uploaded before it existed.
+    assert UploadPicker(session).files == w.files
