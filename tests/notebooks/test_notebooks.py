@@ -28,6 +28,7 @@ EXPECTED = [
     "05_batch_and_renders.ipynb",
 ]
 CELL_TIMEOUT_S = 600
+ANON_CREDITS = 100  # the cloud's starter credits (schema.ANON_CREDITS)
 #: Whole notebook, on two busy cores (they take 10-30 s on an idle machine).
 NOTEBOOK_TIMEOUT_S = 900
 
@@ -91,6 +92,8 @@ def offline_env(engine_dir, tmp_path_factory, monkeypatch):
         "ALL_PROXY": "http://127.0.0.1:9",
         "NO_PROXY": "127.0.0.1,localhost",
         "MPLBACKEND": "Agg",
+        # The cloud-like budget: each notebook alone must fit in a starter token's credits.
+        "NEMO_ENGINE_ANON_CREDITS": str(ANON_CREDITS),
     }
     for key in ("NEMO_TOKEN", "NEMO_API_URL", "NEMO_CLIENT_ID"):
         monkeypatch.delenv(key, raising=False)
@@ -99,9 +102,15 @@ def offline_env(engine_dir, tmp_path_factory, monkeypatch):
     return base
 
 
+#: credits each notebook used (its own fresh client), filled in as the notebooks run
+CREDITS_USED: dict[str, int] = {}
+
+
 def execute(name: str, workdir: Path) -> nbformat.NotebookNode:
     """Run a notebook in ``workdir`` with a real kernel; raise on the first cell error."""
     from nbclient import NotebookClient
+
+    import nemo_widgets as nw
 
     nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
     client = NotebookClient(
@@ -112,6 +121,9 @@ def execute(name: str, workdir: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()
+    # The same client (config dir) as the kernel's: what is left of its free credits.
+    with nw.connect() as s:
+        CREDITS_USED[name] = ANON_CREDITS - s.credits().available
     return nb
 
 
@@ -238,3 +250,16 @@ def test_05_batch_and_renders(offline_env, tmp_path):
     assert "resumed" in text.lower()
     data = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "available" in data  # the credits were shown
+
+
+def test_the_five_notebooks_in_a_row_fit_in_the_lab_and_binder_credit_budget():
+    """`make lab` and Binder give new engine clients enough credits for every notebook."""
+    if set(CREDITS_USED) != set(EXPECTED):
+        pytest.skip("needs every notebook test to have run in this session")
+    used = sum(CREDITS_USED.values())
+    make = re.search(r"NEMO_ENGINE_ANON_CREDITS \?= (\d+)", (ROOT / "Makefile").read_text())
+    start = re.search(r"NEMO_ENGINE_ANON_CREDITS:-(\d+)", (ROOT / "binder" / "start").read_text())
+    assert make and start, "make lab / binder/start no longer set NEMO_ENGINE_ANON_CREDITS"
+    budget = min(int(make.group(1)), int(start.group(1)))
+    # Half the budget: room to run a notebook again, as people do.
+    assert used <= budget // 2, f"the notebooks use {used} credits {CREDITS_USED}, budget {budget}"
