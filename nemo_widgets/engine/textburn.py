@@ -32,6 +32,7 @@ __all__ = [
     "CJK_FONT_FAMILIES",
     "FONTS_DIR",
     "FONT_NAME",
+    "NAMED_COLORS",
     "build_ass",
     "escape_text",
     "font_files",
@@ -125,7 +126,8 @@ _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})([0-9a-fA-F]{2})?$")
-_NAMED_COLORS = {
+#: Colour names a style may use (also the chat skills' colour words).
+NAMED_COLORS = {
     "white": "#FFFFFF",
     "black": "#000000",
     "red": "#FF3B30",
@@ -144,7 +146,7 @@ _NAMED_COLORS = {
 def parse_color(value: Any, default: str = "#FFFFFF") -> Color:
     """``"#RRGGBB"`` / ``"#RRGGBBAA"`` / a colour name -> pysubs2 Color (ASS alpha: 0 = opaque)."""
     text = str(value).strip() if value else default
-    text = _NAMED_COLORS.get(text.lower(), text)
+    text = NAMED_COLORS.get(text.lower(), text)
     m = _HEX.match(text) or _HEX.match(default)
     assert m is not None
     rgb = m.group(1)

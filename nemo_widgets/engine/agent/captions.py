@@ -354,7 +354,7 @@ _STYLE_PATTERNS = (
 
 def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     """Style edits asked for in ``message`` (colour, size, position, burn style)."""
-    from ..textburn import _NAMED_COLORS  # the render's colour names, one list for both
+    from ..textburn import NAMED_COLORS  # the render's colour names, one list for both
 
     low = message.lower()
     out: dict[str, Any] = {}
@@ -365,11 +365,11 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     )
     if m:
         colour = m.group(1) or m.group(2)
-        out[schema.STYLE_HIGHLIGHT] = _NAMED_COLORS.get(colour, colour.upper())
+        out[schema.STYLE_HIGHLIGHT] = NAMED_COLORS.get(colour, colour.upper())
         low = low.replace(m.group(0), " ")
     m = re.search(r"(?<![\w#])(" + _COLOR_WORDS + r")\b", low)
     if m:
-        out[schema.STYLE_COLOR] = _NAMED_COLORS.get(m.group(1), m.group(1).upper())
+        out[schema.STYLE_COLOR] = NAMED_COLORS.get(m.group(1), m.group(1).upper())
     from ..captions.burn import merged_style
 
     size = float(merged_style({schema.SEG_STYLE: current})[schema.STYLE_SIZE])
