@@ -14,10 +14,12 @@ import copy
 import math
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ... import schema
+from ..textburn import NAMED_COLORS
 from .base import AgentError, Media, Turn, intent
 
 TOOL = "edit_multitrack"
@@ -25,6 +27,7 @@ TOOL = "edit_multitrack"
 # free token's 100 credits last a working session of edits, as they do there.
 EDIT_COST = 2
 DEFAULT_TITLE_MS = 3000
+DEFAULT_IMAGE_MS = 3000  # how long a still image stays on the timeline
 DEFAULT_MUSIC_VOLUME = 0.35
 NEXT_STEP = "Preview it in the timeline or click Export."
 
@@ -212,21 +215,11 @@ def parse_percent(text: str) -> float | None:
     return None
 
 
+# the render's colour names, plus a few more words and the Chinese names
 _COLOR_WORDS = {
-    "white": "#FFFFFF",
-    "black": "#000000",
-    "red": "#FF3B30",
-    "green": "#34C759",
-    "blue": "#0A84FF",
-    "yellow": "#FFD60A",
+    **NAMED_COLORS,
     "gold": "#FFC300",
-    "orange": "#FF9F0A",
-    "purple": "#BF5AF2",
-    "pink": "#FF375F",
-    "cyan": "#64D2FF",
     "neon blue": "#1F51FF",
-    "grey": "#8E8E93",
-    "gray": "#8E8E93",
     "白色": "#FFFFFF",
     "白": "#FFFFFF",
     "黑色": "#000000",
@@ -451,6 +444,12 @@ def _clip_fades(seg: dict[str, Any]) -> None:
             seg[key] = min(int(seg[key]), end - start)
 
 
+def _footage_ms(m: Media, image_ms: int) -> int:
+    """How long an upload lasts on the timeline: a video its own length, an image >= image_ms."""
+    length = round((m.duration_s or 0) * 1000)
+    return length if m.file_type == "video" else max(image_ms, length)
+
+
 def new_draft(media: list[Media]) -> Draft:
     """A draft with the uploaded videos and images one after another on a video track."""
     visual = [m for m in media if m.file_type in ("video", "image")]
@@ -461,10 +460,7 @@ def new_draft(media: list[Media]) -> Draft:
         )
     segs, cursor = [], 0
     for m in visual:
-        if m.file_type == "video":
-            length = round((m.duration_s or 0) * 1000)
-        else:
-            length = round(max(m.duration_s or 0, 3.0) * 1000)
+        length = _footage_ms(m, DEFAULT_IMAGE_MS)
         if length <= 0:
             continue
         segs.append(
@@ -633,6 +629,11 @@ def restyle_text(
 
 
 # -- trimming -------------------------------------------------------------------------------------
+def _retimed_words(words: list[dict[str, Any]], move: Callable[[int], int]) -> list[dict[str, Any]]:
+    """Word timings (``st``/``et``, ms) passed through ``move(ms) -> ms``."""
+    return [{**w, "st": move(int(w["st"])), "et": move(int(w["et"]))} for w in words]
+
+
 def _shift_words(seg: dict[str, Any], keep_from: int, keep_to: int, shift: int) -> None:
     words = seg.get(schema.SEG_WORDS)
     if not isinstance(words, list):
@@ -667,18 +668,28 @@ def _piece(seg: dict[str, Any], a: int, b: int, shift: int, *, new_id: bool = Fa
     return out
 
 
-def keep_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
-    """Keep only ``[start_ms, end_ms)`` of the timeline, moved to start at 0 (a trim)."""
-    draft = copy.deepcopy(draft)
-    total = duration_ms(draft)
+def _require_video(draft: Draft, verb: str, *, then: str = ", then ask again") -> None:
     if not has_video(draft):
-        raise AgentError("There is no video to trim yet: upload a video first, then ask again.")
+        raise AgentError(f"There is no video to {verb} yet: upload a video first{then}.")
+
+
+def _range_inside(draft: Draft, start_ms: int, end_ms: int, verb: str) -> tuple[int, int, int]:
+    """``(start_ms, end_ms, total_ms)`` with the range clipped to the video, or AgentError."""
+    total = duration_ms(draft)
+    _require_video(draft, verb)
     start_ms, end_ms = max(0, start_ms), min(end_ms, total)
     if end_ms - start_ms <= 0:
         raise AgentError(
             f"That range is outside the video, which is {_fmt_s(total)} long. Pick times "
             "between 0:00 and the end."
         )
+    return start_ms, end_ms, total
+
+
+def keep_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
+    """Keep only ``[start_ms, end_ms)`` of the timeline, moved to start at 0 (a trim)."""
+    draft = copy.deepcopy(draft)
+    start_ms, end_ms, total = _range_inside(draft, start_ms, end_ms, "trim")
     if start_ms == 0 and end_ms >= total:
         raise AgentError(
             f"The video is already {_fmt_s(total)} long, so there is nothing to trim. Ask for a "
@@ -698,15 +709,7 @@ def keep_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
 def cut_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
     """Remove ``[start_ms, end_ms)`` from the timeline and close the gap (a ripple delete)."""
     draft = copy.deepcopy(draft)
-    total = duration_ms(draft)
-    if not has_video(draft):
-        raise AgentError("There is no video to cut yet: upload a video first, then ask again.")
-    start_ms, end_ms = max(0, start_ms), min(end_ms, total)
-    if end_ms - start_ms <= 0:
-        raise AgentError(
-            f"That range is outside the video, which is {_fmt_s(total)} long. Pick times "
-            "between 0:00 and the end."
-        )
+    start_ms, end_ms, total = _range_inside(draft, start_ms, end_ms, "cut")
     if start_ms == 0 and end_ms >= total:
         raise AgentError(
             "That would remove the whole video. Cut a shorter part, e.g. remove the first "
@@ -738,11 +741,9 @@ def cut_range(draft: Draft, start_ms: int, end_ms: int) -> Draft:
                 words = piece.get(schema.SEG_WORDS)
                 if isinstance(words, list):
                     before = [w for w in words if int(w.get("et", 0)) <= start_ms]
-                    after = [
-                        {**w, "st": int(w["st"]) - gap, "et": int(w["et"]) - gap}
-                        for w in words
-                        if int(w.get("st", 0)) >= end_ms
-                    ]
+                    after = _retimed_words(
+                        [w for w in words if int(w.get("st", 0)) >= end_ms], lambda t: t - gap
+                    )
                     piece[schema.SEG_WORDS] = before + after
                 out.append(piece)
             else:
@@ -862,13 +863,18 @@ def _audio_tracks(draft: Draft, target: str) -> list[dict]:
     return tracks_of(draft, schema.TrackType.VIDEO)
 
 
-def set_muted(draft: Draft, target: str, muted: bool = True) -> Draft:
-    """Mute (or unmute) the video's own sound (``original``) or the ``music``."""
-    draft = copy.deepcopy(draft)
+def _require_audio_tracks(draft: Draft, target: str, purpose: str) -> list[dict]:
     tracks = _audio_tracks(draft, target)
     if not tracks:
         what = "background music" if target == "music" else "video"
-        raise AgentError(f"There is no {what} on the timeline to {'mute' if muted else 'unmute'}.")
+        raise AgentError(f"There is no {what} on the timeline to {purpose}.")
+    return tracks
+
+
+def set_muted(draft: Draft, target: str, muted: bool = True) -> Draft:
+    """Mute (or unmute) the video's own sound (``original``) or the ``music``."""
+    draft = copy.deepcopy(draft)
+    tracks = _require_audio_tracks(draft, target, "mute" if muted else "unmute")
     if all(bool(t.get(schema.TRACK_MUTED)) == muted for t in tracks):
         what = "The music is" if target == "music" else "The original audio is"
         raise AgentError(f"{what} already {'muted' if muted else 'playing'}.")
@@ -883,10 +889,7 @@ def set_muted(draft: Draft, target: str, muted: bool = True) -> Draft:
 def set_volume(draft: Draft, target: str, volume: float | None, factor: float | None) -> Draft:
     """Set (or scale by ``factor``) the volume of the music or of the original audio."""
     draft = copy.deepcopy(draft)
-    tracks = _audio_tracks(draft, target)
-    if not tracks:
-        what = "background music" if target == "music" else "video"
-        raise AgentError(f"There is no {what} on the timeline to change the volume of.")
+    tracks = _require_audio_tracks(draft, target, "change the volume of")
     for t in tracks:
         for seg in t.get(schema.SEGMENTS) or []:
             old = float(seg.get(schema.SEG_VOLUME, 1.0))
@@ -1228,8 +1231,7 @@ def parse_trim(message: str, total_ms: int) -> tuple[str, int, int]:
 )
 async def trim_intent(turn: Turn, match: re.Match[str]) -> None:
     draft = current_draft(turn)
-    if not has_video(draft):
-        raise AgentError("There is no video to trim yet: upload a video first, then ask again.")
+    _require_video(draft, "trim")
     total = duration_ms(draft)
     mode, start, end = parse_trim(turn.message, total)
     if mode == "keep":
@@ -1525,8 +1527,7 @@ def set_speed(draft: Draft, factor: float) -> Draft:
     Captions and text move with the picture (a title keeps its length where it fits); music
     keeps its own pace and still runs to the end.
     """
-    if not has_video(draft):
-        raise AgentError("There is no video to speed up or slow down yet: upload a video first.")
+    _require_video(draft, "speed up or slow down", then="")
     draft = copy.deepcopy(draft)
     current = [
         float(s.get(schema.SEG_SPEED) or 1.0)
@@ -1564,10 +1565,7 @@ def set_speed(draft: Draft, factor: float) -> Draft:
                     seg.pop(schema.SEG_SPEED)
             words = seg.get(schema.SEG_WORDS)
             if isinstance(words, list):
-                seg[schema.SEG_WORDS] = [
-                    {**w, "st": round(int(w["st"]) / factor), "et": round(int(w["et"]) / factor)}
-                    for w in words
-                ]
+                seg[schema.SEG_WORDS] = _retimed_words(words, lambda t: round(t / factor))
     return finalize(draft)
 
 
@@ -1610,8 +1608,7 @@ def parse_speed(message: str, current: float = 1.0) -> float:
 )
 async def speed_intent(turn: Turn, match: re.Match[str]) -> None:
     draft = current_draft(turn)
-    if not has_video(draft):
-        raise AgentError("There is no video to speed up or slow down yet: upload a video first.")
+    _require_video(draft, "speed up or slow down", then="")
     first = tracks_of(draft, schema.TrackType.VIDEO)[0][schema.SEGMENTS][0]
     current = float(first.get(schema.SEG_SPEED) or 1.0)
     factor = parse_speed(turn.message, current)
@@ -1624,9 +1621,6 @@ async def speed_intent(turn: Turn, match: re.Match[str]) -> None:
 
 
 # -- adding footage -------------------------------------------------------------------------------
-DEFAULT_IMAGE_MS = 3000
-
-
 def insert_media(
     draft: Draft, media: Media, *, at: str = "end", image_ms: int = DEFAULT_IMAGE_MS
 ) -> Draft:
@@ -1638,10 +1632,7 @@ def insert_media(
     if not has_video(draft):
         return new_draft([media])
     draft = copy.deepcopy(draft)
-    if media.file_type == "video":
-        length = round((media.duration_s or 0) * 1000)
-    else:
-        length = max(image_ms, round((media.duration_s or 0) * 1000))
+    length = _footage_ms(media, image_ms)
     if length <= 0:
         raise AgentError(f"{media.filename} has no playable length; upload it again.")
     main = tracks_of(draft, schema.TrackType.VIDEO)[0]
@@ -1668,10 +1659,7 @@ def insert_media(
                     continue
                 s[schema.SEG_START], s[schema.SEG_END] = start + length, end + length
                 if isinstance(s.get(schema.SEG_WORDS), list):
-                    s[schema.SEG_WORDS] = [
-                        {**w, "st": int(w["st"]) + length, "et": int(w["et"]) + length}
-                        for w in s[schema.SEG_WORDS]
-                    ]
+                    s[schema.SEG_WORDS] = _retimed_words(s[schema.SEG_WORDS], lambda t: t + length)
         seg[schema.SEG_START], seg[schema.SEG_END] = 0, length
     else:
         end = max(_span(s)[1] for s in main[schema.SEGMENTS])
@@ -1741,8 +1729,7 @@ def set_video_fades(draft: Draft, fade_in_ms: int | None, fade_out_ms: int | Non
 
     ``None`` leaves that side as it is; 0 removes the fade. The video's own sound fades alike.
     """
-    if not has_video(draft):
-        raise AgentError("There is no video to fade yet: upload a video first, then ask again.")
+    _require_video(draft, "fade")
     draft = copy.deepcopy(draft)
     segs = sorted(
         tracks_of(draft, schema.TrackType.VIDEO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
