@@ -29,15 +29,19 @@ from pysubs2 import Alignment, Color, SSAEvent, SSAFile, SSAStyle
 from .. import schema
 
 __all__ = [
+    "ALIGN",
     "CJK_FONT_FAMILIES",
     "FONTS_DIR",
     "FONT_NAME",
     "NAMED_COLORS",
+    "REFERENCE_PX",
     "build_ass",
     "escape_text",
     "font_files",
     "has_burnable_text",
+    "number",
     "parse_color",
+    "position",
     "safe_margins",
 ]
 
@@ -91,7 +95,8 @@ def font_files(doc: SSAFile) -> list[Path]:
 #: Reference height (px) the ``size`` and ``outline`` style values are given at.
 REFERENCE_PX = 1080
 
-_ALIGN = {
+#: ``sty`` positions -> ASS alignment (numpad layout).
+ALIGN = {
     "bottom-left": Alignment.BOTTOM_LEFT,
     "bottom-center": Alignment.BOTTOM_CENTER,
     "bottom-right": Alignment.BOTTOM_RIGHT,
@@ -185,19 +190,20 @@ def safe_margins(width: int, height: int) -> dict[str, int]:
     return {"top": edge, "bottom": edge, "right": edge, "left": edge}
 
 
-def _position(value: Any, default: str) -> str:
+def position(value: Any, default: str) -> str:
+    """A ``sty`` position (``"top"``, ``"bottom centre"``...) as an ``ALIGN`` key, else default."""
     pos = str(value or default).strip().lower().replace("_", "-").replace(" ", "-")
-    pos = _POS_ALIASES.get(pos, pos)
-    return pos if pos in _ALIGN else default
+    pos = _POS_ALIASES.get(pos, pos).replace("centre", "center")
+    return pos if pos in ALIGN else default
 
 
 def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSAStyle:
     base = _KIND_DEFAULTS.get(kind, _KIND_DEFAULTS[schema.TrackKind.TITLE])
     scale = min(width, height) / REFERENCE_PX
-    pos = _position(sty.get(schema.STYLE_POSITION), base["pos"])
+    pos = position(sty.get(schema.STYLE_POSITION), base["pos"])
     margins = safe_margins(width, height)
-    size = _num(sty.get(schema.STYLE_SIZE), base["size"])
-    outline = _num(sty.get(schema.STYLE_OUTLINE), base["outline"])
+    size = number(sty.get(schema.STYLE_SIZE), base["size"])
+    outline = number(sty.get(schema.STYLE_OUTLINE), base["outline"])
     bold = sty.get(schema.STYLE_BOLD)
     style = SSAStyle(
         fontname=FONT_NAME,  # only shipped fonts: see the module docstring
@@ -210,7 +216,7 @@ def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSASt
         borderstyle=1,
         outline=max(0.0, outline * scale),
         shadow=0.0,
-        alignment=_ALIGN[pos],
+        alignment=ALIGN[pos],
         marginl=margins["left"],
         marginr=margins["right"],
         marginv=margins["top"] if pos.startswith("top") else margins["bottom"],
@@ -233,7 +239,8 @@ def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSASt
     return style
 
 
-def _num(value: Any, default: float) -> float:
+def number(value: Any, default: float) -> float:
+    """``value`` as a float, ``default`` when it is missing or not a number."""
     try:
         return float(value) if value is not None else float(default)
     except (TypeError, ValueError):

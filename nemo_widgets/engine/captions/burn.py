@@ -17,25 +17,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pysubs2 import Alignment, Color, SSAEvent, SSAStyle
+from pysubs2 import Color, SSAEvent, SSAStyle
 
 from ... import schema
-from ..textburn import FONT_NAME, escape_text, parse_color, safe_margins
-
-REFERENCE_PX = 1080
-
-_ALIGN = {
-    "bottom-left": Alignment.BOTTOM_LEFT,
-    "bottom-center": Alignment.BOTTOM_CENTER,
-    "bottom-right": Alignment.BOTTOM_RIGHT,
-    "center-left": Alignment.MIDDLE_LEFT,
-    "center": Alignment.MIDDLE_CENTER,
-    "center-right": Alignment.MIDDLE_RIGHT,
-    "top-left": Alignment.TOP_LEFT,
-    "top-center": Alignment.TOP_CENTER,
-    "top-right": Alignment.TOP_RIGHT,
-}
-_POS_ALIASES = {"top": "top-center", "bottom": "bottom-center", "middle": "center"}
+from ..textburn import (
+    ALIGN,
+    FONT_NAME,
+    REFERENCE_PX,
+    escape_text,
+    number,
+    parse_color,
+    position,
+    safe_margins,
+)
 
 #: Look of each burn style before the user's changes (size in px at 1080 px short side).
 STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -58,40 +52,27 @@ def merged_style(track: dict[str, Any], seg: dict[str, Any] | None = None) -> di
     return {**STYLE_DEFAULTS[preset], **user, schema.STYLE_PRESET: preset}
 
 
-def _position(value: Any) -> str:
-    pos = str(value or "bottom-center").strip().lower().replace("_", "-").replace(" ", "-")
-    pos = _POS_ALIASES.get(pos, pos).replace("centre", "center")
-    return pos if pos in _ALIGN else "bottom-center"
-
-
-def _num(value: Any, default: float) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def ssa_style(sty: dict[str, Any], width: int, height: int) -> SSAStyle:
     """The pysubs2 style for an effective caption style on a ``width`` x ``height`` canvas."""
     scale = min(width, height) / REFERENCE_PX
     preset = sty[schema.STYLE_PRESET]
-    pos = _position(sty.get(schema.STYLE_POSITION))
+    pos = position(sty.get(schema.STYLE_POSITION), "bottom-center")
     margins = safe_margins(width, height)
     if preset == "vertical" and height <= width * 1.5:
         # a social style on a landscape canvas: still keep well inside the frame
         margins = {k: max(v, round(0.08 * height)) for k, v in margins.items()}
     style = SSAStyle(
         fontname=FONT_NAME,
-        fontsize=max(8.0, _num(sty.get(schema.STYLE_SIZE), 54) * scale),
+        fontsize=max(8.0, number(sty.get(schema.STYLE_SIZE), 54) * scale),
         primarycolor=parse_color(sty.get(schema.STYLE_COLOR), "#FFFFFF"),
         secondarycolor=parse_color(sty.get(schema.STYLE_HIGHLIGHT), "#FFD60A"),
         outlinecolor=Color(0, 0, 0, 0),
         backcolor=Color(0, 0, 0, 128),
         bold=bool(sty.get(schema.STYLE_BOLD)),
         borderstyle=1,
-        outline=max(0.0, _num(sty.get(schema.STYLE_OUTLINE), 3) * scale),
+        outline=max(0.0, number(sty.get(schema.STYLE_OUTLINE), 3) * scale),
         shadow=0.0,
-        alignment=_ALIGN[pos],
+        alignment=ALIGN[pos],
         marginl=margins["left"],
         marginr=margins["right"],
         marginv=margins["top"] if pos.startswith("top") else margins["bottom"],
