@@ -52,3 +52,43 @@ def error_text(exc: BaseException) -> str:
     name = type(exc).__name__
     text = str(exc) or name
     return text if name in text or "Error" not in name else f"{name}: {text}"
+
+
+class Replies:
+    """Answers to the front end's ``{"id", "kind"}`` requests, as ``<kind>-response`` messages.
+
+    Mixed into an anywidget with an ``error`` trait. A failed request is answered with
+    ``ok=False`` and the message; a failed task also shows the message under the widget.
+    """
+
+    error: Any
+    send: Callable[..., None]  # ipywidgets.Widget.send, later in the MRO
+
+    def _send_reply(
+        self, content: dict[str, Any], buffers: list[Any] | None = None, **body: Any
+    ) -> None:
+        reply = {"id": content.get("id"), "kind": f"{content['kind']}-response", **body}
+        self.send(reply, buffers=buffers)
+
+    def _reply(self, content: dict[str, Any], fn: Callable[[], dict[str, Any]]) -> None:
+        """Answer inline with ``fn()`` (for quick local work, no task switch)."""
+        try:
+            result = fn()
+        except Exception as exc:
+            self._send_reply(content, ok=False, error=error_text(exc))
+            return
+        self._send_reply(content, ok=True, **result)
+
+    async def _areply(self, content: dict[str, Any], coro: Any) -> None:
+        """Answer with what ``coro`` returns (run it as a task: see :class:`TaskGroup`)."""
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            self._send_reply(content, ok=False, error="cancelled")
+            raise
+        except Exception as exc:
+            message = error_text(exc)
+            self.error = message
+            self._send_reply(content, ok=False, error=message)
+            return
+        self._send_reply(content, ok=True, **(result or {}))

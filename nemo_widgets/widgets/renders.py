@@ -35,7 +35,7 @@ import anywidget
 import traitlets as t
 
 from .. import schema
-from ._tasks import TaskGroup, error_text
+from ._tasks import Replies, TaskGroup, error_text
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -116,7 +116,7 @@ def _finished(job: Any) -> bool:
     return str(getattr(job, "status", "")) in schema.RENDER_TERMINAL
 
 
-class RendersTable(anywidget.AnyWidget):
+class RendersTable(Replies, anywidget.AnyWidget):
     """The session's exports as a live table with inline preview.
 
     Parameters
@@ -252,25 +252,6 @@ class RendersTable(anywidget.AnyWidget):
         handler = _HANDLERS.get(kind)
         if handler is not None:
             self._tasks.start(self._areply(content, handler(self, content)))
-
-    async def _areply(self, content: dict[str, Any], coro: Any) -> None:
-        try:
-            result = await coro
-        except asyncio.CancelledError:
-            self._send_reply(content, ok=False, error="cancelled")
-            raise
-        except Exception as exc:
-            message = error_text(exc)
-            self.error = message
-            self._send_reply(content, ok=False, error=message)
-            return
-        self._send_reply(content, ok=True, **(result or {}))
-
-    def _send_reply(
-        self, content: dict[str, Any], buffers: list[Any] | None = None, **body: Any
-    ) -> None:
-        reply = {"id": content.get("id"), "kind": f"{content['kind']}-response", **body}
-        self.send(reply, buffers=buffers)
 
     async def _export(self, content: dict[str, Any]) -> dict[str, Any]:
         quality = str(content.get("quality") or "high")

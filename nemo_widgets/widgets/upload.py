@@ -47,7 +47,7 @@ import anywidget
 import traitlets as t
 
 from .. import schema
-from ._tasks import TaskGroup, error_text
+from ._tasks import Replies, TaskGroup, error_text
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -168,7 +168,7 @@ class _Transfer:
             self.tmpdir = None
 
 
-class UploadPicker(anywidget.AnyWidget):
+class UploadPicker(Replies, anywidget.AnyWidget):
     """Pick or drop media in the browser (or give a kernel path / URL) and upload it.
 
     Parameters
@@ -298,30 +298,6 @@ class UploadPicker(anywidget.AnyWidget):
             self._reply(content, lambda: self._chunk(content, buffers))
             return
         self._tasks.start(self._areply(content, handler(self, content)))
-
-    def _reply(self, content: dict[str, Any], fn: Callable[[], dict[str, Any]]) -> None:
-        try:
-            result = fn()
-        except Exception as exc:
-            self._send_reply(content, ok=False, error=error_text(exc))
-            return
-        self._send_reply(content, ok=True, **result)
-
-    async def _areply(self, content: dict[str, Any], coro: Any) -> None:
-        try:
-            result = await coro
-        except asyncio.CancelledError:
-            self._send_reply(content, ok=False, error="cancelled")
-            raise
-        except Exception as exc:
-            message = error_text(exc)
-            self.error = message
-            self._send_reply(content, ok=False, error=message)
-            return
-        self._send_reply(content, ok=True, **(result or {}))
-
-    def _send_reply(self, content: dict[str, Any], **body: Any) -> None:
-        self.send({"id": content.get("id"), "kind": f"{content['kind']}-response", **body})
 
     async def _begin(self, content: dict[str, Any]) -> dict[str, Any]:
         name = str(content.get("name") or "")
