@@ -255,17 +255,23 @@ def _visual_chain(
         f"trim=end_frame={frames}" if frames else f"trim=duration={_f(dur_s)}",
     ]
     # fades to/from black (or, on overlays, to/from transparent); the audio fades alike
-    alpha = ":alpha=1" if overlay else ""
-    fi = min(_ms(seg.get(schema.SEG_FADE_IN)) / 1000, dur_s)
-    fo = min(_ms(seg.get(schema.SEG_FADE_OUT)) / 1000, dur_s)
-    if fi > 0:
-        parts.append(f"fade=t=in:st=0:d={_f(fi)}{alpha}")
-    if fo > 0:
-        parts.append(f"fade=t=out:st={_f(dur_s - fo)}:d={_f(fo)}{alpha}")
+    parts += _fade_filters("fade", seg, dur_s, ":alpha=1" if overlay else "")
     start_s = _span(seg)[0] / 1000
     parts.append(f"setpts=PTS-STARTPTS+{_f(start_s)}/TB" if overlay else "setpts=PTS-STARTPTS")
     g.chains.append(",".join(parts) + f"[{out}]")
     return out
+
+
+def _fade_filters(name: str, seg: dict, dur_s: float, options: str = "") -> list[str]:
+    """``fade``/``afade`` filters for the segment's fade-in and fade-out, within its slot."""
+    fi = min(_ms(seg.get(schema.SEG_FADE_IN)) / 1000, dur_s)
+    fo = min(_ms(seg.get(schema.SEG_FADE_OUT)) / 1000, dur_s)
+    filters = []
+    if fi > 0:
+        filters.append(f"{name}=t=in:st=0:d={_f(fi)}{options}")
+    if fo > 0:
+        filters.append(f"{name}=t=out:st={_f(dur_s - fo)}:d={_f(fo)}{options}")
+    return filters
 
 
 def _audio_chain(g: _Graph, idx: int, seg: dict, dur_s: float) -> None:
@@ -288,12 +294,7 @@ def _audio_chain(g: _Graph, idx: int, seg: dict, dur_s: float) -> None:
     vol = _volume(seg)
     if abs(vol - 1.0) > 1e-6:
         parts.append(f"volume={vol:.4f}")
-    fi = min(_ms(seg.get(schema.SEG_FADE_IN)) / 1000, dur_s)
-    fo = min(_ms(seg.get(schema.SEG_FADE_OUT)) / 1000, dur_s)
-    if fi > 0:
-        parts.append(f"afade=t=in:st=0:d={_f(fi)}")
-    if fo > 0:
-        parts.append(f"afade=t=out:st={_f(dur_s - fo)}:d={_f(fo)}")
+    parts += _fade_filters("afade", seg, dur_s)
     if start_ms > 0:
         parts.append(f"adelay=delays={start_ms}:all=1")
     out = g.label("a")
