@@ -341,9 +341,6 @@ class Store:
     def files(self, session_id: str) -> list[dict[str, Any]]:
         return self._all("SELECT * FROM files WHERE session_id=? ORDER BY created_at", session_id)
 
-    def file_by_stored_name(self, stored_name: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM files WHERE stored_name=?", stored_name)
-
     # -- renders --------------------------------------------------------------------------------
     def add_render(self, record: dict[str, Any]) -> bool:
         """Insert a render job; False when the id is already taken."""
@@ -365,12 +362,6 @@ class Store:
             db.execute(
                 f"UPDATE renders SET {sets} WHERE render_id=?", (*fields.values(), render_id)
             )
-
-    def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
-        marks = ", ".join("?" for _ in statuses)
-        return self._all(
-            f"SELECT * FROM renders WHERE status IN ({marks}) ORDER BY created_at", *statuses
-        )
 
     def fail_unfinished_renders(self, reason: str) -> int:
         """Mark jobs a previous run left pending/processing as failed (never stuck)."""

@@ -400,10 +400,3 @@ def _use_cjk_font_where_needed(doc: SSAFile) -> None:
         family = cjk_family(ev.text)
         if family:
             ev.text = f"{{\\fn{family}}}" + ev.text
-
-
-def write_ass(draft: dict[str, Any], width: int, height: int, path: Path) -> int:
-    """Write :func:`build_ass` to ``path`` (UTF-8); returns the number of events written."""
-    doc = build_ass(draft, width, height)
-    path.write_text(doc.to_string("ass"), encoding="utf-8")
-    return len(doc.events)

@@ -418,14 +418,6 @@ class ChatCell(anywidget.AnyWidget):
         )
 
     @staticmethod
-    def _credits_text(credits: Any) -> str:
-        for name in ("available", "balance", "remaining", "total"):
-            value = getattr(credits, name, None)
-            if value is not None:
-                return f"Credits available: **{value}**."
-        return f"Credits: {credits}"
-
-    @staticmethod
     def _summary(state: Any) -> str:
         draft = getattr(state, "draft", state)
         summary = draft.summary() if hasattr(draft, "summary") else str(draft)

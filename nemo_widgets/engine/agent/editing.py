@@ -362,15 +362,6 @@ def tracks_of(draft: Draft, tt: int | None = None, kind: str | None = None) -> l
     return out
 
 
-def media_tracks(draft: Draft) -> list[dict]:
-    return [
-        t
-        for t in draft.get(schema.TRACKS) or []
-        if t.get(schema.TRACK_TYPE) in (schema.TrackType.VIDEO, schema.TrackType.AUDIO)
-        and t.get(schema.SEGMENTS)
-    ]
-
-
 def has_video(draft: Draft) -> bool:
     return any(t.get(schema.SEGMENTS) for t in tracks_of(draft, schema.TrackType.VIDEO))
 

@@ -24,17 +24,6 @@ class FormatError(ValueError):
     """An export format this module does not write."""
 
 
-def escape_ass(text: str) -> str:
-    """Text safe inside an ASS dialogue line: literal braces and backslashes stay literal.
-
-    libass treats ``{...}`` as override tags and ``\\N``, ``\\n``, ``\\h`` as breaks: a word
-    joiner (U+2060, invisible) after a user's backslash keeps it a backslash, and braces are
-    escaped the way libass understands (``\\{``, ``\\}``). Line breaks become ``\\N``.
-    """
-    out = text.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
-    return out.replace("\r\n", "\n").replace("\n", "\\N")
-
-
 def subtitle_file(entry: dict[str, Any]) -> pysubs2.SSAFile:
     """The cues of a language entry as a pysubs2 file (one event per cue, default style)."""
     subs = pysubs2.SSAFile()

@@ -132,8 +132,3 @@ def keyphrases(
 def phrase_in(phrase: str, text: str) -> bool:
     """Whether ``phrase`` occurs in ``text`` as whole words (case-insensitive)."""
     return re.search(r"\b" + re.escape(phrase) + r"\b", text, re.IGNORECASE) is not None
-
-
-def log_score(score: float) -> float:
-    """A gentler relevance for mixing with counts: ``log1p`` of the score times 10."""
-    return math.log1p(10 * score)
