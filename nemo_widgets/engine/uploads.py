@@ -278,33 +278,26 @@ async def fetch_url(
     holder: list[Incoming] = []
     original = url
     try:
-        return await asyncio.wait_for(
-            _fetch(url, tmp_dir, max_bytes, timeout_s, allow_private, holder), timeout_s
-        )
+        try:
+            return await asyncio.wait_for(
+                _fetch(url, tmp_dir, max_bytes, timeout_s, allow_private, holder), timeout_s
+            )
+        except BaseException:
+            for f in holder:  # however it failed, no partial download is left behind
+                f.discard()
+            raise
     except asyncio.TimeoutError:
-        for f in holder:
-            f.discard()
         raise UploadError(
             schema.ErrorCode.UNSUPPORTED_FILE,
             f"Downloading {original!r} took longer than {timeout_s:g} s; download it yourself "
             "and upload the file.",
         ) from None
-    except UploadError:
-        for f in holder:
-            f.discard()
-        raise
     except httpx.HTTPError as exc:
-        for f in holder:
-            f.discard()
         raise UploadError(
             schema.ErrorCode.UNSUPPORTED_FILE,
             f"Could not download {original!r} ({type(exc).__name__}); check the link or upload "
             "the file directly.",
         ) from exc
-    except BaseException:
-        for f in holder:
-            f.discard()
-        raise
 
 
 async def _fetch(
