@@ -267,11 +267,21 @@ class LabNotebook:
     def path(self) -> Path:
         return self.lab.root / self.name
 
-    def open(self) -> LabNotebook:
+    def open(self, *, accept_kernel_dialog: bool = False) -> LabNotebook:
+        """Open the notebook; with ``accept_kernel_dialog``, accept JupyterLab's kernel dialog
+        if it asks (it blocks run-all)."""
         # ?reset: start from an empty workspace, not with the previous test's notebooks open
         # (their hidden widgets would match the same selectors).
         self.page.goto(f"{self.lab.url}/lab/tree/{self.name}?reset")
         self.wait_idle()
+        if accept_kernel_dialog:
+            accept = self.page.locator(".jp-Dialog .jp-mod-accept")
+            try:
+                accept.wait_for(state="visible", timeout=5_000)
+            except Exception:  # no dialog: the kernel started on its own
+                return self
+            accept.click()
+            self.wait_idle()
         return self
 
     def wait_idle(self, timeout_ms: int = 90_000) -> None:

@@ -23,20 +23,6 @@ WATCH_JS = """() => {
 }"""
 
 
-def open_notebook(nb: Any) -> None:
-    """Open the notebook alone (``?reset`` drops tabs restored from an earlier test) and accept
-    JupyterLab's kernel dialog if it asks (it blocks run-all)."""
-    nb.page.goto(f"{nb.lab.url}/lab/tree/{nb.name}?reset")
-    nb.wait_idle()
-    accept = nb.page.locator(".jp-Dialog .jp-mod-accept")
-    try:
-        accept.wait_for(state="visible", timeout=5_000)
-    except Exception:  # no dialog: the kernel started on its own
-        return
-    accept.click()
-    nb.wait_idle()
-
-
 def test_chat_streams_translates_and_keeps_its_transcript(
     notebook: Callable[..., Any], screenshot: Callable[..., Any]
 ) -> None:
@@ -47,7 +33,7 @@ def test_chat_streams_translates_and_keeps_its_transcript(
             "print('turns', [(m['role'], m['status']) for m in chat.transcript])",
         ],
     )
-    open_notebook(nb)
+    nb.open(accept_kernel_dialog=True)
     nb.run_all()
     page = nb.page
     chat = page.locator(".nw-chat")
@@ -126,7 +112,7 @@ def test_reply_html_is_shown_as_text(notebook: Callable[..., Any]) -> None:
             "'status': 'done', 'tools': [], 'actions': []}]\nchat",
         ],
     )
-    open_notebook(nb)
+    nb.open(accept_kernel_dialog=True)
     nb.run_all()
     page = nb.page
     body = page.locator(".nw-chat-assistant .nw-chat-body")

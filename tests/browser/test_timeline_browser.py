@@ -6,20 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 
-def open_notebook(nb: Any) -> None:
-    """Open the notebook alone (``?reset`` drops tabs restored from an earlier test) and accept
-    JupyterLab's kernel dialog if it asks (it blocks run-all)."""
-    nb.page.goto(f"{nb.lab.url}/lab/tree/{nb.name}?reset")
-    nb.wait_idle()
-    accept = nb.page.locator(".jp-Dialog .jp-mod-accept")
-    try:
-        accept.wait_for(state="visible", timeout=5_000)
-    except Exception:  # no dialog: the kernel started on its own
-        return
-    accept.click()
-    nb.wait_idle()
-
-
 def test_timeline_redraws_after_an_edit_and_selects_on_click(
     notebook: Callable[..., Any],
 ) -> None:
@@ -31,7 +17,7 @@ def test_timeline_redraws_after_an_edit_and_selects_on_click(
             "print('selected:', tl.selected.text if tl.selected else None)",
         ],
     )
-    open_notebook(nb)
+    nb.open(accept_kernel_dialog=True)
     nb.run_cell(0)
     page = nb.page
     plot = page.locator(".nw-timeline .js-plotly-plot")
@@ -76,7 +62,7 @@ def test_studio_puts_the_four_parts_together(
             "print('rows', len(studio.renders.rows), routes)",
         ],
     )
-    open_notebook(nb)
+    nb.open(accept_kernel_dialog=True)
     nb.run_cell(0)
     page = nb.page
     studio = page.locator(".nw-studio")
