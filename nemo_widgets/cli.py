@@ -261,9 +261,18 @@ class _Printer:
         self._last_line = ""
         self._bucket = -1
         self.streamed = False
+        self._tool = ""
+        self._tool_started = 0.0
+        self._dangling = False  # a "working…" line without its newline yet
+
+    def _end_line(self) -> None:
+        if self._dangling:
+            self.stream.write("\n")
+            self._dangling = False
 
     def say(self, text: str) -> None:
         if not self.quiet:
+            self._end_line()
             print(text, file=self.stream, flush=True)
 
     def on_event(self, event: Any) -> None:
@@ -272,13 +281,23 @@ class _Printer:
         if name == "TextEvent" and getattr(event, "text", ""):
             self.streamed = True
             if not self.quiet:
+                self._end_line()
                 self.stream.write(event.text)
                 self.stream.flush()
         elif name == "ToolCallEvent" and not self.quiet:
-            self.stream.write(f"  [{getattr(event, 'name', 'tool')}]\n")
+            self._end_line()
+            self._tool = str(getattr(event, "name", "tool"))
+            self._tool_started = time.monotonic()
+            self.stream.write(f"  [{self._tool}]\n")
+        elif name == "HeartbeatEvent" and self._tty and not self.quiet and self._tool:
+            # Long tool calls (speech recognition) send only heartbeats: show that time passes.
+            elapsed = time.monotonic() - self._tool_started
+            self.stream.write(f"\r  [{self._tool}] working… {elapsed:.0f}s")
+            self.stream.flush()
+            self._dangling = True
 
     def progress(self, label: str, fraction: float | None) -> None:
-        """One progress line: rewritten in place on a terminal, a new line per 10 % otherwise."""
+        """One progress line: rewritten in place on a terminal, a line per quarter otherwise."""
         if self.quiet:
             return
         pct = "" if fraction is None else f"{max(0.0, min(1.0, fraction)) * 100:3.0f}%"
