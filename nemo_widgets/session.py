@@ -473,27 +473,25 @@ class Session:
         """Save captions to a file (sync)."""
         return _sync.run(self.adownload_captions(path, format, lang))
 
-    def metadata(self) -> Any:
-        """Titles, description, tags and chapters (video-meta-ai) as pandas objects."""
-        from .metadata import Metadata
-
-        return Metadata.from_state(self.state())
-
     async def ametadata(self) -> Any:
+        """Titles, description, tags and chapters (video-meta-ai) as pandas objects."""
         from .metadata import Metadata
 
         return Metadata.from_state(await self.astate())
 
-    def prompts(self) -> Any:
+    def metadata(self) -> Any:
+        """Titles, description, tags and chapters (video-meta-ai) as pandas objects."""
+        return _sync.run(self.ametadata())
+
+    async def aprompts(self) -> Any:
         """Text-to-video prompts / storyboard (video-prompt-generation) as pandas objects."""
         from .prompts import Storyboard
 
-        return Storyboard.from_state(self.state())
-
-    async def aprompts(self) -> Any:
-        from .prompts import Storyboard
-
         return Storyboard.from_state(await self.astate())
+
+    def prompts(self) -> Any:
+        """Text-to-video prompts / storyboard (video-prompt-generation) as pandas objects."""
+        return _sync.run(self.aprompts())
 
     async def aclaim_link(self) -> str:
         """A browser link to this project (``…/workspace/claim?ct=…``; never the API token)."""
