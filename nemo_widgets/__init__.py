@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it (resolved lazily by __getattr__)
 _EXPORTS = {
     "connect": "nemo_widgets.session",
+    "aconnect": "nemo_widgets.session",
     "Session": "nemo_widgets.session",
     "Reply": "nemo_widgets.api.chat",
     "SessionState": "nemo_widgets.draft",
@@ -41,7 +42,30 @@ _EXPORTS = {
     "sample_path": "nemo_widgets.samples",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the public surface; everything else is private
+    "Credits",
+    "Draft",
+    "ExportBlockedError",
+    "FileTooLargeError",
+    "NemoError",
+    "OutOfCreditsError",
+    "RateLimitedError",
+    "RenderFailedError",
+    "RenderJob",
+    "Reply",
+    "Segment",
+    "Session",
+    "SessionNotFoundError",
+    "SessionState",
+    "StreamDroppedError",
+    "TokenExpiredError",
+    "Track",
+    "UnsupportedFileError",
+    "UploadedFile",
+    "aconnect",
+    "connect",
+    "sample_path",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -74,4 +98,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .draft import Draft, Segment, SessionState, Track
     from .renders import RenderJob
-    from .session import Session, connect
+    from .samples import sample_path
+    from .session import Session, aconnect, connect
