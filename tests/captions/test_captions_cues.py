@@ -104,6 +104,8 @@ def _check_limits(cues, p) -> None:
         assert c.end_s > c.start_s
         assert c.end_s <= max(w.end_s for w in c.words) + p.linger_s + 1e-6  # linger <= 0.5 s
         assert c.end_s <= c.start_s + max(p.max_duration_s, c.words[-1].end_s - c.start_s) + 1e-6
+        if not single:  # reading speed: only a word alone may be too fast to read
+            assert c.chars <= p.max_cps * (c.end_s - c.start_s) + 1e-6, (c.chars, c)
     for a, b in itertools.pairwise(cues):
         assert a.end_s <= b.start_s - p.min_gap_s + 1e-6 or a.end_s <= a.start_s + 0.0011
 
@@ -177,7 +179,9 @@ def test_line_breaks_follow_the_style_guides() -> None:
 
 
 def test_cue_ends_at_a_good_break() -> None:
-    words = timed("We walked along the river for hours, and then we went home to sleep well")
+    # step 0.35 s: slow enough that "...for hours," (36 characters) can be read at 17 cps
+    text = "We walked along the river for hours, and then we went home to sleep well"
+    words = timed(text, step=0.35)
     cues = build_cues(words, "netflix", max_chars=20, max_lines=2)
     assert cues[0].text.replace("\n", " ").endswith("hours,")
 
@@ -198,3 +202,24 @@ def test_unknown_preset_and_field_are_clear_errors() -> None:
     with pytest.raises(ValueError, match="Unknown cue setting"):
         get_preset("bbc", max_linez=2)
     assert get_preset({"name": "vertical", "max_words": 2}).max_words == 2
+
+
+def test_vertical_reading_speed_on_real_speech() -> None:
+    """Regression: the vertical preset showed "in his power" at 20.7 cps (limit 20): the cue
+    could not linger because the next one started at once. Re-cutting fixes it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from captions_speech import LIBRIVOX, reference_words
+
+    for clip in LIBRIVOX:
+        words = [Word(w["t"], w["b"], w["e"]) for w in reference_words(clip)]
+        for name, p in PRESETS.items():
+            cues = build_cues(words, name)
+            assert [w.text for w in cues_words(cues)] == [w.text for w in words]
+            _check_limits(cues, p)
+    fast = [Word(t, 0.1 * i, 0.1 * i + 0.09) for i, t in enumerate(["in", "his", "power", "to"])]
+    fast.append(Word("do", 1.0, 1.2))
+    cues = build_cues(fast, "vertical")
+    _check_limits(cues, PRESETS["vertical"])

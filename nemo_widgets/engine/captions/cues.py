@@ -398,6 +398,7 @@ def build_cues(
             j = _best_cut(ws, i, j, p)
         groups.append((i, j))
         i = j
+    groups = _keep_reading_speed(ws, groups, p, duration_s)
     return _time_cues(ws, groups, p, duration_s)
 
 
@@ -416,6 +417,121 @@ def _best_cut(ws: Sequence[Word], i: int, j: int, p: CuePreset) -> int:
     return best_k
 
 
+def _cue_chars(ws: Sequence[Word], a: int, b: int) -> int:
+    """Characters of ``ws[a:b]`` as displayed (a line break counts like the space it replaces)."""
+    return sum(len(w.text) for w in ws[a:b]) + (b - a - 1)
+
+
+def _cue_end(
+    ws: Sequence[Word],
+    a: int,
+    b: int,
+    next_start: float | None,
+    p: CuePreset,
+    duration_s: float | None,
+) -> float:
+    """When the cue showing ``ws[a:b]`` leaves the screen (the next cue starts at
+    ``next_start``): long enough to read when it can be, within the linger and gap rules."""
+    start, speech_end = ws[a].start_s, max(w.end_s for w in ws[a:b])
+    chars = _cue_chars(ws, a, b)
+    want = max(p.min_duration_s, chars / p.max_cps if p.max_cps else 0.0)
+    end = max(speech_end, min(start + want, speech_end + p.linger_s))
+    # lingering never stretches a cue past the longest time on screen
+    end = min(end, max(speech_end, start + p.max_duration_s))
+    if next_start is not None:
+        end = min(end, next_start - p.min_gap_s)
+    if duration_s is not None:
+        end = min(end, duration_s)
+    return max(end, start + 0.001) if end <= start else end
+
+
+def _too_fast(
+    ws: Sequence[Word],
+    a: int,
+    b: int,
+    next_start: float | None,
+    p: CuePreset,
+    duration_s: float | None,
+) -> bool:
+    """Whether the cue ``ws[a:b]`` breaks the reading speed (a single word never does: it
+    cannot be split further, so only the speaker is to blame)."""
+    if b - a < 2 or not p.max_cps:
+        return False
+    shown = _cue_end(ws, a, b, next_start, p, duration_s) - ws[a].start_s
+    return _cue_chars(ws, a, b) > p.max_cps * shown + 1e-9
+
+
+def _keep_reading_speed(
+    ws: Sequence[Word], groups: list[tuple[int, int]], p: CuePreset, duration_s: float | None
+) -> list[tuple[int, int]]:
+    """Re-cut the cues that break the reading speed, with their neighbours.
+
+    A cue's time on screen ends at the next cue's start, so a cue of fast speech cannot
+    linger: moving its boundaries (one word more to the cue before, or to the one after,
+    which may linger into a pause) usually gives every cue time to be read. Only the cue and
+    its two neighbours are re-cut, so elsewhere the greedy cues stay as they are.
+    """
+    if not p.max_cps:
+        return groups
+    n = len(ws)
+    out: list[tuple[int, int]] = []
+    g = 0
+    while g < len(groups):
+        a, b = groups[g]
+        if not _too_fast(ws, a, b, ws[b].start_s if b < n else None, p, duration_s):
+            out.append((a, b))
+            g += 1
+            continue
+        lo = out.pop()[0] if out else a
+        last = min(g + 1, len(groups) - 1)
+        out.extend(_segment(ws, lo, groups[last][1], p, duration_s))
+        g = last + 1
+    return out
+
+
+def _segment(
+    ws: Sequence[Word], lo: int, hi: int, p: CuePreset, duration_s: float | None
+) -> list[tuple[int, int]]:
+    """The best cutting of ``ws[lo:hi]`` into cues that all keep every limit, reading speed
+    included (dynamic programming over cut points; a one-word cue is always allowed, so a
+    cutting always exists). Fewer cues first, then better breaks."""
+    n = len(ws)
+    inf = float("inf")
+    best: list[float] = [0.0] + [inf] * (hi - lo)
+    back: list[int] = [lo] * (hi - lo + 1)
+    for b in range(lo + 1, hi + 1):
+        nxt = ws[b].start_s if b < n else None
+        lines = _Lines(p.max_chars)
+        for a in range(b - 1, lo - 1, -1):
+            if a < b - 1:
+                gap = ws[a + 1].start_s - ws[a].end_s
+                if gap > p.pause_split_s or (_ends_sentence(ws[a].text) and gap > 0.5):
+                    break
+                if p.max_words is not None and b - a > p.max_words:
+                    break
+                if max(w.end_s for w in ws[a:b]) - ws[a].start_s > p.max_duration_s:
+                    break
+            lines.add(len(ws[a].text))  # right to left: the fewest lines are the same
+            if b - a > 1 and lines.lines > p.max_lines:
+                break
+            if best[a - lo] == inf or _too_fast(ws, a, b, nxt, p, duration_s):
+                continue
+            cut = break_penalty(ws[a - 1].text, ws[a].text) if a > lo else 0.0
+            cost = best[a - lo] + 5.0 + cut
+            if b - a == 1 and _cue_chars(ws, a, b) > p.max_cps * (
+                _cue_end(ws, a, b, nxt, p, duration_s) - ws[a].start_s
+            ):
+                cost += 8.0  # a word flashing by too fast to read: the last resort
+            if cost < best[b - lo]:
+                best[b - lo], back[b - lo] = cost, a
+    cuts: list[tuple[int, int]] = []
+    b = hi
+    while b > lo:
+        cuts.append((back[b - lo], b))
+        b = back[b - lo]
+    return cuts[::-1]
+
+
 def _time_cues(
     ws: Sequence[Word], groups: list[tuple[int, int]], p: CuePreset, duration_s: float | None
 ) -> list[Cue]:
@@ -423,19 +539,9 @@ def _time_cues(
     for gi, (a, b) in enumerate(groups):
         texts = [w.text for w in ws[a:b]]
         lines = break_lines(texts, p.max_chars, p.max_lines)
-        start, speech_end = ws[a].start_s, max(w.end_s for w in ws[a:b])
-        chars = len(" ".join(texts))
-        want = max(p.min_duration_s, chars / p.max_cps if p.max_cps else 0.0)
-        end = max(speech_end, min(start + want, speech_end + p.linger_s))
-        # lingering never stretches a cue past the longest time on screen
-        end = min(end, max(speech_end, start + p.max_duration_s))
-        if gi + 1 < len(groups):
-            nxt = ws[groups[gi + 1][0]].start_s
-            end = min(end, nxt - p.min_gap_s)
-        if duration_s is not None:
-            end = min(end, duration_s)
-        end = max(end, start + 0.001) if end <= start else end
-        cues.append(Cue(start, end, lines, list(ws[a:b])))
+        nxt = ws[groups[gi + 1][0]].start_s if gi + 1 < len(groups) else None
+        end = _cue_end(ws, a, b, nxt, p, duration_s)
+        cues.append(Cue(ws[a].start_s, end, lines, list(ws[a:b])))
     return cues
 
 
