@@ -582,7 +582,12 @@ async def aconnect(
         base_url = os.environ.get("NEMO_API_URL") or schema.DEFAULT_CLOUD_URL
     else:
         backend = "engine" if _is_local(base_url) else "cloud"
-    client = NemoClient(base_url, token=token, skill=skill, transport=transport, sleep=sleep)
+    # The engine serves the web app's pages itself (/register, /workspace/claim): links built
+    # from web_url must point at it, not at nemovideo.com, which knows nothing of local work.
+    web_url = base_url if backend == "engine" else None
+    client = NemoClient(
+        base_url, token=token, skill=skill, transport=transport, sleep=sleep, web_url=web_url
+    )
     stores = Path(store_dir).expanduser() if store_dir else config.data_dir()
     key = _session_key(backend, base_url, engine_dir if engine is not None else None)
     remembered = config.read_json(_sessions_path(stores), {})

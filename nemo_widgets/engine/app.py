@@ -39,7 +39,7 @@ from .jobs import RenderQueue, output_name
 from .store import Store
 
 #: Modules that may contribute a ``routes`` list (imported if present).
-ROUTE_MODULES = ("nemo_widgets.engine.captions.routes",)
+ROUTE_MODULES = ("nemo_widgets.engine.captions.routes", "nemo_widgets.engine.web")
 
 _MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9]+$")
 _DONE = object()
@@ -296,8 +296,9 @@ async def run_sse(request: Request) -> Response:
         raise ApiError(
             schema.ErrorCode.NO_CREDITS,
             f"Not enough credits for this edit (needs {cost}, you have "
-            f"{runner.available(tok['user_id'])}): register with ?bind={tok['user_id']} "
-            "to get more, or top up.",
+            f"{runner.available(tok['user_id'])}): register at "
+            f"{st.base_url}/register?bind={tok['user_id']} to get more (free on this local "
+            "engine).",
         )
     runner.reserve(tok["user_id"], cost)
     faults: Faults = st.faults

@@ -252,6 +252,32 @@ class Store:
                     (user_id, delta, time.time()),
                 )
 
+    def user_exists(self, user_id: str) -> bool:
+        return self._one("SELECT 1 AS x FROM users WHERE user_id=?", user_id) is not None
+
+    def granted(self, user_id: str, reason: str) -> bool:
+        """Whether ``user_id`` already received a grant recorded as ``reason``."""
+        row = self._one("SELECT 1 AS x FROM ledger WHERE user_id=? AND reason=?", user_id, reason)
+        return row is not None
+
+    def grant_once(self, user_id: str, amount: int, reason: str) -> bool:
+        """Credit ``amount`` to ``user_id`` unless a grant with ``reason`` exists; True if granted.
+
+        Check and insert share one transaction, so two concurrent requests grant once.
+        """
+        with self._tx() as db:
+            seen = db.execute(
+                "SELECT 1 FROM ledger WHERE user_id=? AND reason=?", (user_id, reason)
+            ).fetchone()
+            if seen is not None:
+                return False
+            db.execute(
+                "INSERT INTO ledger (user_id, delta, reason, session_id, ts) "
+                "VALUES (?, ?, ?, NULL, ?)",
+                (user_id, amount, reason, time.time()),
+            )
+        return True
+
     # -- sessions -------------------------------------------------------------------------------
     def create_session(self, user_id: str, task_name: str, language: str) -> dict[str, Any]:
         now = time.time()
@@ -324,6 +350,14 @@ class Store:
             )
         return claim
 
+    def claim(self, claim_token: str, now: float | None = None) -> dict[str, Any] | None:
+        """The claim row of ``claim_token`` while it is valid; None when unknown or expired."""
+        return self._one(
+            "SELECT * FROM claims WHERE claim_token=? AND expires_at>?",
+            claim_token,
+            time.time() if now is None else now,
+        )
+
     # -- files ----------------------------------------------------------------------------------
     def add_file(self, record: dict[str, Any]) -> None:
         cols = ", ".join(record)
@@ -355,6 +389,10 @@ class Store:
 
     def render(self, render_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM renders WHERE render_id=?", render_id)
+
+    def renders_for_session(self, session_id: str) -> list[dict[str, Any]]:
+        """Every render job of a session, oldest first."""
+        return self._all("SELECT * FROM renders WHERE session_id=? ORDER BY created_at", session_id)
 
     def update_render(self, render_id: str, **fields: Any) -> None:
         sets = ", ".join(f"{k}=?" for k in fields)
