@@ -472,7 +472,9 @@ _MOOD_ORDER = tuple(_MOODS)
 
 # Lighting phrases the user may name; kept verbatim-ish in the prompt.
 _LIGHTING_WORDS: dict[str, str] = {
-    r"cinematic light(ing)?": "cinematic lighting: soft key light, subtle rim light, gentle haze",
+    r"cinematic light(ing)?": (
+        "cinematic lighting with a soft key, subtle rim light and gentle haze"
+    ),
     r"natural light(ing)?": "soft natural light",
     r"studio light(ing)?": "controlled studio lighting",
     r"neon( light(s|ing)?)?": "neon light in magenta and cyan",
@@ -502,7 +504,9 @@ _TIME_WORDS = (
 
 _ASPECT_WORDS: tuple[tuple[str, str], ...] = (
     (
-        r"9\s*:\s*16|vertical|portrait|tik ?tok|reels?|shorts|stories|story format|竖屏|抖音",
+        r"9\s*:\s*16|vertical|portrait (?:video|format|mode|orientation)|in portrait|tik ?tok|"
+        r"(?:instagram|ig|facebook|for|as)\s+(?:a\s+)?(?:reels?|stories)|(?:youtube|yt|for|as)\s+"
+        r"shorts|story format|竖屏|抖音",
         "9:16",
     ),
     (r"1\s*:\s*1|square|instagram post|方形|正方形", "1:1"),
@@ -531,16 +535,28 @@ _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
 }
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# Word boundaries on both sides: "drone shot" is not "one shot", "a shot" is not a count.
+_NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_COUNT = r"\b(\d+|" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an")) + r")"
 _DURATION_RE = re.compile(
-    _NUM + r"\s*(?:-|\s)?\s*(seconds?|secs?|s|minutes?|mins?|m)\b(?!\s*:)", re.IGNORECASE
+    _NUM + r"\s*(?:-|\s)?\s*(seconds?|secs?|s|minutes?|mins?|m)\b(?!\s*:)(?:[\s-]+long\b)?",
+    re.IGNORECASE,
 )
-_HALF_MINUTE_RE = re.compile(r"half[- ]a[- ]minute|半分钟", re.IGNORECASE)
-_ZH_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(秒|分钟)")
-_SCENES_RE = re.compile(_NUM + r"[\s-]*(scenes?|shots?|clips?|parts?)\b", re.IGNORECASE)
+_HALF_MINUTE_RE = re.compile(r"(?:a\s+)?half[- ]a[- ]minute(?:[\s-]+long\b)?|半分钟", re.IGNORECASE)
+_ZH_DIGITS = {"零": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+_ZH_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_ZH_NUM = r"(\d+(?:\.\d+)?|[零一两二三四五六七八九十]+)"
+_ZH_DURATION_RE = re.compile(_ZH_NUM + r"\s*(秒钟?|分钟)")
+_SCENES_RE = re.compile(
+    r"(?:\b(?:in|into|across|over|with)\s+)?"
+    + _COUNT
+    + r"[\s-]*(scenes?|shots?|clips?|parts?|beats?|panels?)\b",
+    re.IGNORECASE,
+)
+_ZH_SCENES_RE = re.compile(r"分?" + _ZH_NUM + r"\s*个?\s*(镜头|场景|分镜|画面|幕)")
 _STORYBOARD_RE = re.compile(
-    r"storyboard|scenes|shots|sequence|shot list|分镜|commercial|\bad\b|advert|promo|trailer|"
-    r"showcase|tour|montage|\breel\b|recipe video|workout video|travel video|tutorial",
+    r"storyboard|scenes|shots|sequence|shot list|分镜|镜头|场景|commercial|\bad\b|advert|promo|"
+    r"trailer|showcase|tour|montage|\breel\b|recipe video|workout video|travel video|tutorial",
     re.IGNORECASE,
 )
 
@@ -561,8 +577,22 @@ def normalise_idea(text: str) -> str:
     """The idea without command words, lower-case, single spaces, no trailing punctuation."""
     idea = " ".join((text or "").split())
     idea = _ZH_PREAMBLE.sub("", idea)
-    if ":" in idea and re.search(r"prompt|storyboard", idea.split(":", 1)[0], re.IGNORECASE):
-        idea = idea.split(":", 1)[1]
+    head, colon, body = (
+        re.split(r"([:：])", idea, maxsplit=1)
+        if re.search("[:：]", idea)
+        else (
+            idea,
+            "",
+            "",
+        )
+    )
+    if colon and body.strip():
+        # "a 30-second storyboard in 4 scenes: <idea>" -> "<idea>, 30-second storyboard in
+        # 4 scenes": the idea first (it names the piece), the constraints kept.
+        head = _PREAMBLE.sub("", head, count=1)
+        head = re.sub(r"^(?:(?:a|an|the)\s+)+", "", head.strip(), flags=re.IGNORECASE)
+        head = head.strip(" .!?,;:\"'“”，")
+        idea = body.strip() + (", " + head if head else "")
     idea = _PREAMBLE.sub("", idea, count=1)
     # "…prompt for a 30-second showcase" and "a 30-second showcase" are the same idea.
     idea = re.sub(r"^(?:(?:a|an|the)\s+)+", "", idea.strip(), flags=re.IGNORECASE)
@@ -576,7 +606,14 @@ def seed_of(normalised: str) -> int:
 
 def _to_number(token: str) -> float:
     token = token.lower()
-    return float(_NUMBER_WORDS[token]) if token in _NUMBER_WORDS else float(token)
+    if token in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[token])
+    if re.fullmatch(r"[零一两二三四五六七八九十]+", token):
+        if "十" not in token:
+            return float(int("".join(str(_ZH_DIGITS[c]) for c in token)))
+        tens, _, ones = token.partition("十")
+        return float(_ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(ones, 0))
+    return float(token)
 
 
 def _duration_s(text: str) -> float | None:
@@ -584,7 +621,7 @@ def _duration_s(text: str) -> float | None:
         return 30.0
     zh = _ZH_DURATION_RE.search(text)
     if zh:
-        return float(zh.group(1)) * (60 if zh.group(2) == "分钟" else 1)
+        return _to_number(zh.group(1)) * (60 if zh.group(2) == "分钟" else 1)
     found = _DURATION_RE.search(text)
     if not found:
         return None
@@ -592,6 +629,14 @@ def _duration_s(text: str) -> float | None:
     if found.group(2).lower().startswith("m"):
         value *= 60
     return value
+
+
+def _scene_count(text: str) -> int | None:
+    """An explicit number of scenes ("in 4 scenes", "five shots", "分4个镜头"), or None."""
+    found = _SCENES_RE.search(text) or _ZH_SCENES_RE.search(text)
+    if not found:
+        return None
+    return max(1, int(_to_number(found.group(1))))
 
 
 def _aspect(text: str) -> str | None:
@@ -631,56 +676,94 @@ def _genre_of(text: str) -> str:
     return best
 
 
-_FILLER = re.compile(
-    r"\b(a|an|the|with|and|in|for|of|about|featuring|showing|video|clip|film|prompt|detailed|"
-    r"that|which|style|format|shot|lighting|light|mood|feel|vibe|look|aspect|ratio|please|"
-    r"storyboard|scenes?|shots?|long|seconds?|minutes?)\b",
-    re.IGNORECASE,
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that may stand at the edges of what is left once constraints are cut out, but never
+# start or end a subject ("… of a", "with", "for").
+_EDGE_WORDS = _wordset(
+    "a an the with and or in for of about featuring showing that which to on at from by "
+    "into over under through across as is are please detailed long style format look feel "
+    "vibe mood lighting light aspect ratio prompt prompts"
 )
-
-
+# Genre and form words say what kind of video, not what it is of; topic words that also pick
+# a genre ("coffee", "forest") stay in the subject.
 _GENRE_WORDS = re.compile(
-    r"\b(product|showcase|commercial|ad|advert\w*|promo\w*|unboxing|travel|trip|vacation|"
-    r"holiday|tourism|recipe|cooking|tutorial|how[- ]to|explainer|lesson|guide|step[- ]by[- ]step|"
-    r"real[- ]estate|property|listing|house tour|home tour|fitness|workout|training|lookbook|"
-    r"fashion|documentary|teaser|trailer|montage|reel|tour|video|film|clip|footage)s?\b",
+    r"\b(product showcase|showcase|commercial|ad|advert\w*|promo\w*|unboxing|"
+    r"travel vlog|travel|vlog|trip|vacation|holiday|tourism|recipe|cooking|tutorial|"
+    r"explainer|lesson|guide|step[- ]by[- ]step|real[- ]estate|property|listing|house tour|"
+    r"home tour|fitness|workout|lookbook|documentary|teaser|trailer|montage|"
+    r"highlights? reel|highlights?|reel|tour|video|film|clip|footage|storyboard|shot list|"
+    r"sequence|scenes?|shots?|drone|aerial|time[- ]?lapse|slow[- ]motion|slow[- ]mo|"
+    r"close[- ]?up|wide|cinematic|noir|text[- ]to[- ]video)s?\b",
     re.IGNORECASE,
 )
+# Phrases after "in/at/on…" that are not places.
+_NOT_A_PLACE = re.compile(
+    r"^(?:the )?(?:spring|summer|autumn|fall|winter)$|slow[ -]motion|how to|real time|\d|"
+    r"style|format|focus"
+)
+_TIME_PREPS = r"\b(?:at|during|in the|by|on a|at the|before|after)\s+"
+
+
+def _trim_edges(phrase: str) -> str:
+    words = phrase.split()
+    while words and words[0].lower() in _EDGE_WORDS:
+        words.pop(0)
+    while words and (words[-1].lower() in _EDGE_WORDS or words[-1] in {"-", "'"}):
+        words.pop()
+    return " ".join(words)
 
 
 def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | None]:
-    """What the idea is of, and where, once durations, genre and style words are removed."""
+    """What the idea is of, and where, once durations, genre and style words are removed.
+
+    The subject is kept as the user's phrase ("lighthouse keeper's last night", "cat chasing
+    a laser pointer"), cut only at its edges, never word by word.
+    """
     text = idea
-    text = _DURATION_RE.sub(" ", text)
-    text = _SCENES_RE.sub(" ", text)
+    text = _HALF_MINUTE_RE.sub(" , ", text)
+    text = _DURATION_RE.sub(" , ", text)
+    text = _SCENES_RE.sub(" , ", text)
+    text = _ZH_SCENES_RE.sub("，", text)
+    text = _ZH_DURATION_RE.sub("，", text)
     for pattern, _ in _ASPECT_WORDS:
-        text = re.sub(r"\b(for an? |in )?(" + pattern + r")( video| format)?\b", " ", text)
+        text = re.sub(r"\b(for an? |in )?(" + pattern + r")( video| format)?\b", " , ", text)
     for pattern in _LIGHTING_WORDS:
-        text = re.sub(pattern, " ", text)
+        text = re.sub(r"\b(with |in )?" + pattern, " , ", text)
     for m in _MOODS.values():
         text = re.sub(r"\b(" + m["words"] + r")\b", " ", text)
+    # Times go only with their preposition ("at dawn"): a bare time word is part of the
+    # subject ("a lighthouse keeper's last night", "a baker's morning routine").
+    for tw in _TIME_WORDS:
+        text = re.sub(_TIME_PREPS + tw + r"\b", " , ", text)
     setting = None
     place = re.search(
-        r"\b(?:in|at|on|inside|across|through)\s+((?:the\s+)?[a-z][\w' -]{2,40})", text
+        r"\b(?:in|at|on|inside|across|through|along)\s+((?:the\s+)?[a-z][\w' -]{2,40})", text
     )
-    for tw in _TIME_WORDS:
-        text = re.sub(r"\b(at |during |in the )?" + tw + r"\b", " ", text)
     if place:
-        candidate = place.group(1).strip()
-        if not any(tw in candidate for tw in _TIME_WORDS) and len(candidate.split()) <= 5:
-            setting = place.group(0).strip()
-            text = text.replace(place.group(0), " ")
-    # Genre words ("product showcase", "travel video") say what kind of video, not what of;
-    # topic words that also pick a genre ("coffee", "forest") stay in the subject.
-    text = _GENRE_WORDS.sub(" ", text)
-    # Chinese ideas: durations, frame words and measure words are not the subject either.
-    text = _ZH_DURATION_RE.sub(" ", text)
-    text = re.sub(r"竖屏|横屏|方形|正方形|抖音|一个|一段|一支|视频|广告|展示|短片|的", " ", text)
-    text = re.sub(r"[^\w' -]", " ", text)
-    words = [w for w in _FILLER.sub(" ", text).split() if len(w) > 1 or w.isdigit()]
-    while words and words[-1] in {"last", "first", "late", "early", "one", "new", "old"}:
-        words.pop()
-    subject = " ".join(words).strip(" -'") or None
+        candidate = _trim_edges(place.group(1))
+        if candidate and not _NOT_A_PLACE.search(candidate) and len(candidate.split()) <= 5:
+            words = place.group(1).split()
+            while words and words[-1] in _EDGE_WORDS:  # keep "the" in front, drop "… with"
+                words.pop()
+            setting = f"{place.group(0).split()[0]} {' '.join(words)}"
+            text = text[: place.start()] + " , " + text[place.start() + len(place.group(0)) :]
+    text = _GENRE_WORDS.sub(" , ", text)
+    # "how to tie a tie" is the topic of a tutorial: hands showing it are the subject.
+    text = re.sub(r"\bon (how to)\b", r", \1", text)
+    # Chinese ideas: measure words and form words are not the subject; 的 inside a phrase
+    # ("咖啡店的早晨") is kept.
+    text = re.sub(r"竖屏|横屏|方形|正方形|抖音|视频|广告|展示|短片|提示词", "，", text)
+    chunks = re.split(r"[,，。；;!?！？:：()\"“”]", text)
+    best = ""
+    for chunk in chunks:
+        chunk = re.sub(r"^(?:[一两]?[个段支条]|的)+|的+$", "", chunk.strip())
+        chunk = _trim_edges(re.sub(r"[^\w' -]", " ", chunk))
+        if len(re.sub(r"[^\w]", "", chunk)) > len(re.sub(r"[^\w]", "", best)):
+            best = chunk
+    subject = best.strip(" -'") or None
     if subject and len(subject) < 3:
         subject = None
     return subject, setting
@@ -712,11 +795,13 @@ def parse_idea(text: str) -> dict[str, Any]:
     genre = GENRES[_genre_of(norm)]
     subject, setting = _subject_and_setting(norm, genre)
     subject, setting = _as_typed(subject, text), _as_typed(setting, text)
-    duration = _duration_s(norm)
-    scenes = _SCENES_RE.search(norm)
-    scene_count = int(_to_number(scenes.group(1))) if scenes else None
+    # Length, scene count, frame and "storyboard" are read from the whole message: the
+    # command words ("a storyboard for …") and a prefix before a colon carry them too.
+    whole = " ".join((text or "").split()).lower()
+    duration = _duration_s(whole)
+    scene_count = _scene_count(whole)
     storyboard = bool(
-        _STORYBOARD_RE.search(norm)
+        _STORYBOARD_RE.search(whole)
         or (duration and duration > SINGLE_CLIP_MAX_S)
         or (scene_count and scene_count > 1)
     )
@@ -740,7 +825,7 @@ def parse_idea(text: str) -> dict[str, Any]:
         "lighting": lighting,
         "time_of_day": times[0] if times else None,
         "duration_s": float(duration),
-        "aspect": _aspect(norm) or "16:9",
+        "aspect": _aspect(whole) or "16:9",
         "scene_count": scene_count,
         "storyboard": storyboard or bool(scene_count and scene_count > 1),
         "cinematic": int(bool(re.search(r"cinematic|film(ic)?\b|movie", norm))),
@@ -817,12 +902,136 @@ def _mood_family(spec: dict[str, Any]) -> dict[str, Any] | None:
     return _MOODS[moods[-1]] if moods and moods[-1] in _MOODS else None
 
 
-def _subject_text(spec: dict[str, Any], genre: Genre, seed: int) -> str:
+# Nouns after a possessive that name a moment in someone's life rather than a thing: the
+# subject is then the person ("a lighthouse keeper on their last night"), not the moment.
+_MOMENT_ON = _wordset(
+    "night day morning evening afternoon shift birthday weekend summer winter week"
+)
+_MOMENT_DURING = _wordset(
+    "routine launch journey walk commute adventure performance race match game ride run "
+    "swim dance visit class lesson date trip workout break"
+)
+_MOMENT_AT = frozenset(["party", "wedding", "concert", "graduation", "recital"])
+# Places as subjects: they are shown, not "turning toward the camera", and are the setting.
+_INTERIORS = _wordset(
+    "room bedroom office kitchen bookshop bookstore shop café cafe bar apartment flat "
+    "studio house home library classroom workshop garage attic cabin"
+)
+_PLACES = _INTERIORS | _wordset(
+    "garden city street market beach forest park harbour harbor village town square skyline "
+    "day afternoon"
+)
+_PLACE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "establishing": (
+        "is revealed as the camera settles on the scene",
+        "comes into view as the frame opens up",
+    ),
+    "hero": (
+        "is framed at its most striking, everything else falling away",
+        "is shown whole in one composed frame as the light builds",
+    ),
+    "detail": (
+        "is shown in close details: textures, objects and traces of the people who use it",
+        "gives up one telling detail as focus racks slowly across it",
+    ),
+}
+_PEOPLE = _wordset(
+    "man woman girl boy child kid baby keeper baker chef cook barista astronaut grandmother "
+    "grandfather grandma grandpa mother father mom mum dad parent teenager student teacher "
+    "dog cat puppy kitten horse doctor nurse athlete family couple bride groom friend "
+    "sailor pilot soldier fisherman farmer monk knight detective hero heroine robot"
+)
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|man|woman|ess|ant|ent)$")
+_DETERMINER = re.compile(r"^(?:a|an|the|my|our|your|his|her|their|this|that|some|one|two)\b")
+
+
+def _is_person(noun_phrase: str) -> bool:
+    head = noun_phrase.split()[-1].lower() if noun_phrase.split() else ""
+    return head in _PEOPLE or bool(_PERSON_SUFFIX.search(head) and head not in {"water", "paper"})
+
+
+def _indefinite(phrase: str) -> str:
+    return ("an " if re.match(r"[aeiou]", phrase, re.IGNORECASE) else "a ") + phrase
+
+
+def subject_phrase(subject: str) -> tuple[str, bool, bool]:
+    """The user's subject as a grammatical noun phrase, and whether it is plural and a person.
+
+    "lighthouse keeper's last night" -> "a lighthouse keeper on their last night";
+    "teenager's bedroom" -> "the teenager's bedroom"; "Japan's cherry blossoms" stays;
+    "how to tie a tie" -> "a pair of hands showing how to tie a tie".
+    """
+    subject = subject.strip()
+    if re.match(r"how to\b", subject, re.IGNORECASE):
+        return f"a pair of hands showing {subject}", False, True
+    if not re.match(r"[A-Za-z]", subject):  # Chinese and other scripts: as typed, no article
+        return subject, False, False
+    poss = re.match(r"^(?:(?:a|an|the)\s+)?(?P<owner>[\w -]+?)'s\s+(?P<rest>.+)$", subject)
+    if poss and _is_person(poss["owner"]):
+        owner, rest = poss["owner"], poss["rest"]
+        head = re.split(r"\s+(?:on|in|at|of|with)\s+", rest)[0].split()[-1].lower()
+        who = owner if owner[:1].isupper() else _indefinite(owner)
+        if head == "step":
+            return f"{who} taking their {rest}", False, True
+        if head in _MOMENT_ON:
+            return f"{who} on their {rest}", False, True
+        if head in _MOMENT_DURING:
+            return f"{who} during their {rest}", False, True
+        if head in _MOMENT_AT:
+            return f"{who} at their {rest}", False, True
+    if poss and poss["owner"][:1].isupper():
+        phrase = subject  # "Japan's cherry blossoms": the proper noun is the determiner
+    elif _DETERMINER.match(subject):
+        phrase = subject
+    else:
+        phrase = "the " + subject
+    # The head noun is the last word before a participle or preposition ("hands repairing…").
+    core = re.split(r"\s+(?:\w+ing|on|in|at|of|with|over|under|by|for|from)\s+", phrase)[0]
+    head = core.split()[-1].lower()
+    plural = bool(re.search(r"[^s']s$", head)) and head not in {"this", "bus", "glass", "news"}
+    return phrase, plural, _is_person(core)
+
+
+def _place_head(phrase: str) -> str | None:
+    """The place noun a subject phrase ends on ("the teenager's bedroom" -> "bedroom")."""
+    words = re.split(r"\s+(?:\w+ing|on|in|at|of|with|over|by)\s+", phrase)[0].split()
+    head = words[-1].lower() if words else ""
+    return head if head in _PLACES else None
+
+
+def _agree(action: str, plural: bool, person: bool) -> str:
+    """The action's verb in the plural when the subject is ("hands are shown up close")."""
+    if person or plural:
+        action = re.sub(r"\bits\b", "their", action)
+    if not plural:
+        return action
+    verb, _, rest = action.partition(" ")
+    irregular = {"is": "are", "has": "have", "does": "do", "goes": "go"}
+    if verb in irregular:
+        verb = irregular[verb]
+    elif re.search(r"(?:ch|sh|ss|x|z)es$", verb):
+        verb = verb[:-2]
+    elif verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith("s"):
+        verb = verb[:-1]
+    return f"{verb} {rest}"
+
+
+def _subject_text(spec: dict[str, Any], genre: Genre, seed: int) -> tuple[str, str, bool, bool]:
+    """The subject phrase, a concrete detail sentence ("" for built-in subjects, which are
+    concrete already), and whether the subject is plural and a person."""
     if spec.get("subject"):
-        subject = spec["subject"]
-        article = "" if re.match(r"^(a|an|the|my|our|\d)\b", subject) else "the "
-        return f"{article}{subject}, {_pick(genre.details, seed, 'detail')}"
-    return _pick(genre.subjects, seed, "subject")
+        phrase, plural, person = subject_phrase(spec["subject"])
+        details = _pick(genre.details, seed, "detail")
+        if not person and re.search(r"sweat|expression|breath|fabric", details):
+            details = "fine surface texture and clean edges visible"
+        return phrase, details, plural, person
+    pool = list(genre.subjects)
+    if spec.get("setting"):  # "… through the streets of Lisbon": someone in it, not elsewhere
+        pool = [s for s in pool if _is_person(re.split(r"\s+(?:in|with|on)\s+", s)[0])] or pool
+    phrase = _pick(pool, seed, "subject")
+    return phrase, "", False, _is_person(re.split(r"\s+(?:in|with|on)\s+", phrase)[0])
 
 
 def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -> dict:
@@ -838,9 +1047,19 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
         )
     lens = _pick(_CINEMATIC_LENSES if cinematic else _LENSES[role], seed, i, role, "lens")
     move = _pick(_CINEMATIC_MOVES if cinematic else _MOVES[role], seed, i, role, "move")
-    subject = _subject_text(spec, genre, seed)
+    subject, details, plural, person = _subject_text(spec, genre, seed)
     action = _pick(genre.actions.get(role, _COMMON_ACTIONS["hero"]), seed, i, role, "action")
+    place = None if person else _place_head(subject)
+    if place and role in _PLACE_ACTIONS:
+        action = _pick(_PLACE_ACTIONS[role], seed, i, role, "place-action")
+    action = _agree(action, plural, person)
+    if genre.name == "product" and not spec.get("setting"):
+        # A product on a studio plinth: no drone, no aerial move.
+        shot = shot.replace("aerial drone shot", "wide establishing shot")
+        move = move.replace("slow aerial push forward", "slow dolly-in")
     setting = spec.get("setting") or _pick(genre.settings, seed, "setting")
+    if place in _INTERIORS and not spec.get("setting"):
+        setting = f"inside {subject}, lived-in and specific"
     if spec.get("setting") and role == "establishing":
         setting = f"{setting}, shown in full"
 
@@ -851,7 +1070,7 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
     else:
         lighting = _pick(genre.lighting, seed, i, "lighting")
     if spec.get("lighting") and fam and spec["lighting"][0] not in lighting:
-        lighting = f"{lighting}, keeping the {spec['lighting'][0].split(':')[0]}"
+        lighting = f"{lighting}, keeping the {spec['lighting'][0].split(' with ')[0]}"
     # A studio has no time of day; elsewhere a mood family brings its own (moody: night).
     studio = genre.name == "product"
     time_pool = (fam["times"] if fam and fam["times"] and not studio else None) or genre.times
@@ -877,18 +1096,21 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
     if framing:
         constraints.insert(2, framing)
 
+    lens_article = "an" if re.match(r"(?:8|11|18)\d*mm", lens) else "a"
+    # One sentence per skeleton slot: the subject and its action, then the details on their
+    # own, so a subject phrase is never spliced to a detail with a comma.
     prompt = (
-        f"{shot[:1].upper() + shot[1:]} on a {lens}, {move}. "
+        f"{shot[:1].upper() + shot[1:]} on {lens_article} {lens}, {move}. "
         f"{subject[:1].upper() + subject[1:]} {action}. "
-        f"Setting: {setting}. "
+        + (f"{details[:1].upper() + details[1:]}. " if details else "")
+        + f"Setting: {setting}. "
         f"Lighting: {lighting}, {time_of_day}. "
         f"Style: {style}; mood: {mood}; colour palette: {palette}. "
         f"Constraints: {'; '.join(constraints)}."
     )
-    card_subject = re.split(r",", subject)[0]
     card = (
         f"Scene {i + 1} · {role.replace('-', ' ').title()}\n"
-        f"{shot[:1].upper() + shot[1:]} — {card_subject}"
+        f"{shot[:1].upper() + shot[1:]} — {subject}"
     )
     return {
         "index": i + 1,
@@ -898,6 +1120,7 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
         "lens": lens,
         "camera": move,
         "subject": subject,
+        "details": details,
         "action": action,
         "setting": setting,
         "lighting": lighting,
@@ -944,7 +1167,7 @@ def build_storyboard(spec: dict[str, Any]) -> dict[str, Any]:
     if n == 1:
         prompt = scenes[0]["prompt"]
     else:
-        subject = scenes[0]["subject"].split(",")[0]
+        subject = scenes[0]["subject"]
         overview = (
             f"A {spec['duration_s']:g}-second {genre.label} of {subject}, {n} shots, "
             f"{spec['aspect']} ({w}x{h}), {scenes[0]['mood']}; no on-screen text."
@@ -1021,9 +1244,9 @@ def refine_spec(spec: dict[str, Any], message: str) -> tuple[dict[str, Any], lis
             new["storyboard"] = True
         new["scene_count"] = None
         changes.append(f"{dur:g} seconds")
-    scenes = _SCENES_RE.search(text)
-    if scenes:
-        new["scene_count"] = max(1, int(_to_number(scenes.group(1))))
+    count = _scene_count(text)
+    if count:
+        new["scene_count"] = count
         new["storyboard"] = new["scene_count"] > 1
         changes.append(f"{new['scene_count']} scenes")
     if re.search(r"faster|quick(er)? cuts|snappier|more shots|punchier", text):
