@@ -163,3 +163,44 @@ def test_long_script_alignment_in_pieces(recognizer, monkeypatch, tmp_path: Path
         if abs(w.start_s - r["b"]) > 0.15 or abs(w.end_s - r["e"]) > 0.15
     ]
     assert not late
+
+
+def test_word_pieces_are_joined_into_whole_words() -> None:
+    """Regression: whisper's " ill" "-disposed" came out as "ill -disposed" in captions."""
+    from nemo_widgets.engine.captions.cues import build_cues
+    from nemo_widgets.engine.captions.recognize import merge_word_pieces
+
+    raw = [
+        (" He", 0.0, 0.2, 0.9),
+        (" was", 0.2, 0.4, 0.9),
+        (" ill", 0.4, 0.6, 0.8),
+        ("-disposed,", 0.6, 1.1, 0.7),
+        (" Kennedy's", 1.2, 1.7, 0.9),
+        (" don't", 1.7, 1.9, 0.9),
+        (" 42", 2.0, 2.3, 0.9),
+        ("%", 2.3, 2.4, 0.6),
+        (" of", 2.4, 2.5, 0.9),
+        (" 10", 2.5, 2.7, 0.9),
+        (",000", 2.7, 3.0, 0.9),
+        (" -", 3.0, 3.1, 0.9),
+        (" (well)", 3.1, 3.5, 0.9),
+        (" ", 3.5, 3.5, 0.9),
+        (" Jean", 3.6, 3.8, 0.9),
+        (" -Paul", 3.8, 4.0, 0.9),
+    ]
+    words = merge_word_pieces(raw)
+    texts = [w.text for w in words]
+    assert texts == [
+        "He", "was", "ill-disposed,", "Kennedy's", "don't", "42%", "of", "10,000", "-",
+        "(well)", "Jean-Paul",
+    ]  # fmt: skip
+    ill = words[2]
+    assert (ill.start_s, ill.end_s, ill.probability) == (0.4, 1.1, 0.7)
+    assert (words[5].start_s, words[5].end_s) == (2.0, 2.4)
+    cue_text = " ".join(c.text.replace("\n", " ") for c in build_cues(words))
+    assert "ill-disposed" in cue_text and " -disposed" not in cue_text
+    # scripts without spaces: every piece is a word of its own
+    assert [w.text for w in merge_word_pieces([("字幕", 0, 1, 1), ("测试", 1, 2, 1)])] == [
+        "字幕",
+        "测试",
+    ]

@@ -23,7 +23,8 @@ import logging
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,6 +70,51 @@ class Word:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Word:
         return cls(str(d["w"]), float(d["st"]), float(d["et"]), float(d.get("p", 1.0)))
+
+
+_OPENERS = '([{<"“‘«¿¡#@$£€¥'
+
+
+def _continues_word(raw: str) -> bool:
+    """Whether a recognizer piece carries on the word before it rather than starting one.
+
+    faster-whisper starts a new word at a space or at a lone punctuation token, so a hyphen,
+    a percent sign or a thousands separator comes out as a piece of its own (``" ill"``
+    ``"-disposed"``, ``" 42"`` ``"%"``). Such a piece, glued to the word before it (no
+    leading space) or starting with a hyphen, continues that word. A piece that starts with a
+    letter or digit without a space is not joined (scripts without spaces, such as Chinese,
+    emit every word that way), nor is an opening bracket or quote, nor a lone dash.
+    """
+    text = raw.strip()
+    if not text or text in {"-", "--", "–", "—"}:
+        return False
+    if text[0] == "-":
+        return True
+    if raw[:1].isspace() or text[0] in _OPENERS:
+        return False
+    return unicodedata.category(text[0])[0] in "PS"
+
+
+def merge_word_pieces(pieces: Iterable[tuple[str, float, float, float]]) -> list[Word]:
+    """Words from recognizer pieces ``(raw text, start, end, probability)``.
+
+    Pieces that continue a word (see :func:`_continues_word`) are joined to it, so captions read
+    "ill-disposed", "Kennedy's" and "42%": the joined word starts with its first piece, ends
+    with its last, and keeps the lowest probability. Empty pieces are dropped.
+    """
+    words: list[Word] = []
+    for raw, st, et, prob in pieces:
+        text = raw.strip()
+        if not text:
+            continue
+        if words and _continues_word(raw):
+            prev = words[-1]
+            words[-1] = Word(
+                prev.text + text, prev.start_s, max(prev.end_s, et), min(prev.probability, prob)
+            )
+        else:
+            words.append(Word(text, st, et, prob))
+    return words
 
 
 @dataclass
@@ -352,12 +398,12 @@ def _transcribe_whisper(
             initial_prompt=prompt,
             condition_on_previous_text=True,
         )
-        for seg in segments:
-            for w in seg.words or ():
-                text = w.word.strip()
-                if text:
-                    st, et = float(offset + w.start), float(offset + w.end)
-                    words.append(Word(text, st, et, float(w.probability)))
+        for seg in segments:  # pieces join only within a segment
+            pieces = [
+                (w.word, float(offset + w.start), float(offset + w.end), float(w.probability))
+                for w in seg.words or ()
+            ]
+            words.extend(merge_word_pieces(pieces))
         if detected is None:  # detect once, keep it for the next windows
             detected, probability = info.language, info.language_probability
         # carry the end of this window's text into the next, as whisper does inside a window
