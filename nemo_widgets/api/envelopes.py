@@ -123,9 +123,11 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
             return E.RateLimitedError(**kw)
     where = f" while {during}" if during else ""
     label = f"HTTP {status}" + (f", code {code}" if code not in (None, 0) else "")
-    text = msg or "no details were given"
+    text = (msg or "no details were given").strip()
+    # the server's sentence may end in its own full stop: never add a second one ("..")
+    stop = "" if text.endswith((".", "!", "?", "…")) else "."
     return E.NemoError(
-        f"The server refused the request{where} ({label}): {text}. "
+        f"The server refused the request{where} ({label}): {text}{stop} "
         "If this keeps happening, check `s.state()` or open a new session with `nw.connect()`.",
         **kw,
     )

@@ -40,3 +40,14 @@ def test_clear_errors() -> None:
         cues_frame({"captions": {"en": ENTRY}}, lang="fr")
     with pytest.raises(TypeError, match="captions"):
         cues_frame(42)
+
+
+def test_server_sentences_get_one_full_stop() -> None:
+    """Regression: a caption 404 whose message ends in "." read "..." + "." in the client."""
+    from nemo_widgets.api.envelopes import Envelope, error_for
+
+    for msg in ("No 'fr' captions here. Ask for them.", "No captions yet", "Really?"):
+        env = Envelope(ok=False, status=404, code=4004, message=msg, data=None)
+        text = str(error_for(env, during="getting captions"))
+        assert ".." not in text and "?." not in text, text
+        assert msg.rstrip(".?") in text

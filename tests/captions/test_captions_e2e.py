@@ -36,8 +36,9 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
         session_id=sess["session_id"],
         skill="ai-auto-caption",
     )
-    with pytest.raises(Exception, match="No captions yet"):
+    with pytest.raises(Exception, match="No captions yet") as err:
         s.captions()
+    assert ".." not in str(err.value), err.value  # regression: the message ended in ".."
     with engine.client(tok["token"]) as c:
         r = c.get(f"/api/captions/nemo_agent/me/{sess['session_id']}")
         assert r.status_code == 404 and r.json()["code"] == 4004
@@ -56,6 +57,10 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
     tracks = [t for t in state["draft"]["t"] if t.get("k") == "caption"]
     assert [t["lang"] for t in tracks] == ["en"] and tracks[0]["tt"] == 7
     assert state["captions"]["en"]["model"] == "tiny.en"
+
+    with pytest.raises(Exception, match="No 'fr' captions") as err:
+        s.captions(lang="fr")
+    assert ".." not in str(err.value), err.value
 
     srt = s.captions(format="srt")
     subs = pysubs2.SSAFile.from_string(srt, format_="srt")

@@ -18,7 +18,7 @@ from .formats import FORMATS, FormatError, entry_from_track, export_captions
 
 #: Error code of "no captions yet" (engine extension, paired with HTTP 404).
 NO_CAPTIONS = 4004
-NO_CAPTIONS_MESSAGE = "No captions yet: ask for captions first (e.g. s.chat('add captions'))"
+NO_CAPTIONS_MESSAGE = "No captions yet: ask for captions first, e.g. s.chat('add captions')."
 
 
 def shown_language(state: dict[str, Any]) -> str | None:
