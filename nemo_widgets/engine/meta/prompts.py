@@ -1059,7 +1059,7 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
         move = move.replace("slow aerial push forward", "slow dolly-in")
     setting = spec.get("setting") or _pick(genre.settings, seed, "setting")
     if place in _INTERIORS and not spec.get("setting"):
-        setting = f"inside {subject}, lived-in and specific"
+        setting = f"inside {subject}, lived in, with its own clutter and light"
     if spec.get("setting") and role == "establishing":
         setting = f"{setting}, shown in full"
 
