@@ -113,3 +113,13 @@ def test_same_idea_same_prompt_different_ideas_differ() -> None:
     prompts = [board(i)["prompt"] for i in IDEAS]
     assert prompts == [board(i)["prompt"] for i in IDEAS]
     assert len(set(prompts)) == len(prompts)
+
+
+def test_people_objects_and_activities_get_fitting_pronouns_and_phrases() -> None:
+    woman = board("a 20-second fitness ad with a woman boxing at sunrise")
+    assert all(" its " not in s["prompt"] for s in woman["scenes"])
+    sneaker = board("a sneaker unboxing for tiktok")["scenes"][0]["prompt"]
+    assert " their " not in sneaker and "The sneaker " in sneaker  # an "-er" word, not a person
+    assert "A person doing yoga " in board("a 25 second yoga video on a beach")["prompt"]
+    solar = board("an explainer about how solar panels work")["prompt"]
+    assert "showing how solar panels work" in solar and "The how" not in solar

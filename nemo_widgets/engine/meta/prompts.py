@@ -935,19 +935,56 @@ _PLACE_ACTIONS: dict[str, tuple[str, ...]] = {
         "gives up one telling detail as focus racks slowly across it",
     ),
 }
+# People and animals (they act, turn, breathe); a listed word rather than a suffix rule, which
+# would take a "sneaker" or a "speaker" for a person.
 _PEOPLE = _wordset(
-    "man woman girl boy child kid baby keeper baker chef cook barista astronaut grandmother "
-    "grandfather grandma grandpa mother father mom mum dad parent teenager student teacher "
-    "dog cat puppy kitten horse doctor nurse athlete family couple bride groom friend "
-    "sailor pilot soldier fisherman farmer monk knight detective hero heroine robot"
+    "man woman girl boy child kid baby person guy lady keeper baker chef cook barista "
+    "astronaut grandmother grandfather grandma grandpa mother father mom mum dad parent "
+    "teenager student teacher dog cat puppy kitten horse bird fox doctor nurse athlete "
+    "family couple bride groom friend sailor pilot soldier fisherman farmer monk knight "
+    "detective hero heroine robot runner dancer singer player driver worker painter writer "
+    "skateboarder surfer climber hiker traveller traveler photographer designer gardener "
+    "vendor founder owner boxer swimmer rider officer actor actress waiter waitress diver "
+    "explorer fighter shepherd model presenter musician artist cyclist skier tourist crowd "
+    "kids children people friends"
 )
-_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|man|woman|ess|ant|ent)$")
+_PERSON_SUFFIX = re.compile(r"(?:ist|ian|man|woman|men|women)$")
+# One-word activities as subjects ("a yoga video"): someone doing them is what is filmed.
+_ACTIVITIES = _wordset(
+    "yoga pilates boxing running surfing skiing dancing hiking cycling swimming climbing "
+    "skateboarding baking cooking painting gardening meditation stretching"
+)
+_MOMENT_IN = _wordset("snow rain sea")
+_PERSON_ACTIONS: dict[str, tuple[str, ...]] = {
+    "establishing": (
+        "is revealed as the camera settles on the scene",
+        "comes into view as the frame opens up",
+        "stands small in the scene while the space around them is shown",
+    ),
+    "detail": (
+        "is seen in close detail, hands and small gestures in sharp focus",
+        "pauses in a quiet close moment as focus racks onto their face",
+        "fills the frame, a small telling gesture caught up close",
+    ),
+    "in-use": (
+        "goes about one simple, natural action, hands and motion in frame",
+        "moves through an everyday moment without fuss",
+    ),
+}
 _DETERMINER = re.compile(r"^(?:a|an|the|my|our|your|his|her|their|this|that|some|one|two)\b")
 
 
+def _head_noun(phrase: str) -> str:
+    """The last word before a participle or a preposition ("woman boxing" -> "woman")."""
+    core = re.split(r"\s+(?:\w+ing|on|in|at|of|with|over|under|by|for|from)(?:\s+|$)", phrase)[0]
+    words = core.split()
+    return words[-1].lower().strip("'") if words else ""
+
+
 def _is_person(noun_phrase: str) -> bool:
-    head = noun_phrase.split()[-1].lower() if noun_phrase.split() else ""
-    return head in _PEOPLE or bool(_PERSON_SUFFIX.search(head) and head not in {"water", "paper"})
+    head = _head_noun(noun_phrase)
+    singular = head[:-1] if head.endswith("s") and head[:-1] in _PEOPLE else head
+    return singular in _PEOPLE or bool(_PERSON_SUFFIX.search(head))
 
 
 def _indefinite(phrase: str) -> str:
@@ -962,8 +999,11 @@ def subject_phrase(subject: str) -> tuple[str, bool, bool]:
     "how to tie a tie" -> "a pair of hands showing how to tie a tie".
     """
     subject = subject.strip()
-    if re.match(r"how to\b", subject, re.IGNORECASE):
+    if re.match(r"how\b", subject, re.IGNORECASE):
         return f"a pair of hands showing {subject}", False, True
+    if subject.lower() in _ACTIVITIES:
+        verb = subject if subject.endswith("ing") else f"doing {subject}"
+        return f"a person {verb}", False, True
     if not re.match(r"[A-Za-z]", subject):  # Chinese and other scripts: as typed, no article
         return subject, False, False
     poss = re.match(r"^(?:(?:a|an|the)\s+)?(?P<owner>[\w -]+?)'s\s+(?P<rest>.+)$", subject)
@@ -979,17 +1019,17 @@ def subject_phrase(subject: str) -> tuple[str, bool, bool]:
             return f"{who} during their {rest}", False, True
         if head in _MOMENT_AT:
             return f"{who} at their {rest}", False, True
+        if head in _MOMENT_IN:
+            return f"{who} in their {rest}", False, True
     if poss and poss["owner"][:1].isupper():
         phrase = subject  # "Japan's cherry blossoms": the proper noun is the determiner
     elif _DETERMINER.match(subject):
         phrase = subject
     else:
         phrase = "the " + subject
-    # The head noun is the last word before a participle or preposition ("hands repairing…").
-    core = re.split(r"\s+(?:\w+ing|on|in|at|of|with|over|under|by|for|from)\s+", phrase)[0]
-    head = core.split()[-1].lower()
+    head = _head_noun(phrase)  # "hands" in "the old man's hands repairing a watch"
     plural = bool(re.search(r"[^s']s$", head)) and head not in {"this", "bus", "glass", "news"}
-    return phrase, plural, _is_person(core)
+    return phrase, plural, _is_person(phrase)
 
 
 def _place_head(phrase: str) -> str | None:
@@ -1052,6 +1092,10 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
     place = None if person else _place_head(subject)
     if place and role in _PLACE_ACTIONS:
         action = _pick(_PLACE_ACTIONS[role], seed, i, role, "place-action")
+    elif person and role in _PERSON_ACTIONS and genre.actions[role] is _COMMON_ACTIONS[role]:
+        # The shared pools describe objects ("across its surface"); a genre's own pool
+        # (fitness: "drives forward in a powerful stride") is already about people.
+        action = _pick(_PERSON_ACTIONS[role], seed, i, role, "person-action")
     action = _agree(action, plural, person)
     if genre.name == "product" and not spec.get("setting"):
         # A product on a studio plinth: no drone, no aerial move.
