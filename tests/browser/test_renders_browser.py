@@ -59,6 +59,8 @@ def test_export_preview_save_and_reload(
     nb.save()
     state = json.dumps(nb.saved()["metadata"].get("widgets", {}))
     assert job_id in state and "short clip.mp4" in state
+    # the saved notebook, widget state included, holds no token
+    assert "nmv_usr_" not in json.dumps(nb.saved()), "a token in the saved notebook"
     nb.reload()
     again = page.locator(f".nw-renders tr.nw-render[data-job='{job_id}']")
     again.wait_for(timeout=60_000)

@@ -121,6 +121,9 @@ def execute(name: str, workdir: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(workdir)}},
     )
     client.execute()
+    # Saved as a user would save it (outputs and widget state): no token anywhere in it.
+    saved = nbformat.writes(nb)
+    assert "nmv_usr_" not in saved and "Bearer " not in saved, f"a token in the saved {name}"
     # The same client (config dir) as the kernel's: what is left of its free credits.
     with nw.connect() as s:
         CREDITS_USED[name] = ANON_CREDITS - s.credits().available
