@@ -388,7 +388,9 @@ def build_figure(
                 "font": {"size": 14, "color": "#656d76"},
             }
         ]
-        layout["yaxis"]["visible"] = False
+    # Set whether there are rows or not: a widget update sends only the keys it sets, so a
+    # key that is merely absent would keep its old value on screen.
+    layout["yaxis"]["visible"] = bool(traces)
     return traces, layout, model
 
 
@@ -438,6 +440,8 @@ class Timeline(ipywidgets.HBox):
         if draft is None and session is not None:
             draft = getattr(session, "draft", None)
         self.show(draft)
+        # the layout object is kept across redraws: follow the time range (label culling)
+        self.fig.layout.on_change(self._on_zoom, "xaxis.range")
         if session is not None and hasattr(session, "observe"):
             self._unsubscribe = session.observe(self._on_session_event)
         if session is not None and self.draft is not None and not self.draft.tracks:
@@ -477,9 +481,10 @@ class Timeline(ipywidgets.HBox):
         with self.fig.batch_update():
             self.fig.data = ()
             self.fig.add_traces(traces)
-            self.fig.layout = layout
-        # A new layout object drops callbacks: follow the time range again (label culling).
-        self.fig.layout.on_change(self._on_zoom, "xaxis.range")
+            # Update the layout in place, every key given (annotations=[] included): a new
+            # layout object is sent without its empty or missing keys, and the browser then
+            # keeps the old ones (the "Empty timeline" note stayed over the segments).
+            self.fig.update_layout(layout, overwrite=True)
         for index in model.refs:
             self.fig.data[index].on_click(self._on_click)
         self._model = model

@@ -181,3 +181,51 @@ def test_labels_are_cut_to_their_bar_and_grow_when_zoomed_in():
     assert cue.endswith("…")
     tl.fig.plotly_relayout({"xaxis.range[0]": 0.4, "xaxis.range[1]": 1.6})
     assert "&lt;b&gt;hi&lt;/b&gt; there" in trace_named(tl.fig, "labels").text
+
+
+def test_empty_note_leaves_the_browser_when_segments_arrive():
+    """Regression: the "Empty timeline" note stayed on screen once segments arrived.
+
+    A replaced layout object reaches the browser without its empty keys (annotations=[]) or
+    missing ones (yaxis.visible), and plotly.js keeps what it is not told to change: what is
+    sent must set them explicitly.
+    """
+    session = FakeSession()
+    session.state_value = SessionState(draft=Draft.from_state({"t": []}))
+    tl = Timeline(draft=session.state_value)
+    assert "Empty timeline" in tl.fig.layout.annotations[0].text
+    tl.fig._repr_mimebundle_()  # displayed: the synced layout holds the note
+    assert "Empty timeline" in str(tl.fig._widget_layout["annotations"])
+    sent: list[dict] = []
+    relayout, update = tl.fig._send_relayout_msg, tl.fig._send_update_msg
+
+    def spy_relayout(data, *args, **kwargs):
+        sent.append(dict(data))
+        return relayout(data, *args, **kwargs)
+
+    def spy_update(*args, **kwargs):
+        sent.append(dict(kwargs.get("relayout_data", args[1] if len(args) > 1 else {})))
+        return update(*args, **kwargs)
+
+    tl.fig._send_relayout_msg, tl.fig._send_update_msg = spy_relayout, spy_update
+    tl.show(SessionState(draft=Draft.from_state(URBAN)))
+    assert tl.fig.layout.annotations == ()
+    assert tl.fig.layout.yaxis.visible is True and "Urban Dreams" in tl.fig.layout.title.text
+    # what the front end is told: the note removed, the rows shown, the new title and range
+    told: dict = {}
+    for data in sent:
+        told.update(data)
+    assert told.get("annotations") == [], told.keys()
+    assert told["yaxis"]["visible"] is True
+    assert "Urban Dreams" in told["title"]["text"] and told["xaxis"]["range"] == [0, 10.0]
+    tl.fig._repr_mimebundle_()
+    assert "Empty timeline" not in str(tl.fig._widget_layout.get("annotations"))
+    # and back to empty: the note and the hidden axis are sent again
+    sent.clear()
+    tl.show({"t": []})
+    told = {k: v for data in sent for k, v in data.items()}
+    assert "Empty timeline" in str(told["annotations"]) and told["yaxis"]["visible"] is False
+    # zoom still culls labels after redraws (one callback, on the kept layout object)
+    tl.show(URBAN)
+    tl.fig.plotly_relayout({"xaxis.range[0]": 0.4, "xaxis.range[1]": 1.6})
+    assert "&lt;b&gt;hi&lt;/b&gt; there" in trace_named(tl.fig, "labels").text
