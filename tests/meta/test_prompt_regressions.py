@@ -123,3 +123,21 @@ def test_people_objects_and_activities_get_fitting_pronouns_and_phrases() -> Non
     assert "A person doing yoga " in board("a 25 second yoga video on a beach")["prompt"]
     solar = board("an explainer about how solar panels work")["prompt"]
     assert "showing how solar panels work" in solar and "The how" not in solar
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a 30-second storyboard in 4 scenes: a lighthouse keeper's last night",
+        "five scenes: a cat chasing a laser pointer",
+        "a lighthouse keeper's last night, 4 shots",
+        "4个场景：城市夜景",
+        "分4个镜头：一个咖啡店的早晨，30秒",
+    ],
+)
+def test_scene_requests_reach_the_prompt_skill(message: str) -> None:
+    from nemo_widgets.engine.agent import REGISTRY, load_skills
+
+    load_skills()
+    routed = REGISTRY.route(message, "video-prompt-generation")
+    assert routed is not None and routed[0].name in ("video-prompt", "video-prompt-idea")

@@ -188,9 +188,9 @@ async def prompt_refine_intent(turn: Turn, match: re.Match[str]) -> None:
 @intent(
     "video-prompt-idea",
     r"\b\d+(\.\d+)?[- ]?(seconds?|secs?|s|minutes?|mins?)\b",
-    r"\b(video|shot|scene|clip|film|footage|commercial|showcase|tour|timelapse|time-lapse|"
-    r"trailer|teaser|montage|reel|vlog|ad)\b",
-    r"(视频|镜头|广告)",
+    r"\b(videos?|shots?|scenes?|clips?|film|footage|commercial|showcase|tour|timelapse|"
+    r"time-lapse|trailer|teaser|montage|reel|vlog|ad)\b",
+    r"(视频|镜头|场景|分镜|广告)",
     priority=-1,  # only when nothing else understood the message
     cost=COST,
     skills=SKILL,

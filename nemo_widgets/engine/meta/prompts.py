@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import math
 import random
 import re
@@ -882,10 +883,16 @@ def split_durations(
         share = sum(weights[i] for i in room) or 1.0
         raw = [x + (excess * weights[i] / share if i in room else 0) for i, x in enumerate(clamped)]
     # Whole tenths of a second read better (when scenes are long enough for it to be
-    # harmless); the last scene absorbs the rounding.
+    # harmless). The cut points are rounded, not each length: every scene is then within one
+    # grid step of its planned length, where rounding lengths one by one piles the error of
+    # all scenes onto the last one.
     grid = 100 if total_ms / n >= 1000 else 1
-    out = [int(round(x / grid) * grid) for x in raw[:-1]]
-    out.append(total_ms - sum(out))
+    cuts, acc = [0], 0.0
+    for x in raw[:-1]:
+        acc += x
+        cuts.append(min(total_ms, int(round(acc / grid) * grid)))
+    cuts.append(total_ms)
+    out = [b - a for a, b in itertools.pairwise(cuts)]
     if min(out) <= 0:  # pathological rounding on tiny totals: fall back to an equal split
         base = total_ms // n
         out = [base] * (n - 1) + [total_ms - base * (n - 1)]
