@@ -80,11 +80,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reason=f"{CHROMIUM} is absent: install Debian's chromium (`make system`) to run "
         "the browser tests"
     )
+    mine = []
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
+            mine.append(item)
+    # Run the browser tests last: Playwright's sync API keeps an event loop running in the
+    # main thread while the session-scoped browser lives, and every asyncio test collected
+    # after it would then fail with "Runner.run() cannot be called from a running event loop".
+    items[:] = [i for i in items if i not in mine] + mine
 
 
 def _free_port() -> int:
