@@ -151,9 +151,9 @@ async def test_engine_errors_become_the_right_exceptions(
 
 async def test_bad_explicit_token_is_token_expired_error(fresh_client):
     with pytest.raises(nw.TokenExpiredError) as exc:
-        await aconnect(base_url=fresh_client.url, token="nmv_usr_not-a-real-token")
+        await aconnect(base_url=fresh_client.url, token="nmv_usr_fake-tok")
     assert "NEMO_TOKEN" in str(exc.value)  # says what to do next
-    assert "nmv_usr_not-a-real-token" not in str(exc.value) + repr(exc.value)
+    assert "nmv_usr_fake-tok" not in str(exc.value) + repr(exc.value)
 
 
 async def test_expired_token_is_renewed_transparently(fresh_client, make_clip):
