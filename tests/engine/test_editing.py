@@ -660,3 +660,35 @@ async def test_music_fades_and_title_fade_via_add() -> None:
     await chat.send("add a fade-in to the title")
     assert track(chat.draft, "title")["sg"][0]["sty"]["anim"] == "fade-in"
     assert len(track(chat.draft, "title")["sg"]) == 1  # changed, not a second title
+
+
+async def test_bad_input_is_refused_cleanly_and_the_session_stays_usable() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    # a backwards or empty range is refused, not read as "from the first time to the end"
+    with pytest.raises(AgentError, match=r"ends \(5 s\) before it starts \(8 s\)"):
+        await chat.send("cut from 0:08 to 0:05")
+    with pytest.raises(AgentError, match="starts and ends at 5 s"):
+        await chat.send("cut from 5 to 5 seconds")
+    # blank quotes are no title text
+    for message in ("add a title '' for 3 seconds", 'add a title "   "', "添加标题“ ”"):
+        with pytest.raises(AgentError, match="What should the title say"):
+            await chat.send(message)
+    with pytest.raises(AgentError, match="nothing to trim"):
+        await chat.send("trim to the first 99999 seconds")
+    assert chat.history == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
+    # the session still works; unicode titles go through unchanged
+    await chat.send("add a title '🎬 Café 城市' for 3 seconds")
+    assert track(chat.draft, "title")["sg"][0]["txt"] == "🎬 Café 城市"
+    consistent(chat.draft)
+
+
+async def test_fade_longer_than_the_clip_reports_what_was_applied() -> None:
+    chat = Chat(media=[VIDEO, SONG])
+    await chat.send("fade in 99999 seconds")
+    assert track(chat.draft, "video")["sg"][0]["fi"] == 10_000
+    assert "over 10 s" in chat.texts()[-1] and "1666" not in chat.texts()[-1]
+    assert chat.tool_calls()[-1]["args"]["fade_in_ms"] == 10_000
+    await chat.send("add background music")
+    await chat.send("fade out the music over 99999 seconds")
+    assert track(chat.draft, "music")["sg"][0]["fo"] == 10_000
+    assert "fades out over 10 s" in chat.texts()[-1]

@@ -189,6 +189,19 @@ def parse_range_ms(text: str) -> tuple[int, int] | None:
     return None
 
 
+def reversed_range_ms(text: str) -> tuple[int, int] | None:
+    """The first time range in ``text`` that ends before (or where) it starts, in ms, or None."""
+    for m in _RANGE.finditer(text):
+        a_tok, b_tok = m.group(1), m.group(2)
+        if not (_has_unit(a_tok) or _has_unit(b_tok)):
+            continue
+        a = parse_time_ms(a_tok if _has_unit(a_tok) else a_tok + "s")
+        b = parse_time_ms(b_tok if _has_unit(b_tok) else b_tok + "s")
+        if a is not None and b is not None and b <= a:
+            return a, b
+    return None
+
+
 def parse_duration_ms(text: str) -> int | None:
     """A length: ``for 3 seconds``, ``持续3秒``, ``3s long``, ``lasting 2.5 sec``."""
     m = re.search(
@@ -989,6 +1002,10 @@ def _title_text(message: str) -> str | None:
     quoted = quoted_text(message)
     if quoted:
         return quoted
+    if any(re.search(pattern, message) for pattern in _QUOTES) or re.search(
+        r"(?<![\w'])''(?![\w])|\"\"|“”|「」", message
+    ):
+        return None  # only blank quotes: the user meant a title but gave no text ("add a title ''")
     stop = r"(?=\s+(?:for|at|from|on|in|with|until|to|starting|lasting|during|and)\b|[,.;!?]|$)"
     m = re.search(
         rf"\b(?:saying|that says|which says|reading|with the text)\s+(.+?){stop}", message
@@ -1189,6 +1206,17 @@ def parse_trim(message: str, total_ms: int) -> tuple[str, int, int]:
     rng = parse_range_ms(text)
     if rng:
         return mode, rng[0], rng[1]
+    backwards = reversed_range_ms(text)
+    if backwards:
+        a, b = backwards
+        problem = (
+            f"starts and ends at {_fmt_s(a)}"
+            if a == b
+            else f"ends ({_fmt_s(b)}) before it starts ({_fmt_s(a)})"
+        )
+        raise AgentError(
+            f"That range {problem}. Say the earlier time first, e.g. cut from 0:05 to 0:08."
+        )
     m = re.search(
         rf"(?:after|from|从)\s*({_CLOCK}|{_NUM}\s*-?\s*{_UNIT_S})\s*(?:on|onwards|以后|之后|开始)?",
         lowered,
@@ -1771,16 +1799,29 @@ async def video_fade_intent(turn: Turn, match: re.Match[str]) -> None:
     new = set_video_fades(
         draft, 0 if removing else (fade_in or None), 0 if removing else (fade_out or None)
     )
+    if not removing:
+        # a fade longer than its clip is clipped to it: report (and log) what was applied
+        segs = sorted(
+            tracks_of(new, schema.TrackType.VIDEO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
+        )
+        fade_in = int(segs[0].get(schema.SEG_FADE_IN) or 0) if fade_in else 0
+        fade_out = int(segs[-1].get(schema.SEG_FADE_OUT) or 0) if fade_out else 0
     await _commit(turn, "video_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
     if removing:
         await turn.say(f"Removed the fades from the video. {NEXT_STEP}")
         return
+    done = _fade_phrases(fade_in, fade_out, " from black", " to black")
+    await turn.say(f"The video now {' and '.join(done)}. {NEXT_STEP}")
+
+
+def _fade_phrases(fade_in: int, fade_out: int, from_: str = "", to: str = "") -> list[str]:
+    """``["fades in<from_> over 2 s", "fades out<to> over 1 s"]`` for the non-zero sides."""
     done = []
     if fade_in:
-        done.append(f"fades in from black over {_fmt_s(fade_in)}")
+        done.append(f"fades in{from_} over {_fmt_s(fade_in)}")
     if fade_out:
-        done.append(f"fades out to black over {_fmt_s(fade_out)}")
-    await turn.say(f"The video now {' and '.join(done)}. {NEXT_STEP}")
+        done.append(f"fades out{to} over {_fmt_s(fade_out)}")
+    return done
 
 
 def set_music_fades(draft: Draft, fade_in_ms: int, fade_out_ms: int) -> Draft:
@@ -1814,10 +1855,12 @@ async def music_fade_intent(turn: Turn, match: re.Match[str]) -> None:
     if not fade_in and not fade_out:
         fade_out = 1000
     new = set_music_fades(current_draft(turn), fade_in, fade_out)
+    # a fade longer than the music is clipped to it: report (and log) what was applied
+    segs = sorted(
+        tracks_of(new, schema.TrackType.AUDIO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
+    )
+    fade_in = int(segs[0].get(schema.SEG_FADE_IN) or 0) if fade_in else 0
+    fade_out = int(segs[-1].get(schema.SEG_FADE_OUT) or 0) if fade_out else 0
     await _commit(turn, "music_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
-    done = []
-    if fade_in:
-        done.append(f"fades in over {_fmt_s(fade_in)}")
-    if fade_out:
-        done.append(f"fades out over {_fmt_s(fade_out)}")
+    done = _fade_phrases(fade_in, fade_out)
     await turn.say(f"The background music now {' and '.join(done)}. {NEXT_STEP}")
