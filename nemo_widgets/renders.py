@@ -249,11 +249,14 @@ class RenderJob:
         self, path: str | Path = ".", on_progress: Callable[[int, int], Any] | None = None
     ) -> Path:
         """Download the video (waiting for it first if needed); returns the file path."""
-        if not (self.status == schema.RENDER_COMPLETED and self.url):
-            await self.await_()
+        from .api.client import check_output_path
+
         dest = Path(path).expanduser()
         if dest.is_dir() or str(path).endswith(("/", "\\")):
             dest = dest / f"{self.id}.mp4"
+        check_output_path(dest)  # before waiting for the render, not after
+        if not (self.status == schema.RENDER_COMPLETED and self.url):
+            await self.await_()
         out = await self._client.download(
             self.url, dest, render_id=self.id, on_progress=on_progress
         )

@@ -460,11 +460,17 @@ class Session:
         fmt = (format or dest.suffix.lstrip(".") or "srt").lower()
         if dest.is_dir():
             dest = dest / f"captions{'.' + lang if lang else ''}.{fmt}"
+        from .api.client import check_output_path
+
+        check_output_path(dest)  # before the request, so a typo costs nothing
         text = await self.acaptions(lang, fmt)
-        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(dest)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(dest)
+        except BaseException:  # e.g. a full disk: leave no half-written .part behind
+            tmp.unlink(missing_ok=True)
+            raise
         return dest
 
     def download_captions(

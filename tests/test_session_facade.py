@@ -186,6 +186,26 @@ def test_captions_and_download_captions(fake, sleeper, tmp_path):
         s.captions(format="docx")
 
 
+def test_downloads_refuse_a_missing_folder_before_any_request(fake, sleeper, tmp_path):
+    s = connect(fake, sleeper)
+    fake.state["captions"] = {"en": {"cues": []}}
+    missing = tmp_path / "no" / "such"
+    n = len(fake.requests)
+    with pytest.raises(FileNotFoundError, match=r"does not exist\. Create it first"):
+        s.download_captions(missing / "x.srt")
+    assert len(fake.requests) == n  # nothing fetched
+    assert not (tmp_path / "no").exists()  # and no folder made on a typo
+    fake.state["draft"] = sample_draft()
+    job = s.export()
+    n = len(fake.requests)
+    with pytest.raises(FileNotFoundError, match=str(missing)):
+        job.download(missing / "out.mp4")
+    assert len(fake.requests) == n and not (tmp_path / "no").exists()
+    # The session is still usable: the same call with a real folder works.
+    assert s.download_captions(tmp_path / "x.srt").read_text().endswith("Hello (srt)\n")
+    assert not list(tmp_path.glob("*.part"))
+
+
 def test_claim_link_and_upload_checks(fake, sleeper, tmp_path):
     s = connect(fake, sleeper)
     assert s.claim_link() == "https://nemovideo.com/workspace/claim?ct=clm_123"

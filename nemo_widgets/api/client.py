@@ -149,6 +149,22 @@ class _Counter:
             self.callback(self.sent, self.total)
 
 
+def check_output_path(dest: Path) -> Path:
+    """Refuse an output file whose folder does not exist (a typo must not create a tree).
+
+    Raises
+    ------
+    FileNotFoundError
+        With the folder to create, before anything is fetched or written.
+    """
+    if not dest.parent.is_dir():
+        raise FileNotFoundError(
+            f"The folder {dest.parent} does not exist. Create it first "
+            f"(Path({str(dest.parent)!r}).mkdir(parents=True)) or save to another path."
+        )
+    return dest
+
+
 def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     """Validate a local file before any byte is sent: ``(path, mime, size)``.
 
@@ -661,7 +677,7 @@ class NemoClient:
         dest = Path(dest).expanduser()
         if dest.is_dir():
             dest = dest / f"{render_id or 'render'}.mp4"
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        check_output_path(dest)
         part = dest.with_name(dest.name + ".part")
         if url:
             headers: dict[str, str] = {}
