@@ -32,7 +32,7 @@ def test_title_edit_export_and_download(engine_or_skip, make_clip, tmp_path: Pat
     assert files[0].file_type == "video" and abs(files[0].duration_s - 3.0) < 0.2
 
     reply = s.chat("add a title 'Hello' for 3 seconds")
-    assert reply.text or reply.changes
+    assert 'Added the title "Hello"' in reply.text and not reply.errors, reply
     state = s.state()
     titles = [
         seg

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import ipywidgets
 
 from nemo_widgets.widgets.chat import ChatCell
@@ -36,7 +38,7 @@ async def test_studio_wires_upload_chat_timeline_and_renders(engine, make_clip, 
         await studio.wait()
         assert studio.timeline.draft is not None
         assert [t.type for t in studio.timeline.draft.tracks] == [0]
-        assert "320×180" in studio.timeline.fig.layout.title.text or studio.timeline.fig.data
+        assert "320×180" in studio.timeline.fig.layout.title.text  # the upload's own canvas
 
         # an edit from the chat shows on the timeline
         studio.chat.ask("add a title 'Hello' for 1 second")
@@ -60,6 +62,12 @@ async def test_studio_wires_upload_chat_timeline_and_renders(engine, make_clip, 
         studio.chat.act("timeline")
         await studio.wait()
         assert "Hello" in studio.chat.transcript[-1]["text"]
+
+        # After a whole flow, no widget's synced state carries the API token.
+        token = session._client._token.reveal()  # private: only to prove it never leaks
+        states = [p.get_state() for p in all_children(studio) if isinstance(p, ipywidgets.Widget)]
+        synced = json.dumps(states, default=str) + json.dumps(studio.chat.transcript, default=str)
+        assert len(token) > 8 and "Export started" in synced and token not in synced
     finally:
         studio.close()
         await session.aclose()
