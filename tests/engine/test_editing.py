@@ -480,10 +480,12 @@ async def test_mute_unmute_and_volume() -> None:
     chat = Chat(media=[VIDEO, SONG])
     await chat.send("mute the original audio")
     assert track(chat.draft, "video")["mute"] is True
+    assert chat.texts()[-1] == f"Muted the original audio. {editing.NEXT_STEP}"
     with pytest.raises(AgentError, match="already muted"):
         await chat.send("mute the original audio")
     await chat.send("unmute the original audio")
     assert "mute" not in track(chat.draft, "video")
+    assert chat.texts()[-1] == f"Turned the original audio back on. {editing.NEXT_STEP}"
     with pytest.raises(AgentError, match="no background music"):
         await chat.send("set the music volume to 20%")
     await chat.send("add music")
@@ -503,11 +505,13 @@ async def test_remove_tracks() -> None:
     await chat.send("add a title 'B' from 0:03 to 0:05")
     await chat.send("remove the title 'A'")
     assert [s["txt"] for s in track(chat.draft, "title")["sg"]] == ["B"]
+    assert chat.texts()[-1] == f"Removed the title. {editing.NEXT_STEP}"
     await chat.send("删除标题")
     assert not any(t.get("k") == "title" for t in chat.draft["t"])
     await chat.send("add background music")
     await chat.send("remove the music")
     assert not any(t["tt"] == 1 for t in chat.draft["t"])
+    assert chat.texts()[-1] == f"Removed the background music. {editing.NEXT_STEP}"
     with pytest.raises(AgentError, match="no background music"):
         await chat.send("remove the music")
     consistent(chat.draft)

@@ -1457,10 +1457,8 @@ async def mute_intent(turn: Turn, match: re.Match[str]) -> None:
     new = set_muted(draft, target, muted=not unmute)
     await _commit(turn, "unmute" if unmute else "mute", {"target": target}, new)
     what = "the background music" if target == "music" else "the original audio"
-    if unmute:
-        await turn.say(f"Turned {what} back on. {NEXT_STEP}")
-    else:
-        await turn.say(f"Muted {what}. {NEXT_STEP}")
+    said = f"Turned {what} back on." if unmute else f"Muted {what}."
+    await turn.say(f"{said} {NEXT_STEP}")
 
 
 @intent(
@@ -1527,13 +1525,10 @@ async def remove_intent(turn: Turn, match: re.Match[str]) -> None:
     quoted = quoted_text(turn.message) if what == "title" else None
     new, count = remove_tracks(draft, what, quoted)
     await _commit(turn, "remove", {"what": what, **({"text": quoted} if quoted else {})}, new)
-    if what == "music":
-        await turn.say(f"Removed the background music. {NEXT_STEP}")
-    elif what == "overlay":
-        await turn.say(f"Removed the overlay. {NEXT_STEP}")
-    else:
-        noun = "the title" if count == 1 else f"{count} titles"
-        await turn.say(f"Removed {noun}. {NEXT_STEP}")
+    noun = {"music": "the background music", "overlay": "the overlay"}.get(
+        what, "the title" if count == 1 else f"{count} titles"
+    )
+    await turn.say(f"Removed {noun}. {NEXT_STEP}")
 
 
 # -- speed ----------------------------------------------------------------------------------------
@@ -1800,18 +1795,25 @@ async def video_fade_intent(turn: Turn, match: re.Match[str]) -> None:
         draft, 0 if removing else (fade_in or None), 0 if removing else (fade_out or None)
     )
     if not removing:
-        # a fade longer than its clip is clipped to it: report (and log) what was applied
-        segs = sorted(
-            tracks_of(new, schema.TrackType.VIDEO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
-        )
-        fade_in = int(segs[0].get(schema.SEG_FADE_IN) or 0) if fade_in else 0
-        fade_out = int(segs[-1].get(schema.SEG_FADE_OUT) or 0) if fade_out else 0
+        fade_in, fade_out = _applied_fades(new, schema.TrackType.VIDEO, fade_in, fade_out)
     await _commit(turn, "video_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
     if removing:
         await turn.say(f"Removed the fades from the video. {NEXT_STEP}")
         return
     done = _fade_phrases(fade_in, fade_out, " from black", " to black")
     await turn.say(f"The video now {' and '.join(done)}. {NEXT_STEP}")
+
+
+def _applied_fades(draft: Draft, tt: int, fade_in: int, fade_out: int) -> tuple[int, int]:
+    """The fades the first track of type ``tt`` got for the asked (non-zero) sides.
+
+    A fade longer than its clip is clipped to it, so replies and tool calls report these.
+    """
+    segs = sorted(tracks_of(draft, tt)[0][schema.SEGMENTS], key=lambda s: _span(s)[0])
+    return (
+        int(segs[0].get(schema.SEG_FADE_IN) or 0) if fade_in else 0,
+        int(segs[-1].get(schema.SEG_FADE_OUT) or 0) if fade_out else 0,
+    )
 
 
 def _fade_phrases(fade_in: int, fade_out: int, from_: str = "", to: str = "") -> list[str]:
@@ -1855,12 +1857,7 @@ async def music_fade_intent(turn: Turn, match: re.Match[str]) -> None:
     if not fade_in and not fade_out:
         fade_out = 1000
     new = set_music_fades(current_draft(turn), fade_in, fade_out)
-    # a fade longer than the music is clipped to it: report (and log) what was applied
-    segs = sorted(
-        tracks_of(new, schema.TrackType.AUDIO)[0][schema.SEGMENTS], key=lambda s: _span(s)[0]
-    )
-    fade_in = int(segs[0].get(schema.SEG_FADE_IN) or 0) if fade_in else 0
-    fade_out = int(segs[-1].get(schema.SEG_FADE_OUT) or 0) if fade_out else 0
+    fade_in, fade_out = _applied_fades(new, schema.TrackType.AUDIO, fade_in, fade_out)
     await _commit(turn, "music_fade", {"fade_in_ms": fade_in, "fade_out_ms": fade_out}, new)
     done = _fade_phrases(fade_in, fade_out)
     await turn.say(f"The background music now {' and '.join(done)}. {NEXT_STEP}")
