@@ -8,6 +8,7 @@ the draft gets one ``tt`` 7 caption track per language, one shown, the others hi
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from ..captions import draft as capdraft
 from ..captions.cues import build_cues, get_preset
 from ..captions.recognize import Transcript, Word
 from .base import AgentError, Media, Turn, intent
+
+log = logging.getLogger(__name__)
 
 SKILLS = ("caption-generator-jobs", "ai-auto-caption", "ai-subtitles-for-video")
 
@@ -124,7 +127,8 @@ def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
     if t.language == "en" and t.words and len(t.words) == len(t.text.split()):
         try:
             refined = align_script(path, t.text, transcript=t)
-        except Exception:  # refinement is a bonus; the recognised timings stand
+        except Exception as exc:  # refinement is a bonus; the recognised timings stand
+            log.warning("forced alignment failed (%s); keeping the recognised word timings", exc)
             return t
         if len(refined.words) != len(t.words):
             return t
