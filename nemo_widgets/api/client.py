@@ -173,6 +173,11 @@ def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     FileNotFoundError, UnsupportedFileError, FileTooLargeError
     """
     p = Path(path).expanduser()
+    if p.is_dir():
+        raise IsADirectoryError(
+            f"{p} is a folder, not a file. Pass the clips in it, e.g. "
+            f"s.upload(sorted(Path({str(p)!r}).glob('*.mp4')))."
+        )
     if not p.is_file():
         raise FileNotFoundError(f"No such file: {p}. Check the path (relative to {Path.cwd()}).")
     kind = schema.media_type(p.name)
@@ -562,7 +567,7 @@ class NemoClient:
             "POST",
             f"/api/upload-video/{schema.APP_NAME}/me/{quote(session_id)}",
             json={"urls": list(urls), "source_type": "url"},
-            during="importing from a URL",
+            during=envelopes.DURING_URL_IMPORT,
         )
         return _uploaded(data)
 

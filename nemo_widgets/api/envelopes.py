@@ -93,6 +93,27 @@ def _with_hint(message: str | None, cls: type[E.NemoError]) -> str | None:
     return f"{message.strip().rstrip('.')}. {cls.default_message}"
 
 
+#: ``during`` of a URL import: a refusal there is about the link, not about a file's type.
+DURING_URL_IMPORT = "importing from a URL"
+URL_HINT = (
+    "Check that the link is public and points straight at a video, image or audio file, "
+    "or download it yourself and upload the file."
+)
+
+
+def _upload_hint(message: str | None, cls: type[E.NemoError], during: str) -> str | None:
+    """:func:`_with_hint`, except after a URL import, where "convert the file" is wrong.
+
+    The server's refusals of a link ("… could not be found; check the URL.") usually carry
+    their own next step after a semicolon; that one is kept alone, else the link hint is added.
+    """
+    if during != DURING_URL_IMPORT or not message:
+        return _with_hint(message, cls)
+    text = message.strip()
+    stop = "" if text.endswith((".", "!", "?", "…")) else "."
+    return f"{text}{stop}" if ";" in text else f"{text}{stop} {URL_HINT}"
+
+
 def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -> E.NemoError:
     """The exception class that matches an error envelope (body code first, then HTTP)."""
     code, status, msg = env.code, env.status, env.message
@@ -105,7 +126,7 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
     if code == C.NO_CREDITS:
         return E.OutOfCreditsError(bind_url=bind_url, **kw)
     if code == C.UNSUPPORTED_FILE:
-        return E.UnsupportedFileError(_with_hint(msg, E.UnsupportedFileError), **kw)
+        return E.UnsupportedFileError(_upload_hint(msg, E.UnsupportedFileError, during), **kw)
     if code == C.FILE_TOO_LARGE:
         return E.FileTooLargeError(_with_hint(msg, E.FileTooLargeError), **kw)
     if code in (None, 0) or code == status:
@@ -118,7 +139,7 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
         if status == 413:
             return E.FileTooLargeError(_with_hint(msg, E.FileTooLargeError), **kw)
         if status == 415:
-            return E.UnsupportedFileError(_with_hint(msg, E.UnsupportedFileError), **kw)
+            return E.UnsupportedFileError(_upload_hint(msg, E.UnsupportedFileError, during), **kw)
         if status == 429:
             return E.RateLimitedError(**kw)
     where = f" while {during}" if during else ""

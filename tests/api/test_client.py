@@ -200,8 +200,10 @@ async def test_upload_checks_type_and_size_before_any_byte(client, fake, tmp_pat
     ok.write_bytes(b"0" * 10)
     with pytest.raises(E.FileTooLargeError, match="Trim"):
         await client.upload_files(SID, [ok, big])
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match="No such file"):
         await client.upload_files(SID, [tmp_path / "missing.mp4"])
+    with pytest.raises(IsADirectoryError, match=r"is a folder, not a file\. Pass the clips"):
+        await client.upload_files(SID, [tmp_path])  # was "No such file" for a folder that exists
     assert fake.requests == []  # nothing was sent, not even a token request
 
 

@@ -59,6 +59,13 @@ def test_messages_say_what_to_do_next():
     assert bind in msg(402, {"code": 2001}, bind_url=bind)
     assert "Top up" in msg(402, {"code": 2001})
     assert "mp4, mov" in msg(415, {"code": 4001})
+    # A refused link: the server's own next step, not "convert the file".
+    own = "URLs on loopback addresses (127.0.0.1) are refused; download the file yourself."
+    url = envelopes.DURING_URL_IMPORT
+    assert msg(400, {"code": 4001, "message": own}, during=url) == own
+    bare = msg(400, {"code": 4001, "message": "'https://x' redirects too many times."}, during=url)
+    assert "not supported" not in bare and bare.endswith(envelopes.URL_HINT)
+    assert "Convert" in msg(415, {"code": 4001, "message": "notes.mp4 is not a video"})
     assert "compress" in msg(413, {"code": 4002}) and "Trim" in msg(413, {"code": 4002})
     text = msg(402, {"success": False, "error": "plan"})
     assert "Register or upgrade" in text and "not about credits" in text
