@@ -240,3 +240,14 @@ def test_caption_answers_are_never_silent() -> None:
     for message in ("add captions", "add captions in English and Spanish", "添加字幕"):
         found = REGISTRY.route(message, "ai-auto-caption")
         assert found is not None and not is_silent(message, found[0], "auto")
+
+
+async def test_unknown_language_is_refused_before_any_work(clip: Path) -> None:
+    for message in ("add captions in Swahili", "add Vietnamese subtitles"):
+        turn, events = make_turn(message, clip)
+        with pytest.raises(AgentError, match=r"can't make captions in (Swahili|Vietnamese)"):
+            await cap_agent.captions_intent(turn, None)
+        assert "captions" not in turn.state and events == []  # nothing recognised or written
+    # style words shaped like language names are not languages
+    for message in ("add captions in italic", "add automatic captions", "add captions in bold"):
+        assert cap_agent.unknown_language(message) is None, message

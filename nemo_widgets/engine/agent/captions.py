@@ -52,6 +52,56 @@ def requested_languages(message: str) -> list[str]:
     return [code for _, code in sorted(found)]
 
 
+# "captions in Swahili": a word shaped like a language name after "in"/"into" that is not one
+# of LANGUAGE_WORDS; style words of the same shape are not languages
+_LANG_SHAPE = r"[a-z]+(?:ish|ese|ian|ic|ali|ili|ew|ai|du|og|ay)"
+_LANGUAGE_LIKE = re.compile(
+    rf"\b(?:in|into)\s+({_LANG_SHAPE})\b|\b({_LANG_SHAPE})\s+(?:captions?|subtitles?|subs)\b",
+    re.IGNORECASE,
+)
+_NOT_LANGUAGES = frozenset(
+    {
+        "italic",
+        "classic",
+        "dynamic",
+        "basic",
+        "graphic",
+        "automatic",
+        "music",
+        "magic",
+        "comic",
+        "epic",
+        "public",
+        "topic",
+        "electric",
+        "cinematic",
+        "dramatic",
+        "minimalistic",
+        "stylish",
+        "today",
+        "display",
+        "overlay",
+        "relay",
+        "way",
+        "new",
+        "view",
+        "log",
+        "dialog",
+        "blog",
+    }
+)
+
+
+def unknown_language(message: str) -> str | None:
+    """A language the message asks captions in that this skill does not know, or None."""
+    known = {name for names in LANGUAGE_WORDS.values() for name in names}
+    for m in _LANGUAGE_LIKE.finditer(message):
+        found = m.group(1) or m.group(2)
+        if found.lower() not in known and found.lower() not in _NOT_LANGUAGES:
+            return found
+    return None
+
+
 def _speech_media(turn: Turn) -> Media:
     video = turn.video()
     media = video or next((m for m in turn.media if m.file_type == "audio"), None)
@@ -310,6 +360,14 @@ async def _make_captions(
     help="add captions (any languages: 'add captions in English and Spanish'), burn them in",
 )
 async def captions_intent(turn: Turn, match: re.Match[str]) -> None:
+    unknown = unknown_language(turn.message)
+    if unknown:
+        # refuse before recognising (and charging) rather than quietly captioning in English
+        known = ", ".join(w[0].capitalize() for w in LANGUAGE_WORDS.values())
+        raise AgentError(
+            f"I can't make captions in {unknown.capitalize()}. I know {known}: ask for one of "
+            "those, e.g. add captions in English and Spanish."
+        )
     languages = requested_languages(turn.message) or [
         turn.language if turn.language in LANGUAGE_WORDS else "en"
     ]
