@@ -145,8 +145,10 @@ async def test_refine_without_a_prompt_and_empty_requests_explain() -> None:
     with pytest.raises(AgentError, match="no video prompt to refine yet"):
         await chat("make it moodier", {}, PROMPT_SKILL)
     state: dict[str, Any] = {}
-    _, events, _ = await chat("generate my text descriptions", state, PROMPT_SKILL)
-    assert "Send me the text description" in texts(events) and state == {}
+    # nothing generated: a refusal (so the runner charges nothing), not a paid reply
+    with pytest.raises(AgentError, match="Send me the text description"):
+        await chat("generate my text descriptions", state, PROMPT_SKILL)
+    assert state == {}
     with pytest.raises(AgentError, match="Tell me the idea"):
         await chat("generate a detailed video prompt for", {}, PROMPT_SKILL)
 

@@ -120,14 +120,14 @@ async def prompt_intent(turn: Turn, match: re.Match[str]) -> None:
     if re.search(r"\bgenerate\s+my\s+text\s+descriptions?\b", message, re.IGNORECASE):
         rest = re.split(r"descriptions?", message, maxsplit=1, flags=re.IGNORECASE)[1]
         if len(re.sub(r"[^\w]", "", rest)) < 3:
-            await turn.say(
+            # an AgentError, not a reply: nothing was generated, so the turn is not charged
+            raise AgentError(
                 "Send me the text description of the video you have in mind and I'll turn it "
                 "into a detailed text-to-video prompt (shot, subject, action, setting, "
                 "lighting, style, constraints), or a timed storyboard for longer pieces — "
                 + _EXAMPLE
                 + "."
             )
-            return
         message = rest
     try:
         spec = parse_idea(message)
