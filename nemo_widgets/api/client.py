@@ -149,6 +149,10 @@ class _Counter:
             self.callback(self.sent, self.total)
 
 
+#: The engine's "no captions (in that language) yet" code (its captions extension, not the cloud).
+NO_CAPTIONS_CODE = 4004
+
+
 def check_output_path(dest: Path) -> Path:
     """Refuse an output file whose folder does not exist (a typo must not create a tree).
 
@@ -629,6 +633,19 @@ class NemoClient:
         except httpx.TransportError as exc:
             raise E.NemoError(f"Cannot reach {self.base_url} to read captions.") from exc
         ctype = resp.headers.get("content-type", "")
+        if resp.status_code >= 300:
+            env = envelopes.parse(resp.status_code, _body(resp))
+            if env.code == NO_CAPTIONS_CODE and env.message:
+                # The engine's words already name what to ask for; the generic tail ("open a
+                # new session") would send the user the wrong way.
+                raise E.NemoError(env.message, code=env.code, status=env.status)
+            if resp.status_code == 404 and env.code in (None, 0, 404):
+                raise E.NemoError(
+                    f"{self.base_url} has no captions endpoint (it is an extension of the local "
+                    "engine; NemoVideo's cloud burns captions into the export instead). Export "
+                    "with s.export(), or use nw.connect() for SRT / VTT / ASS files.",
+                    status=404,
+                )
         if resp.status_code >= 300 or ("json" in ctype and fmt != "json"):
             envelopes.unwrap(resp.status_code, _body(resp), during="reading captions")
         return resp.text

@@ -223,7 +223,17 @@ async def test_url_upload_is_checked_then_sent_without_our_headers(client, fake)
 
 
 async def test_captions_endpoint(client, fake):
-    with pytest.raises(E.NemoError, match="captions first"):
+    with pytest.raises(E.NemoError, match="captions first") as info:
+        await client.captions(SID)
+    # the engine's own next step alone, not the generic "open a new session" tail
+    assert str(info.value) == "No captions yet: ask for captions first" and info.value.code == 4004
+    # a server without the engine's extension (the cloud): say where captions are instead
+    fake.queue("captions", httpx.Response(404, json={"detail": "Not Found"}))
+    with pytest.raises(E.NemoError, match=r"no captions endpoint.*s\.export\(\)") as info:
+        await client.captions(SID)
+    assert not isinstance(info.value, E.SessionNotFoundError)
+    fake.queue("captions", fake.err(404, 1002, "Session not found"))
+    with pytest.raises(E.SessionNotFoundError):
         await client.captions(SID)
     fake.state["captions"] = {"en": {}}
     text = await client.captions(SID, fmt="vtt", lang="en")
