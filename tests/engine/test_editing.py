@@ -696,3 +696,27 @@ async def test_fade_longer_than_the_clip_reports_what_was_applied() -> None:
     await chat.send("fade out the music over 99999 seconds")
     assert track(chat.draft, "music")["sg"][0]["fo"] == 10_000
     assert "fades out over 10 s" in chat.texts()[-1]
+
+
+async def test_title_and_photo_lengths_that_make_no_sense_are_refused() -> None:
+    photo = Media(
+        cdn_url="http://engine/media/uploads/photo.jpg",
+        path=Path("/nonexistent/photo.jpg"),
+        filename="photo.jpg",
+        file_type="image",
+        width=800,
+        height=600,
+    )
+    chat = Chat(media=[VIDEO, photo])
+    with pytest.raises(AgentError, match=r"ends \(2 s\) before it starts \(5 s\)"):
+        await chat.send("add a title 'x' from 0:05 to 0:02")
+    with pytest.raises(AgentError, match="A title needs a length above 0 s"):
+        await chat.send("add a title 'x' for 0 seconds")
+    with pytest.raises(AgentError, match="at most 10:00"):
+        await chat.send("put photo.jpg at the start for 99999 seconds")
+    with pytest.raises(AgentError, match="A photo needs a length above 0 s"):
+        await chat.send("put photo.jpg at the end for 0 seconds")
+    assert chat.history == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
+    await chat.send("put photo.jpg at the end for 4 seconds")  # still usable
+    assert chat.draft["d"] == 14_000
+    consistent(chat.draft)

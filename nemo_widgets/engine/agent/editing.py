@@ -28,6 +28,7 @@ TOOL = "edit_multitrack"
 EDIT_COST = 2
 DEFAULT_TITLE_MS = 3000
 DEFAULT_IMAGE_MS = 3000  # how long a still image stays on the timeline
+MAX_IMAGE_MS = 600_000  # "for 99999 seconds" on a photo is a slip, not a 28-hour video
 DEFAULT_MUSIC_VOLUME = 0.35
 NEXT_STEP = "Preview it in the timeline or click Export."
 
@@ -200,6 +201,25 @@ def reversed_range_ms(text: str) -> tuple[int, int] | None:
         if a is not None and b is not None and b <= a:
             return a, b
     return None
+
+
+def _refuse_reversed_range(text: str, example: str) -> None:
+    """Raise AgentError when ``text`` names a range that ends before (or where) it starts."""
+    backwards = reversed_range_ms(text)
+    if backwards:
+        a, b = backwards
+        problem = (
+            f"starts and ends at {_fmt_s(a)}"
+            if a == b
+            else f"ends ({_fmt_s(b)}) before it starts ({_fmt_s(a)})"
+        )
+        raise AgentError(f"That range {problem}. Say the earlier time first, e.g. {example}.")
+
+
+def _refuse_zero_length(length: int | None, what: str, example: str) -> None:
+    """Raise AgentError when a length was asked for but rounds to nothing ("for 0 seconds")."""
+    if length is not None and length <= 0:
+        raise AgentError(f"{what} needs a length above 0 s; say e.g. {example}.")
 
 
 def parse_duration_ms(text: str) -> int | None:
@@ -1032,7 +1052,9 @@ def _timing(text: str, total: int) -> tuple[int, int | None]:
     rng = parse_range_ms(text)
     if rng:
         return rng
+    _refuse_reversed_range(text, "from 0:02 to 0:05")
     dur = parse_duration_ms(text)
+    _refuse_zero_length(dur, "A title", "for 3 seconds")
     if re.search(r"whole video|entire video|throughout|all the way|全程|整个视频", lowered):
         return 0, total or None
     if re.search(r"\bat the end\b|\bend of the video\b|结尾|最后", lowered):
@@ -1206,17 +1228,7 @@ def parse_trim(message: str, total_ms: int) -> tuple[str, int, int]:
     rng = parse_range_ms(text)
     if rng:
         return mode, rng[0], rng[1]
-    backwards = reversed_range_ms(text)
-    if backwards:
-        a, b = backwards
-        problem = (
-            f"starts and ends at {_fmt_s(a)}"
-            if a == b
-            else f"ends ({_fmt_s(b)}) before it starts ({_fmt_s(a)})"
-        )
-        raise AgentError(
-            f"That range {problem}. Say the earlier time first, e.g. cut from 0:05 to 0:08."
-        )
+    _refuse_reversed_range(text, "cut from 0:05 to 0:08")
     m = re.search(
         rf"(?:after|from|从)\s*({_CLOCK}|{_NUM}\s*-?\s*{_UNIT_S})\s*(?:on|onwards|以后|之后|开始)?",
         lowered,
@@ -1727,7 +1739,15 @@ async def add_clip_intent(turn: Turn, match: re.Match[str]) -> None:
     chosen = pick_visual(turn.media, draft, turn.message)
     message = normalize_message(turn.message)
     at = "start" if re.search(r"\b(?:start|beginning|front)\b|开头|前面|最前", message) else "end"
-    length = parse_duration_ms(strip_quoted(message)) or DEFAULT_IMAGE_MS
+    asked = parse_duration_ms(strip_quoted(message))
+    if chosen.file_type == "image":
+        _refuse_zero_length(asked, "A photo", "for 3 seconds")
+        if asked is not None and asked > MAX_IMAGE_MS:
+            raise AgentError(
+                f"A photo can stay on screen for at most {_fmt_s(MAX_IMAGE_MS)}; ask for a "
+                "shorter time, e.g. for 5 seconds."
+            )
+    length = asked or DEFAULT_IMAGE_MS
     new = insert_media(draft, chosen, at=at, image_ms=length)
     await _commit(turn, "add_clip", {"file": chosen.filename, "at": at}, new)
     where = "at the start" if at == "start" else "at the end"
