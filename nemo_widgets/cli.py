@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the embedded engine (python -m nemo_widgets.engine) in the foreground; "
         "point notebooks at it with nw.connect('http://127.0.0.1:PORT').",
     )
-    eng.add_argument("--port", type=int, default=None, help="port (0 picks a free one)")
+    eng.add_argument("--port", type=_port, default=None, help="port (0 picks a free one)")
     eng.add_argument("--data-dir", type=Path, default=None, help="where uploads and renders go")
     eng.set_defaults(func=cmd_engine)
 
@@ -210,9 +210,26 @@ def check_media(path: Path, *, kinds: Sequence[str] = ("video", "audio")) -> Pat
     return path
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0-65535 (checked here, not as a bind() traceback)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port: use 0-65535 (0 picks a free one)"
+        )
+    return port
+
+
 def _output_path(args: argparse.Namespace) -> tuple[Path, str | None]:
     """``(output path, subtitle format or None for an MP4)`` from --burn/--format/-o."""
     out: Path | None = args.output
+    if out is not None and out.is_dir():  # -o a folder: the default file name, inside it
+        if args.burn:
+            return out / f"{args.clip.stem}_captioned.mp4", None
+        return out / f"{args.clip.stem}.{args.format or 'srt'}", args.format or "srt"
     if args.burn:
         if out is not None and out.suffix.lower() in {f".{f}" for f in SUBTITLE_FORMATS}:
             raise UsageError(

@@ -70,6 +70,16 @@ def test_caption_format_follows_the_output_suffix(engine, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert out.read_text().startswith("WEBVTT")
     assert proc.stderr == "", "--quiet printed progress"
+    # -o an existing folder: the default name inside it (was a raw "[Errno 21] Is a directory"
+    # after the credits were spent)
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    proc = run_cli("caption", str(sample_path("speech")), "-o", str(folder), "--format", "ass",
+                   "-q", "--base-url", engine.url)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(folder / "speech.ass")
+    assert "Dialogue:" in (folder / "speech.ass").read_text()
+    assert [p.name for p in tmp_path.glob("**/*.part")] == []
 
 
 @pytest.mark.slow
@@ -162,5 +172,7 @@ def test_sample_and_help_need_no_engine():
     assert proc.returncode == 2 and "speech" in proc.stderr
     proc = run_cli()
     assert proc.returncode == 2 and "caption" in proc.stderr
+    proc = run_cli("engine", "--port", "99999")  # refused by argparse: no bind() traceback
+    assert proc.returncode == 2 and "use 0-65535" in proc.stderr and "Traceback" not in proc.stderr
     proc = run_cli("--version")
     assert proc.returncode == 0 and "nemo-widgets" in proc.stdout
