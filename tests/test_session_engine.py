@@ -11,17 +11,8 @@ import pytest
 import nemo_widgets as nw
 
 
-@pytest.fixture
-def engine_or_skip(request: pytest.FixtureRequest):
-    try:
-        return request.getfixturevalue("engine")
-    except pytest.FixtureLookupError:  # pragma: no cover - before tests/conftest.py existed
-        pytest.skip("the engine fixture (tests/conftest.py) is not available")
-
-
 @pytest.mark.slow
-def test_title_edit_export_and_download(engine_or_skip, make_clip, tmp_path: Path) -> None:
-    engine = engine_or_skip
+def test_title_edit_export_and_download(engine, make_clip, tmp_path: Path) -> None:
     s = nw.connect(base_url=engine.url, skill="ai-auto-caption")
     assert s.backend == "engine" and s.session_id
     token = s._client._token.reveal()
