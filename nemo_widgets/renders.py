@@ -248,7 +248,7 @@ class RenderJob:
     async def adownload(
         self, path: str | Path = ".", on_progress: Callable[[int, int], Any] | None = None
     ) -> Path:
-        """Download the video (waiting for it first if needed); returns the file path."""
+        """Download the video (waiting if needed) into an existing folder; returns the path."""
         from .api.client import check_output_path
 
         dest = Path(path).expanduser()

@@ -455,7 +455,7 @@ class Session:
     async def adownload_captions(
         self, path: str | os.PathLike[str], format: str | None = None, lang: str | None = None
     ) -> Path:
-        """Save captions to ``path``; the format defaults to the file's suffix (else SRT)."""
+        """Save captions to ``path`` (its folder must exist); format from its suffix, else SRT."""
         dest = Path(path).expanduser()
         fmt = (format or dest.suffix.lstrip(".") or "srt").lower()
         if dest.is_dir():
