@@ -43,6 +43,10 @@ ROUTE_MODULES = ("nemo_widgets.engine.captions.routes", "nemo_widgets.engine.web
 
 _MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9]+$")
 _DONE = object()
+#: longest chat message the engine reads: the agent's rule-based routing is regex matching
+#: whose cost grows with the square of the length (20,000 characters take ~7 s, 100,000
+#: minutes, all of it holding the event loop), and no request needs more
+MAX_MESSAGE_CHARS = 10_000
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -287,6 +291,14 @@ async def run_sse(request: Request) -> Response:
     if not message:
         raise ApiError(
             400, 'new_message.parts[].text is empty: send {"parts":[{"text":"..."}]}.', 400
+        )
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise ApiError(
+            400,
+            f"The message is {len(message):,} characters; the assistant reads at most "
+            f"{MAX_MESSAGE_CHARS:,}. Send a shorter request (a long script can go in as an "
+            "SRT or text file upload, or in parts).",
+            400,
         )
     skill = request.headers.get("x-skill-source", "") or "nemo-video"
     runner: Runner = st.runner

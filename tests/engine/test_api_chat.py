@@ -105,6 +105,10 @@ def test_chat_errors(engine, sess):
         assert r.status_code == 400 and "empty" in r.json()["message"]
         r = c.post("/run_sse", content=b"{not json", headers={"Content-Type": "application/json"})
         assert r.status_code == 400
+        # a huge message is refused at once (routing it would hold the engine for minutes)
+        r = c.post("/run_sse", json=body(sess["session_id"], "add the title " * 8000), timeout=10)
+        assert r.status_code == 400 and "at most 10,000" in r.json()["message"]
+    assert "undo" in " ".join(texts(chat_raw(engine, sess, "help")))  # the session still works
     with engine.client("nmv_usr_bogus") as c:
         r = c.post("/run_sse", json=body(sess["session_id"], "help"))
         assert r.status_code == 401 and r.json()["code"] == 1001
