@@ -679,6 +679,8 @@ async def test_bad_input_is_refused_cleanly_and_the_session_stays_usable() -> No
             await chat.send(message)
     with pytest.raises(AgentError, match="nothing to trim"):
         await chat.send("trim to the first 99999 seconds")
+    with pytest.raises(AgentError, match="can't be negative"):
+        await chat.send("add background music at -50%")
     assert chat.history == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
     # the session still works; unicode titles go through unchanged
     await chat.send("add a title '🎬 Café 城市' for 3 seconds")

@@ -234,6 +234,12 @@ def parse_duration_ms(text: str) -> int | None:
 
 def parse_percent(text: str) -> float | None:
     """``30%`` / ``30 percent`` / ``百分之三十`` / ``volume 0.3`` -> 0.3."""
+    if re.search(rf"(?<![\w%])-\s*{_NUM}\s*(?:%|percent|pct)", text, re.IGNORECASE):
+        # "-50%" read as 50% would do the opposite of what was meant
+        raise AgentError(
+            "A volume can't be negative. Say a level from 0% to 100%, e.g. set the music "
+            "volume to 20%, or make the music quieter."
+        )
     m = re.search(rf"({_NUM})\s*(?:%|percent|pct)", text, re.IGNORECASE)
     if m:
         return float(m.group(1)) / 100
