@@ -11,25 +11,28 @@ from nemo_widgets import schema
 from nemo_widgets.engine.agent import editing
 from nemo_widgets.engine.agent.base import REGISTRY, AgentError, Media, Turn
 
-VIDEO = Media(
-    cdn_url="http://engine/media/uploads/city.mp4",
-    path=Path("/nonexistent/city.mp4"),
-    filename="city.mp4",
-    file_type="video",
+
+def upload(filename: str, file_type: str, **info: Any) -> Media:
+    """An upload as the agent sees it (the file itself is never read by these tests)."""
+    return Media(
+        cdn_url=f"http://engine/media/uploads/{filename}",
+        path=Path(f"/nonexistent/{filename}"),
+        filename=filename,
+        file_type=file_type,
+        **info,
+    )
+
+
+VIDEO = upload(
+    "city.mp4",
+    "video",
     duration_s=10.0,
     width=1920,
     height=1080,
     fps=30.0,
     has_audio=True,
 )
-SONG = Media(
-    cdn_url="http://engine/media/uploads/lofi.mp3",
-    path=Path("/nonexistent/lofi.mp3"),
-    filename="lofi.mp3",
-    file_type="audio",
-    duration_s=30.0,
-    has_audio=True,
-)
+SONG = upload("lofi.mp3", "audio", duration_s=30.0, has_audio=True)
 
 MINE = [i for i in REGISTRY.intents if i.handler.__module__ == editing.__name__]
 
@@ -570,25 +573,16 @@ async def test_speed_back_to_normal_and_limits() -> None:
 
 
 # ------------------------------------------------------------------------------------ clips
-CLIP2 = Media(
-    cdn_url="http://engine/media/uploads/beach.mp4",
-    path=Path("/nonexistent/beach.mp4"),
-    filename="beach.mp4",
-    file_type="video",
+CLIP2 = upload(
+    "beach.mp4",
+    "video",
     duration_s=4.0,
     width=1280,
     height=720,
     fps=25.0,
     has_audio=True,
 )
-PHOTO = Media(
-    cdn_url="http://engine/media/uploads/logo.png",
-    path=Path("/nonexistent/logo.png"),
-    filename="logo.png",
-    file_type="image",
-    width=400,
-    height=400,
-)
+PHOTO = upload("logo.png", "image", width=400, height=400)
 
 
 async def test_add_clip_at_end_and_photo_at_start() -> None:
@@ -701,15 +695,7 @@ async def test_fade_longer_than_the_clip_reports_what_was_applied() -> None:
 
 
 async def test_title_and_photo_lengths_that_make_no_sense_are_refused() -> None:
-    photo = Media(
-        cdn_url="http://engine/media/uploads/photo.jpg",
-        path=Path("/nonexistent/photo.jpg"),
-        filename="photo.jpg",
-        file_type="image",
-        width=800,
-        height=600,
-    )
-    chat = Chat(media=[VIDEO, photo])
+    chat = Chat(media=[VIDEO, upload("photo.jpg", "image", width=800, height=600)])
     with pytest.raises(AgentError, match=r"ends \(2 s\) before it starts \(5 s\)"):
         await chat.send("add a title 'x' from 0:05 to 0:02")
     with pytest.raises(AgentError, match="A title needs a length above 0 s"):
