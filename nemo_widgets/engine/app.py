@@ -296,8 +296,8 @@ async def run_sse(request: Request) -> Response:
         raise ApiError(
             400,
             f"The message is {len(message):,} characters; the assistant reads at most "
-            f"{MAX_MESSAGE_CHARS:,}. Send a shorter request (a long script can go in as an "
-            "SRT or text file upload, or in parts).",
+            f"{MAX_MESSAGE_CHARS:,}. Send a shorter request; for a long script, save it as a "
+            "text file and say 'use this script: /path/to/script.txt'.",
             400,
         )
     skill = request.headers.get("x-skill-source", "") or "nemo-video"
