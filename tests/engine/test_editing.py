@@ -708,3 +708,24 @@ async def test_title_and_photo_lengths_that_make_no_sense_are_refused() -> None:
     await chat.send("put photo.jpg at the end for 4 seconds")  # still usable
     assert chat.draft["d"] == 14_000
     consistent(chat.draft)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十", 10),
+        ("二十五", 25),
+        ("两", 2),
+        ("八", 8),
+        ("一百二十", 120),
+        ("三十", 30),
+        ("十五", 15),
+    ],
+)
+def test_chinese_numerals_are_read_one_way_for_every_skill(text, value):
+    from nemo_widgets.engine.meta.prompts import _to_number
+    from nemo_widgets.engine.numbers import cn_number
+
+    assert cn_number(text) == value
+    assert _to_number(text) == value
+    assert cn_number("十x") is None and cn_number("") is None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ... import schema
+from ..numbers import WORD_NUMBERS, cn_number
 from ..textburn import NAMED_COLORS
 from .base import AgentError, Media, Turn, intent
 
@@ -49,43 +50,8 @@ _QUOTES = [
     r"(?<![\w'])'(.+?)'(?![\w])",
 ]
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
-_CN_DIGITS |= {"八": 8, "九": 9}
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "half a": 0.5,
-    "a": 1,
-    "an": 1,
-}
-
-
-def _cn_number(text: str) -> int | None:
-    """``"十"`` -> 10, ``"二十五"`` -> 25, ``"两"`` -> 2 (enough for seconds and percents)."""
-    if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
-        return None
-    if "百" in text:
-        head, _, rest = text.partition("百")
-        rest_value = _cn_number(rest) if rest else 0
-        return (_CN_DIGITS.get(head, 1) if head else 1) * 100 + (rest_value or 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    value = 0
-    for ch in text:
-        value = value * 10 + _CN_DIGITS[ch]
-    return value
+# Durations and percents also come as words ("two seconds", "half a minute", 二十秒).
+_WORD_NUMBERS = {**WORD_NUMBERS, "half a": 0.5, "a": 1, "an": 1}
 
 
 def normalize_message(message: str) -> str:
@@ -93,7 +59,7 @@ def normalize_message(message: str) -> str:
     text = message.translate(str.maketrans("０１２３４５６７８９：％，．", "0123456789:%,."))
     text = re.sub(
         r"[零一二两三四五六七八九十]+",  # not 百: "百分之二十" is a percent, not 100
-        lambda m: str(v) if (v := _cn_number(m.group(0))) is not None else m.group(0),
+        lambda m: str(v) if (v := cn_number(m.group(0))) is not None else m.group(0),
         text,
     )
     words = "|".join(sorted((w for w in _WORD_NUMBERS if len(w) > 2), key=len, reverse=True))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import schema
+from ..numbers import WORD_NUMBERS, cn_number
 
 __all__ = [
     "GENRES",
@@ -515,27 +516,7 @@ _ASPECT_WORDS: tuple[tuple[str, str], ...] = (
     (r"16\s*:\s*9|horizontal|landscape|widescreen|youtube|横屏", "16:9"),
 )
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "forty-five": 45,
-    "sixty": 60,
-    "ninety": 90,
-    "a": 1,
-    "an": 1,
-}
+_NUMBER_WORDS = {**WORD_NUMBERS, "a": 1, "an": 1}
 # Word boundaries on both sides: "drone shot" is not "one shot", "a shot" is not a count.
 _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _COUNT = r"\b(\d+|" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an")) + r")"
@@ -544,8 +525,6 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 _HALF_MINUTE_RE = re.compile(r"(?:a\s+)?half[- ]a[- ]minute(?:[\s-]+long\b)?|半分钟", re.IGNORECASE)
-_ZH_DIGITS = {"零": 0, "一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
-_ZH_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _ZH_NUM = r"(\d+(?:\.\d+)?|[零一两二三四五六七八九十]+)"
 _ZH_DURATION_RE = re.compile(_ZH_NUM + r"\s*(秒钟?|分钟)")
 _SCENES_RE = re.compile(
@@ -609,12 +588,8 @@ def _to_number(token: str) -> float:
     token = token.lower()
     if token in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[token])
-    if re.fullmatch(r"[零一两二三四五六七八九十]+", token):
-        if "十" not in token:
-            return float(int("".join(str(_ZH_DIGITS[c]) for c in token)))
-        tens, _, ones = token.partition("十")
-        return float(_ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(ones, 0))
-    return float(token)
+    zh = cn_number(token)
+    return float(zh) if zh is not None else float(token)
 
 
 def _duration_s(text: str) -> float | None:
