@@ -809,6 +809,9 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
         # leftovers of an interrupted upload are never valid; clear them
         for leftover in config.tmp_dir.glob("up-*"):
             leftover.unlink(missing_ok=True)
+        from .captions.recognize import warm_up_in_background
+
+        warm_up_in_background()  # first captions then cost what later ones cost (issue 15)
         failed = renders.start()
         if failed:
             print(f"nemo-engine: {failed} unfinished render(s) marked failed", file=sys.stderr)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from . import scripts
 from .recognize import Word
 
 
@@ -208,7 +209,7 @@ class Cue:
 
     @property
     def chars(self) -> int:
-        return len(" ".join(self.lines))
+        return scripts.text_length(" ".join(self.lines))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -277,13 +278,14 @@ class _Lines:
     def __init__(self, limit: int) -> None:
         self.limit, self.lines, self.cur, self.over = limit, 0, 0, False
 
-    def add(self, n: int) -> None:
+    def add(self, n: int, gap: int = 1) -> None:
+        """Add a word of ``n`` characters, ``gap`` (a space, or none in CJK) after the last."""
         if self.lines == 0:
             self.lines, self.cur, self.over = 1, n, n > self.limit
         elif self.over or n > self.limit:
             self.lines, self.over = 1 << 20, True
-        elif self.cur + 1 + n <= self.limit:
-            self.cur += 1 + n
+        elif self.cur + gap + n <= self.limit:
+            self.cur += gap + n
         else:
             self.lines, self.cur = self.lines + 1, n
 
@@ -301,21 +303,22 @@ def break_lines(texts: Sequence[str], max_chars: int, max_lines: int) -> list[st
     ``max_lines`` (one over-long word) gets as few lines as possible.
     """
     n = len(texts)
-    one = " ".join(texts)
-    if n <= 1 or len(one) <= max_chars:
+    join, length = scripts.join_words, scripts.text_length  # spaces and widths per script
+    one = join(texts)
+    if n <= 1 or length(one) <= max_chars:
         return [one]
     greedy = _Lines(max_chars)
-    for t in texts:
-        greedy.add(len(t))
+    for k, t in enumerate(texts):
+        greedy.add(length(t), scripts.gap(texts[k - 1], t) if k else 1)
     if greedy.lines > max_lines or greedy.over:  # an over-long word: fill greedily by force
         out: list[str] = []
         cur: list[str] = []
         for t in texts:
-            if cur and len(" ".join([*cur, t])) > max_chars:
-                out.append(" ".join(cur))
+            if cur and length(join([*cur, t])) > max_chars:
+                out.append(join(cur))
                 cur = []
             cur.append(t)
-        return [*out, " ".join(cur)]
+        return [*out, join(cur)]
     # Few words per cue: trying every placement of the breaks is cheap and exact.
     pens = [
         break_penalty(texts[k - 1], texts[k], texts[k - 2] if k > 1 else None) for k in range(1, n)
@@ -323,7 +326,7 @@ def break_lines(texts: Sequence[str], max_chars: int, max_lines: int) -> list[st
     best: tuple[float, tuple[int, ...]] | None = None
     for cuts in itertools.combinations(range(1, n), greedy.lines - 1):
         bounds = (0, *cuts, n)
-        widths = [len(" ".join(texts[x:y])) for x, y in itertools.pairwise(bounds)]
+        widths = [length(join(texts[x:y])) for x, y in itertools.pairwise(bounds)]
         if max(widths) > max_chars:
             continue
         cost = sum(pens[c - 1] for c in cuts)
@@ -336,7 +339,7 @@ def break_lines(texts: Sequence[str], max_chars: int, max_lines: int) -> list[st
             best = (cost, bounds)
     if best is None:  # pragma: no cover - greedy proved a fit exists
         return [one]
-    return [" ".join(texts[x:y]) for x, y in itertools.pairwise(best[1])]
+    return [join(texts[x:y]) for x, y in itertools.pairwise(best[1])]
 
 
 def build_cues(
@@ -367,10 +370,11 @@ def build_cues(
     """
     p = get_preset(preset, **overrides)
     ws = fill_timings(words, duration_s)
+    p = scripts.fit_preset(p, (w.text for w in ws))  # CJK: Netflix's shorter lines
     n = len(ws)
     if n == 0:
         return []
-    lens = [len(w.text) for w in ws]
+    lens = [scripts.text_length(w.text) for w in ws]
     groups: list[tuple[int, int]] = []
     i = 0
     while i < n:
@@ -384,7 +388,7 @@ def build_cues(
             if _ends_sentence(ws[j - 1].text) and ws[j].start_s - ws[j - 1].end_s > 0.5:
                 break  # a new sentence after a breath: a natural cue boundary
             trial = lines.copy()
-            trial.add(lens[j])
+            trial.add(lens[j], scripts.gap(ws[j - 1].text, ws[j].text))
             if (
                 trial.lines > p.max_lines
                 or ws[j].end_s - ws[i].start_s > p.max_duration_s
@@ -419,7 +423,8 @@ def _best_cut(ws: Sequence[Word], i: int, j: int, p: CuePreset) -> int:
 
 def _cue_chars(ws: Sequence[Word], a: int, b: int) -> int:
     """Characters of ``ws[a:b]`` as displayed (a line break counts like the space it replaces)."""
-    return sum(len(w.text) for w in ws[a:b]) + (b - a - 1)
+    gaps = sum(scripts.gap(ws[k - 1].text, ws[k].text) for k in range(a + 1, b))
+    return sum(scripts.text_length(w.text) for w in ws[a:b]) + gaps
 
 
 def _cue_end(
@@ -511,7 +516,9 @@ def _segment(
                     break
                 if max(w.end_s for w in ws[a:b]) - ws[a].start_s > p.max_duration_s:
                     break
-            lines.add(len(ws[a].text))  # right to left: the fewest lines are the same
+            # right to left: the fewest lines are the same
+            space = scripts.gap(ws[a].text, ws[a + 1].text) if a + 1 < b else 1
+            lines.add(scripts.text_length(ws[a].text), space)
             if b - a > 1 and lines.lines > p.max_lines:
                 break
             if best[a - lo] == inf or _too_fast(ws, a, b, nxt, p, duration_s):

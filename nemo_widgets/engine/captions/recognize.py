@@ -96,25 +96,46 @@ def _continues_word(raw: str) -> bool:
     return unicodedata.category(text[0])[0] in "PS"
 
 
+#: Marks French (and Swiss) typography sets off with a space: kept with the word before it
+#: through a no-break space, so a line never starts with "?" ("dièse ?" stays whole).
+_SPACED_CLOSERS = frozenset("?!:;»›")
+_NBSP = "\u00a0"
+
+
+def _only(text: str, chars: str | frozenset[str]) -> bool:
+    return bool(text) and all(ch in chars for ch in text)
+
+
 def merge_word_pieces(pieces: Iterable[tuple[str, float, float, float]]) -> list[Word]:
     """Words from recognizer pieces ``(raw text, start, end, probability)``.
 
     Pieces that continue a word (see :func:`_continues_word`) are joined to it, so captions read
     "ill-disposed", "Kennedy's" and "42%": the joined word starts with its first piece, ends
-    with its last, and keeps the lowest probability. Empty pieces are dropped.
+    with its last, and keeps the lowest probability. Punctuation a language writes apart keeps
+    to its word with a no-break space (French "dièse ?", "« Bonjour »"), so no line starts or
+    ends with a lone mark. Empty pieces are dropped.
     """
     words: list[Word] = []
+    opener_pending = False  # the last word is a lone opening mark ("«", "¿"): glue the next
     for raw, st, et, prob in pieces:
         text = raw.strip()
         if not text:
             continue
-        if words and _continues_word(raw):
+        if words and (opener_pending or _continues_word(raw) or _only(text, _SPACED_CLOSERS)):
             prev = words[-1]
+            sep = _NBSP if raw[:1].isspace() and not _continues_word(raw) else ""
+            if opener_pending:
+                sep = _NBSP if raw[:1].isspace() else ""
             words[-1] = Word(
-                prev.text + text, prev.start_s, max(prev.end_s, et), min(prev.probability, prob)
+                prev.text + sep + text,
+                prev.start_s,
+                max(prev.end_s, et),
+                min(prev.probability, prob),
             )
+            opener_pending = False
         else:
             words.append(Word(text, st, et, prob))
+            opener_pending = _only(text, "«‹¿¡“‘„(")
     return words
 
 
@@ -363,6 +384,18 @@ def warm_up() -> list[str]:
         except RecognitionError as exc:
             log.warning("speech model not preloaded: %s", exc)
     return loaded
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """:func:`warm_up` in a daemon thread (never delays the engine's first answer).
+
+    ``NEMO_ENGINE_WARM=0`` turns it off (tests that start many short-lived engines).
+    """
+    if os.environ.get("NEMO_ENGINE_WARM", "1").strip() == "0":
+        return None
+    thread = threading.Thread(target=warm_up, name="warm-speech-models", daemon=True)
+    thread.start()
+    return thread
 
 
 # ---------------------------------------------------------------------------------------------
