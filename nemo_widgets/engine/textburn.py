@@ -7,10 +7,15 @@ canvas's own pixels (``PlayResX/Y`` = canvas size), so a size or margin means th
 the ASS file as on the rendered frame.
 
 Only fonts that come with the package are used: a burn-in must never depend on what happens
-to be installed on the machine. DejaVu Sans (shipped in ``engine/fonts``) covers Latin, Greek,
-Cyrillic, Arabic and more; lines with Chinese, Japanese or Korean switch to Noto Sans CJK from
-the ``manimgx-fonts-cjk`` wheel, because libass looks for missing glyphs only through
-fontconfig (system fonts), never in the fonts folder it was given.
+to be installed on the machine (Colab, for one, has no Noto CJK). DejaVu Sans (shipped in
+``engine/fonts``) covers Latin, Greek and Cyrillic; every other script Whisper recognises has a
+Noto font shipped beside it (Arabic, Hebrew, Devanagari, Bengali, Gurmukhi, Gujarati, Tamil,
+Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Khmer, Myanmar, Tibetan, Georgian, Armenian,
+Ethiopic; OFL-1.1), and Chinese, Japanese and Korean use Noto Sans CJK from the
+``manimgx-fonts-cjk`` wheel. libass looks for missing glyphs only through fontconfig (system
+fonts), never in the fonts folder it was given, so each run of text in such a script gets a
+``\fn`` override naming its font (:func:`tag_script_fonts`); libass then shapes (HarfBuzz:
+Arabic letters joined, Indic vowel signs placed) and orders (FriBidi: right to left) it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 from pysubs2 import Alignment, Color, SSAEvent, SSAFile, SSAStyle
 
 from .. import schema
+from .captions import scripts
 
 __all__ = [
     "ALIGN",
@@ -35,6 +41,7 @@ __all__ = [
     "FONT_NAME",
     "NAMED_COLORS",
     "REFERENCE_PX",
+    "SCRIPT_FONTS",
     "build_ass",
     "escape_text",
     "font_files",
@@ -43,6 +50,7 @@ __all__ = [
     "parse_color",
     "position",
     "safe_margins",
+    "tag_script_fonts",
 ]
 
 log = logging.getLogger(__name__)
@@ -51,12 +59,32 @@ FONTS_DIR = Path(__file__).with_name("fonts")
 FONT_NAME = "DejaVu Sans"
 #: Families inside Noto Sans CJK, by script: Korean, Japanese, then Chinese for the rest.
 CJK_FONT_FAMILIES = {"ko": "Noto Sans CJK KR", "ja": "Noto Sans CJK JP", "zh": "Noto Sans CJK SC"}
+#: Shipped fonts for scripts DejaVu Sans lacks or covers thinly: script -> (family, file).
+SCRIPT_FONTS: dict[str, tuple[str, str]] = {
+    script: (f"Noto Sans {script}", f"NotoSans{script}-Regular.ttf")
+    for script in (
+        "Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Tamil", "Telugu",
+        "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Khmer", "Myanmar", "Georgian",
+        "Armenian", "Ethiopic",
+    )
+}  # fmt: skip
+SCRIPT_FONTS["Tibetan"] = ("Noto Serif Tibetan", "NotoSerifTibetan-Regular.ttf")
+#: Percent each shipped font is scaled by so its letters are as large as DejaVu's at the same
+#: size: libass sizes a font by its line box (OS/2 winAscent + winDescent), and fonts for
+#: scripts with stacked marks have tall boxes (Arabic 2.11 em against DejaVu's 1.16 em).
+#: tests/captions/test_captions_scripts.py recomputes these from the font files.
+FONT_SCALE: dict[str, int] = {
+    "Noto Sans Arabic": 181, "Noto Sans Armenian": 117, "Noto Sans Bengali": 114,
+    "Noto Sans Devanagari": 112, "Noto Sans Ethiopic": 117, "Noto Sans Georgian": 117,
+    "Noto Sans Gujarati": 112, "Noto Sans Gurmukhi": 112, "Noto Sans Hebrew": 117,
+    "Noto Sans Kannada": 116, "Noto Sans Khmer": 117, "Noto Sans Lao": 141,
+    "Noto Sans Malayalam": 107, "Noto Sans Myanmar": 188, "Noto Sans Sinhala": 112,
+    "Noto Sans Tamil": 107, "Noto Sans Telugu": 116, "Noto Sans Thai": 130,
+    "Noto Serif Tibetan": 242,
+}  # fmt: skip
+_CJK_SCRIPTS = frozenset({"Han", "Kana", "Hangul"})
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
-_CJK = re.compile(
-    r"[\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
-    r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0002fa1f]"
-)
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,8 +100,8 @@ def cjk_font_file() -> Path | None:
 
 
 def cjk_family(text: str) -> str | None:
-    """The CJK font family a line needs, or None when DejaVu Sans covers it."""
-    if not _CJK.search(text):
+    """The CJK font family a text needs (Korean, Japanese, else Chinese), or None."""
+    if not any(scripts.char_script(ch) in _CJK_SCRIPTS for ch in text):
         return None
     if _HANGUL.search(text):
         return CJK_FONT_FAMILIES["ko"]
@@ -82,13 +110,72 @@ def cjk_family(text: str) -> str | None:
     return CJK_FONT_FAMILIES["zh"]
 
 
-def font_files(doc: SSAFile) -> list[Path]:
-    """The font files libass needs for ``doc``: DejaVu, plus Noto Sans CJK if a line uses it."""
-    files = sorted(FONTS_DIR.glob("*.ttf"))
-    uses_cjk = any("\\fnNoto Sans CJK" in ev.text for ev in doc.events)
+def font_for(script: str, cjk: str | None = None) -> str | None:
+    """The font family that draws ``script`` (None: the style's own font, DejaVu Sans)."""
+    if script in _CJK_SCRIPTS:
+        return cjk or CJK_FONT_FAMILIES["zh"]
+    entry = SCRIPT_FONTS.get(script)
+    return entry[0] if entry else None
+
+
+def _family_files() -> dict[str, Path]:
+    files = {family: FONTS_DIR / name for family, name in SCRIPT_FONTS.values()}
     cjk = cjk_font_file()
-    if uses_cjk and cjk is not None:
-        files.append(cjk)
+    if cjk is not None:
+        files.update(dict.fromkeys(CJK_FONT_FAMILIES.values(), cjk))
+    return files
+
+
+def tag_script_fonts(text: str, base_font: str = FONT_NAME) -> str:
+    """ASS event text with a ``\\fn`` override wherever a run of text changes script.
+
+    Override blocks are kept; after a ``\\r`` (karaoke's reset) the font is the style's again,
+    so the next run is tagged anew. Digits, spaces and punctuation stay in the current font.
+    """
+    cjk = cjk_family(text)
+    out: list[str] = []
+    current: str | None = None  # None: the style's font
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "{":  # an override block: copy it, follow its font changes
+            end = text.find("}", i)
+            end = n - 1 if end < 0 else end
+            block = text[i : end + 1]
+            if "\\r" in block:
+                current = None
+            named = re.findall(r"\\fn([^\\}]*)", block)
+            if named:
+                current = None if named[-1] in {"", base_font} else named[-1]
+            out.append(block)
+            i = end + 1
+            continue
+        if ch == "\\" and i + 1 < n:  # an escape (\N, \{, \h, backslash + word joiner)
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        script = scripts.char_script(ch)
+        if script != "Common":
+            want = font_for(script, cjk)
+            if want != current:
+                scale = FONT_SCALE.get(want or "", 100)
+                resize = scale != FONT_SCALE.get(current or "", 100)
+                size = f"\\fscx{scale}\\fscy{scale}" if resize else ""
+                out.append("{\\fn" + (want or base_font) + size + "}")
+                current = want
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def font_files(doc: SSAFile) -> list[Path]:
+    """The font files libass needs for ``doc``: DejaVu, plus the fonts its ``\\fn`` tags name."""
+    files = sorted(FONTS_DIR.glob("DejaVu*.ttf"))
+    used = {name for ev in doc.events for name in re.findall(r"\\fn([^\\}]*)", ev.text)}
+    used.update(style.fontname for style in doc.styles.values())
+    for family, path in _family_files().items():
+        if family in used and path not in files and path.is_file():
+            files.append(path)
     return files
 
 
@@ -220,6 +307,7 @@ def _style_for(sty: dict[str, Any], kind: str, width: int, height: int) -> SSASt
         marginl=margins["left"],
         marginr=margins["right"],
         marginv=margins["top"] if pos.startswith("top") else margins["bottom"],
+        encoding=-1,  # each line's direction from its first strong character (RTL text)
     )
     box = sty.get(schema.STYLE_BOX, base.get("box"))
     if box:
@@ -381,22 +469,20 @@ def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
             )
     if not doc.styles:
         doc.styles["Default"] = _style_for({}, schema.TrackKind.TITLE, width, height)
-    _use_cjk_font_where_needed(doc)
+    _use_script_fonts(doc)
     doc.events.sort(key=lambda ev: (ev.start, ev.layer))
     return doc
 
 
-def _use_cjk_font_where_needed(doc: SSAFile) -> None:
-    """Switch lines with CJK characters to Noto Sans CJK (a leading ``\\fn`` override)."""
-    if not any(_CJK.search(ev.text) for ev in doc.events):
-        return
-    if cjk_font_file() is None:
-        log.warning(
-            "burned-in text has Chinese/Japanese/Korean characters but manimgx-fonts-cjk is not "
-            "installed; they will show as boxes (pip install manimgx-fonts-cjk)"
-        )
-        return
+def _use_script_fonts(doc: SSAFile) -> None:
+    """Tag every run of text in a script DejaVu Sans lacks with its shipped font."""
     for ev in doc.events:
-        family = cjk_family(ev.text)
-        if family:
-            ev.text = f"{{\\fn{family}}}" + ev.text
+        if all(ord(ch) < 0x370 for ch in ev.text):  # Latin only: nothing to do (most titles)
+            continue
+        if cjk_family(ev.text) and cjk_font_file() is None:
+            log.warning(
+                "burned-in text has Chinese/Japanese/Korean characters but manimgx-fonts-cjk is "
+                "not installed; they will show as boxes (pip install manimgx-fonts-cjk)"
+            )
+        style = doc.styles.get(ev.style)
+        ev.text = tag_script_fonts(ev.text, style.fontname if style else FONT_NAME)

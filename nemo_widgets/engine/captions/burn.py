@@ -30,6 +30,7 @@ from ..textburn import (
     position,
     safe_margins,
 )
+from . import scripts
 
 #: Look of each burn style before the user's changes (size in px at 1080 px short side).
 STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -76,6 +77,9 @@ def ssa_style(sty: dict[str, Any], width: int, height: int) -> SSAStyle:
         marginl=margins["left"],
         marginr=margins["right"],
         marginv=margins["top"] if pos.startswith("top") else margins["bottom"],
+        # -1: libass takes each line's direction from its first strong character (default is
+        # left to right), so Arabic and Hebrew lines read right to left
+        encoding=-1,
     )
     box = sty.get(schema.STYLE_BOX)
     if box:
@@ -160,7 +164,7 @@ def caption_events(
     events: list[SSAEvent] = []
     layer = 10  # above titles and overlays
     for seg in track.get(schema.SEGMENTS) or []:
-        text = str(seg.get(schema.SEG_TEXT) or "").strip("\n")
+        text = scripts.display_text(str(seg.get(schema.SEG_TEXT) or "").strip("\n"))
         st, et = int(seg.get(schema.SEG_START) or 0), int(seg.get(schema.SEG_END) or 0)
         if not text.strip() or et <= st:
             continue

@@ -12,6 +12,8 @@ from typing import Any
 
 import pysubs2
 
+from . import scripts
+
 FORMATS: dict[str, str] = {
     "srt": "application/x-subrip; charset=utf-8",
     "vtt": "text/vtt; charset=utf-8",
@@ -29,7 +31,7 @@ def subtitle_file(entry: dict[str, Any]) -> pysubs2.SSAFile:
     subs = pysubs2.SSAFile()
     for cue in entry.get("cues", []):
         ev = pysubs2.SSAEvent(start=_ms(cue["st"]), end=_ms(cue["et"]))
-        ev.text = _literal(str(cue["text"]))
+        ev.text = _literal(scripts.display_text(str(cue["text"])))  # RTL lines: an RLM first
         subs.append(ev)
     return subs
 
