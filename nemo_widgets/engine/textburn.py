@@ -425,6 +425,7 @@ def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
     doc.styles.clear()
     caption_events = None
     tried_captions = False
+    caption_groups: list[list[SSAEvent]] = []  # events of each visible caption track
     for t_index, track in enumerate(text_tracks(draft)):
         kind = _track_kind(track)
         segments = track.get(schema.SEGMENTS) or []
@@ -445,6 +446,7 @@ def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
                         if ev.style not in doc.styles:
                             doc.styles[ev.style] = _style_for({}, kind, width, height)
                         doc.events.append(ev)
+                    caption_groups.append(list(events))
                     continue
         for s_index, seg in enumerate(segments):
             text = _text_of(seg)
@@ -469,9 +471,36 @@ def build_ass(draft: dict[str, Any], width: int, height: int) -> SSAFile:
             )
     if not doc.styles:
         doc.styles["Default"] = _style_for({}, schema.TrackKind.TITLE, width, height)
+    _stack_caption_tracks(doc, caption_groups)
     _use_script_fonts(doc)
     doc.events.sort(key=lambda ev: (ev.start, ev.layer))
     return doc
+
+
+def _stack_caption_tracks(doc: SSAFile, groups: list[list[SSAEvent]]) -> None:
+    """Bilingual captions: a second visible caption track sits just beyond the first.
+
+    While a cue of the second track is on screen with cues of the first at the same edge, its
+    margin grows by the first's lines, so the two languages never overlap, one line each
+    (bottom: the second above; top: below). Events of one track never move the other's.
+    """
+    if len(groups) < 2:
+        return
+    below = groups[0]
+    for group in groups[1:]:
+        for ev in group:
+            style = doc.styles[ev.style]
+            height = 0.0
+            for other in below:
+                if other.start < ev.end and ev.start < other.end:
+                    base = doc.styles[other.style]
+                    # the same edge: numpad rows 1-3 bottom, 4-6 middle, 7-9 top
+                    if (int(base.alignment) - 1) // 3 == (int(style.alignment) - 1) // 3:
+                        lines = other.text.count("\\N") + 1
+                        height = max(height, lines * base.fontsize * 1.2 + base.outline * 2)
+            if height:
+                ev.marginv = round(style.marginv + height + 0.25 * style.fontsize)
+        below = below + group
 
 
 def _use_script_fonts(doc: SSAFile) -> None:

@@ -106,7 +106,10 @@ def caption_track(
         schema.TRACK_TYPE: schema.TrackType.TEXT,
         schema.TRACK_KIND: schema.TrackKind.CAPTION,
         schema.TRACK_LANG: lang,
-        schema.TRACK_NAME: f"Captions ({lang})",
+        # a draft translation says so wherever the track is listed
+        schema.TRACK_NAME: f"Captions ({lang}, {entry['label']})"
+        if entry.get("label")
+        else f"Captions ({lang})",
         schema.SEG_STYLE: sty,
         schema.SEGMENTS: caption_segments(
             entry.get("cues", []), lang=lang, style=sty, time_map=time_map
