@@ -122,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--burn, export an MP4 with the captions burned in.",
     )
     cap.add_argument("clip", type=Path, help="video or audio file (mp4, mov, webm, mkv, mp3, ...)")
-    cap.add_argument("--lang", default="en", help="language spoken in the clip (default en)")
+    cap.add_argument(
+        "--lang",
+        default="auto",
+        help="language spoken in the clip, as a code (es, zh, ar…); default: detected",
+    )
     out = cap.add_mutually_exclusive_group()
     out.add_argument(
         "--burn", action="store_true", help="export an MP4 with the captions burned in"
@@ -257,10 +261,15 @@ def caption_requests(
     """The chat messages that ask for captions, then their rules and look, one per turn.
 
     One request per message, as a person would type them; the agent applies a preset or a
-    style to captions that exist, so the captions come first.
+    style to captions that exist, so the captions come first. ``lang`` ``"auto"`` lets the
+    service detect the spoken language; a code names it (a name where the CLI knows one).
     """
-    language = LANGUAGE_NAMES.get(lang.split("-")[0].lower(), lang)
-    messages = [f"add captions in {language}"]
+    code = (lang or "auto").strip()
+    if code.lower() in {"", "auto"}:
+        messages = ["add captions"]
+    else:
+        language = LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
+        messages = [f"add captions in {language}; the speech is in {language}"]
     if preset:
         messages.append(f"use the {preset} preset for the captions")
     if style:
@@ -423,7 +432,8 @@ def cmd_caption(args: argparse.Namespace) -> int:
             raise _ServiceError("; ".join(reply.errors))
 
     if fmt is not None:
-        text = session.captions(lang=args.lang, format=fmt)
+        lang = None if args.lang.strip().lower() in {"", "auto"} else args.lang.split("-")[0]
+        text = session.captions(lang=lang, format=fmt)
         tmp = out.with_name(f".{out.name}.part")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out)  # never leave half a file under the real name

@@ -91,7 +91,15 @@ def spoken_language(message: str) -> str | None:
         found = requested_languages(word)
         if found:
             return found[0]
+        explicit = m.re is _SPOKEN[0] and re.search(r"\bis in\s+\S+$", m.group(0), re.I)
+        if explicit and word.lower() not in _NOT_SPOKEN:  # "the speech is in xx": unknown
+            return word.lower()
     return None
+
+
+_NOT_SPOKEN = frozenset(
+    {"the", "a", "an", "my", "this", "that", "it", "its", "his", "her", "their", "our", "your"}
+)
 
 
 # "captions in Swahili": a word shaped like a language name after "in"/"into" that is not one
