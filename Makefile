@@ -15,13 +15,23 @@ $(STAMP): pyproject.toml models-requirements.txt
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Debian's chromium for the browser tests (no browser download), and fonts.
+# Debian packages the tests use: chromium for the browser tests (no browser download), fonts,
+# recorded speech in Spanish, French, Italian and Russian with transcripts (Asterisk's prompts,
+# CC-BY-SA) and Apertium's English-Spanish pair (rule-based translation).
+DEBIAN_TEST_PACKAGES := chromium fonts-dejavu-core \
+  asterisk-core-sounds-es asterisk-core-sounds-es-wav asterisk-core-sounds-fr \
+  asterisk-core-sounds-fr-wav asterisk-core-sounds-it asterisk-core-sounds-it-wav \
+  asterisk-core-sounds-ru asterisk-core-sounds-ru-wav apertium apertium-eng-spa
+
 system:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=$$(for p in $(DEBIAN_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	      --no-install-recommends $$missing; \
 	  else \
-	    echo "chromium is missing: run 'sudo apt-get install -y chromium' (browser tests will be skipped)"; \
+	    echo "missing Debian packages (tests that need them are skipped): sudo apt-get install $$missing"; \
 	  fi; \
 	fi
 

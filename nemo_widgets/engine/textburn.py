@@ -25,6 +25,7 @@ import importlib.util
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ FONT_SCALE: dict[str, int] = {
     "Noto Serif Tibetan": 242,
 }  # fmt: skip
 _CJK_SCRIPTS = frozenset({"Han", "Kana", "Hangul"})
+_CJK_FAMILIES = frozenset(CJK_FONT_FAMILIES.values())
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
 
@@ -130,7 +132,9 @@ def tag_script_fonts(text: str, base_font: str = FONT_NAME) -> str:
     """ASS event text with a ``\\fn`` override wherever a run of text changes script.
 
     Override blocks are kept; after a ``\\r`` (karaoke's reset) the font is the style's again,
-    so the next run is tagged anew. Digits, spaces and punctuation stay in the current font.
+    so the next run is tagged anew. Spaces and combining marks stay in the current font; ASCII
+    punctuation and digits go to DejaVu Sans (the script fonts lack many), full-width
+    punctuation to the CJK font.
     """
     cjk = cjk_family(text)
     out: list[str] = []
@@ -155,14 +159,23 @@ def tag_script_fonts(text: str, base_font: str = FONT_NAME) -> str:
             i += 2
             continue
         script = scripts.char_script(ch)
+        want = current
         if script != "Common":
             want = font_for(script, cjk)
-            if want != current:
-                scale = FONT_SCALE.get(want or "", 100)
-                resize = scale != FONT_SCALE.get(current or "", 100)
-                size = f"\\fscx{scale}\\fscy{scale}" if resize else ""
-                out.append("{\\fn" + (want or base_font) + size + "}")
-                current = want
+        elif unicodedata.category(ch)[0] == "M" or ch == " ":
+            pass  # a combining mark or a space stays with the letters around it
+        elif ord(ch) >= 0x2E80:  # CJK and full-width punctuation: only the CJK font has it
+            want = cjk or CJK_FONT_FAMILIES["zh"]
+        elif current not in _CJK_FAMILIES:
+            # ASCII punctuation and digits: the script fonts lack many (Noto Sans Armenian has
+            # no comma), DejaVu has them all; the CJK font has them too
+            want = None
+        if want != current:
+            scale = FONT_SCALE.get(want or "", 100)
+            resize = scale != FONT_SCALE.get(current or "", 100)
+            size = f"\\fscx{scale}\\fscy{scale}" if resize else ""
+            out.append("{\\fn" + (want or base_font) + size + "}")
+            current = want
         out.append(ch)
         i += 1
     return "".join(out)

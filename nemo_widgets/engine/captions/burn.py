@@ -29,6 +29,7 @@ from ..textburn import (
     parse_color,
     position,
     safe_margins,
+    tag_script_fonts,
 )
 from . import scripts
 
@@ -181,6 +182,8 @@ def caption_events(
                 events.extend(word_events)
                 continue
         events.append(SSAEvent(start=st, end=et, style=name, layer=layer, text=escape_text(text)))
+    for ev in events:  # each script's font, in the burn-in and in exported ASS files alike
+        ev.text = tag_script_fonts(ev.text, styles[ev.style].fontname)
     return list(styles.items()), events
 
 
