@@ -45,9 +45,9 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
         r = c.get("/api/captions/nemo_agent/me/not-a-session")
         assert r.status_code == 404 and r.json()["code"] == 1002
     s.upload(clip)
-    reply = s.chat("add captions in English and Spanish")
+    reply = s.chat("add captions in English and Japanese")  # no offline English -> Japanese
     assert "Added English captions" in reply.text, reply.text
-    assert "Spanish captions are not available offline" in reply.text
+    assert "Japanese captions were not made" in reply.text
     with engine.client(tok["token"]) as c:
         state = c.get(f"/api/state/nemo_agent/me/{sess['session_id']}/latest").json()["data"][
             "state"
