@@ -104,3 +104,26 @@ def test_warm_up_loads_the_default_models_in_the_background(monkeypatch) -> None
     for lang in ("en", "es"):
         location = recognize.model_location(recognize.resolve_model(language=lang))
         assert models.is_loaded(location), lang
+
+
+class Detector:
+    """Stands in for WhisperModel.detect_language: a fixed ranking of languages."""
+
+    def __init__(self, ranked: list[tuple[str, float]]) -> None:
+        self.ranked = ranked
+
+    def detect_language(self, **kwargs):
+        return self.ranked[0][0], self.ranked[0][1], self.ranked
+
+
+def test_detection_prefers_a_named_language_only_when_unsure() -> None:
+    import numpy as np
+
+    audio = np.zeros(16000, dtype=np.float32)
+    unsure = Detector([("pt", 0.45), ("es", 0.40), ("gl", 0.1)])
+    lang, _, notes = recognize._detect(unsure, audio, ["es"])
+    assert lang == "es" and "which you asked for" in notes[0]
+    lang, _, notes = recognize._detect(unsure, audio, [])
+    assert lang == "pt" and "only 45% sure" in notes[0]
+    sure = Detector([("pt", 0.9), ("es", 0.05)])
+    assert recognize._detect(sure, audio, ["es"])[:2] == ("pt", 0.9)  # the audio wins
