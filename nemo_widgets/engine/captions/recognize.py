@@ -173,13 +173,14 @@ class Transcript:
 # ---------------------------------------------------------------------------------------------
 #: The model for English speech. Measured on the shared English speech (5 LibriVox clips as one
 #: chapter + JFK, 93 words; bench/bench_recognition.py): tiny.en and base make the same single
-#: error (1.1 % WER) and tiny.en takes 0.6x base's CPU time at its best beam (1.7x at beam 5).
+#: error (1.1 % WER, 0.3 % CER) and tiny.en needs 0.36x base's CPU time (RTF 0.068 vs 0.188).
 ENGLISH_MODEL = "tiny.en"
 #: The model for every other language (and for telling which language is spoken).
 MULTILINGUAL_MODEL = "base"
 #: Beam width per model, from the same measurements: greedy decoding (beam 1) gives tiny.en the
-#: same English WER for 14 % less CPU; base is clearly better at beam 5 on the recorded Spanish,
-#: Italian and Russian (es 8.7 % -> 4.3 %, it 15.2 % -> 13.0 %, ru 20.9 % -> 18.6 % WER).
+#: same English WER for 11 % less CPU; base is clearly better at beam 5 on the recorded Spanish,
+#: Italian and Russian (es 8.7 % -> 4.3 %, it 15.2 % -> 13.0 %, ru 20.9 % -> 18.6 % WER; French
+#: 23.2 % both) for 15-45 % more CPU.
 BEAM_SIZE: dict[str, int] = {"tiny.en": 1}
 DEFAULT_BEAM_SIZE = 5
 #: Below this detection probability the reply says which language was assumed and how to name it.
@@ -369,20 +370,44 @@ def whisper_model(choice: ModelChoice | str) -> Any:
 
 
 def warm_up() -> list[str]:
-    """Load (verify, join) the default models now, so first captions cost what later ones cost.
+    """Make the first captions cost what later ones cost: load (verify, join) the default models,
+    run each once on a second of quiet noise (first-call allocations, the VAD model) and load
+    the forced-alignment decoder English captions use.
 
     The engine calls this in a background thread at start. Errors are logged, not raised: a
     request that needs the model then reports them in its reply.
     """
     loaded = []
+    noise = np.random.default_rng(0).normal(0, 1e-3, SAMPLE_RATE).astype(np.float32)
     for code in ("en", None):
         try:
             choice = resolve_model(language=code)
             if choice.engine == "faster-whisper" and choice.source != "download":
-                whisper_model(choice)
+                wm = whisper_model(choice)
+                # the real path once (no VAD, so the encoder and decoder run): the math
+                # library compiles its kernels for these shapes on first use (~0.8 CPU-s)
+                segments, _ = wm.transcribe(
+                    noise,
+                    language="en",
+                    beam_size=BEAM_SIZE.get(choice.name, DEFAULT_BEAM_SIZE),
+                    word_timestamps=True,
+                    vad_filter=False,
+                )
+                list(segments)
+                if code is None:
+                    wm.detect_language(audio=noise, vad_filter=True)  # and the VAD model
                 loaded.append(choice.name)
         except RecognitionError as exc:
             log.warning("speech model not preloaded: %s", exc)
+        except Exception:  # a warm-up must never take the engine down
+            log.exception("speech model warm-up failed")
+    try:
+        from . import align  # noqa: F401  (its imports, once)
+
+        with shared_decoder("align"):
+            pass
+    except Exception:
+        log.exception("alignment decoder warm-up failed")
     return loaded
 
 
