@@ -315,6 +315,20 @@ def audio_windows(path: Path, *, window_s: float = WINDOW_S) -> Iterator[tuple[f
 Progress = Callable[[float], None]
 
 
+def supported_languages() -> frozenset[str]:
+    """Codes of the languages whose speech the recognizer :func:`transcribe` uses can caption.
+
+    An English-only model (the packaged tiny.en, PocketSphinx) knows ``{"en"}``; a
+    multilingual Whisper model knows every language of its tokenizer.
+    """
+    choice = resolve_model()
+    if choice.english_only:
+        return frozenset({"en"})
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)
+
+
 def transcribe(
     path: Path | str,
     *,
