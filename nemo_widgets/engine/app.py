@@ -30,8 +30,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__, schema
+from . import timeline as tl
 from . import uploads
-from .agent import IMPORT_ERRORS, REGISTRY
+from .agent import IMPORT_ERRORS, ROWS
 from .agent.runner import Runner, media_for, message_text
 from .config import EngineConfig
 from .faults import Faults
@@ -43,10 +44,6 @@ ROUTE_MODULES = ("nemo_widgets.engine.captions.routes", "nemo_widgets.engine.web
 
 _MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9]+$")
 _DONE = object()
-#: longest chat message the engine reads: the agent's rule-based routing is regex matching
-#: whose cost grows with the square of the length (20,000 characters take ~7 s, 100,000
-#: minutes, all of it holding the event loop), and no request needs more
-MAX_MESSAGE_CHARS = 10_000
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -270,6 +267,19 @@ def _heartbeat(style: str) -> ServerSentEvent:
     return ServerSentEvent(comment="keep-alive")
 
 
+def check_credits(st: Any, tok: dict[str, Any], cost: int) -> None:
+    """Refuse a turn (2001) the account cannot pay for, before its stream starts."""
+    runner: Runner = st.runner
+    if cost > 0 and runner.available(tok["user_id"]) < cost:
+        raise ApiError(
+            schema.ErrorCode.NO_CREDITS,
+            f"Not enough credits for this edit (needs {cost}, you have "
+            f"{runner.available(tok['user_id'])}): register at "
+            f"{st.base_url}/register?bind={tok['user_id']} to get more (free on this local "
+            "engine).",
+        )
+
+
 class _StreamDropped(Exception):
     """Raised inside the SSE body to cut the connection without a clean end (fault)."""
 
@@ -292,29 +302,18 @@ async def run_sse(request: Request) -> Response:
         raise ApiError(
             400, 'new_message.parts[].text is empty: send {"parts":[{"text":"..."}]}.', 400
         )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ApiError(
-            400,
-            f"The message is {len(message):,} characters; the assistant reads at most "
-            f"{MAX_MESSAGE_CHARS:,}. Send a shorter request; for a long script, save it as a "
-            "text file and say 'use this script: /path/to/script.txt'.",
-            400,
-        )
     skill = request.headers.get("x-skill-source", "") or "nemo-video"
     runner: Runner = st.runner
-    routed = runner.route(message, skill)
-    cost = routed[0].cost if routed else 0
-    if cost > 0 and runner.available(tok["user_id"]) < cost:
-        raise ApiError(
-            schema.ErrorCode.NO_CREDITS,
-            f"Not enough credits for this edit (needs {cost}, you have "
-            f"{runner.available(tok['user_id'])}): register at "
-            f"{st.base_url}/register?bind={tok['user_id']} to get more (free on this local "
-            "engine).",
-        )
+    cfg: EngineConfig = st.config
+    media = media_for(st.store, sid, st.base_url, cfg.uploads_dir)
+    # read first (pure, linear in the message's length): the cost is known before the stream
+    reading = runner.read(
+        message, state=st.store.state(sid), media=media, skill=skill, language=session["language"]
+    )
+    cost = reading.cost
+    check_credits(st, tok, cost)
     runner.reserve(tok["user_id"], cost)
     faults: Faults = st.faults
-    cfg: EngineConfig = st.config
     hb_s = float(faults.heartbeat_s or cfg.heartbeat_s)
     style = faults.heartbeat_style or cfg.heartbeat_style
     drop = faults.take_drop()
@@ -329,8 +328,8 @@ async def run_sse(request: Request) -> Response:
                 session=session,
                 message=message,
                 emit=emit,
-                media=media_for(st.store, sid, st.base_url, cfg.uploads_dir),
-                routed=routed,
+                media=media,
+                reading=reading,
                 skill=skill,
                 language=session["language"],
                 silent_mode=faults.silent,
@@ -376,66 +375,19 @@ def _has_text(event: dict[str, Any]) -> bool:
 
 
 # -- uploads --------------------------------------------------------------------------------------
-def _ratio(width: int, height: int) -> str:
-    for name, (w, h) in schema.ASPECT_RATIOS.items():
-        if abs(width / height - w / h) < 0.02:
-            return name
-    from math import gcd
-
-    g = gcd(width, height) or 1
-    return f"{width // g}:{height // g}"
-
-
 def _apply_upload(state: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Add uploads to ``video_infos``; the first video goes on a video track of the draft."""
-    infos = state.setdefault(schema.STATE_VIDEO_INFOS, [])
-    infos.extend(rows)
-    draft = state.get(schema.STATE_DRAFT) or {}
-    has_video = any(
-        t.get(schema.TRACK_TYPE) == schema.TrackType.VIDEO and t.get(schema.SEGMENTS)
-        for t in draft.get(schema.TRACKS) or []
+    """Add uploads to ``video_infos``; the first video goes on the draft's main track."""
+    state.setdefault(schema.STATE_VIDEO_INFOS, []).extend(rows)
+    draft = tl.Draft.from_dict(state.get(schema.STATE_DRAFT))
+    placed = tl.place_first_clip(
+        draft, [tl.Upload.from_record(r) for r in rows if r["file_type"] == "video"]
     )
-    first = next((r for r in rows if r["file_type"] == "video"), None)
-    if has_video or first is None:
+    if placed is draft:
         return
-    dur_ms = round((first.get("duration") or 0) * 1000)
-    width, height = first.get("width") or 1920, first.get("height") or 1080
-    ratio = _ratio(width, height)
-    label = Path(first["filename"]).stem or "video"
-    tracks = [t for t in draft.get(schema.TRACKS) or [] if t.get(schema.SEGMENTS)]
-    tracks.insert(
-        0,
-        {
-            schema.TRACK_ID: "trk_v1",
-            schema.TRACK_TYPE: schema.TrackType.VIDEO,
-            schema.TRACK_NAME: "Video",
-            schema.TRACK_KIND: schema.TrackKind.VIDEO,
-            schema.SEGMENTS: [
-                {
-                    schema.SEG_ID: "seg_v1",
-                    schema.SEG_START: 0,
-                    schema.SEG_END: dur_ms,
-                    schema.SEG_SOURCE_OFFSET: 0,
-                    schema.SEG_SOURCE: first["cdn_url"],
-                    schema.SEG_LABEL: label,
-                }
-            ],
-        },
-    )
-    state[schema.STATE_DRAFT] = {
-        **draft,
-        schema.DURATION: max(dur_ms, int(draft.get(schema.DURATION) or 0)),
-        schema.META: {
-            **(draft.get(schema.META) or {}),
-            "title": (draft.get(schema.META) or {}).get("title") or label,
-            "width": width,
-            "height": height,
-            "fps": first.get("fps") or 30,
-            "ratio": ratio,
-        },
-        schema.TRACKS: tracks,
-    }
-    state[schema.STATE_CANVAS] = {"width": width, "height": height, "ratio": ratio}
+    state[schema.STATE_DRAFT] = placed.to_dict()
+    canvas = placed.canvas()
+    if canvas:
+        state[schema.STATE_CANVAS] = canvas
 
 
 async def upload(request: Request) -> Response:
@@ -736,7 +688,7 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "version": __version__,
             "pid": __import__("os").getpid(),
-            "intents": [i.name for i in REGISTRY.intents],
+            "intents": [r.name for r in ROWS],
             "skill_errors": IMPORT_ERRORS,
         }
     )

@@ -41,7 +41,8 @@ class TimelineError(Exception):
     """An edit that cannot be done; the message says why and what to do instead."""
 
 
-def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy of a mapping (styles inside the model are never changed in place)."""
     return MappingProxyType(dict(mapping)) if mapping else _EMPTY
 
 
@@ -141,7 +142,7 @@ class Segment:
     volume: float | None = None
     fade_in_ms: int | None = None
     fade_out_ms: int | None = None
-    extra: Mapping[str, Any] = _EMPTY  # keys this model does not know, kept as they were
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)  # unknown keys, kept
 
     @property
     def length_ms(self) -> int:
@@ -166,14 +167,14 @@ class Segment:
             label=d.get(schema.SEG_LABEL),
             fit=d.get(schema.SEG_FIT),
             text=None if d.get(schema.SEG_TEXT) is None else str(d.get(schema.SEG_TEXT)),
-            style=_frozen(sty) if isinstance(sty, Mapping) else None,
+            style=frozen(sty) if isinstance(sty, Mapping) else None,
             words=tuple(Word.from_dict(w) for w in words if isinstance(w, Mapping))
             if isinstance(words, list)
             else None,
             volume=_opt_float(d.get(schema.SEG_VOLUME)),
             fade_in_ms=_opt_int(d.get(schema.SEG_FADE_IN)),
             fade_out_ms=_opt_int(d.get(schema.SEG_FADE_OUT)),
-            extra=_frozen({k: v for k, v in d.items() if k not in _SEG_KEYS}),
+            extra=frozen({k: v for k, v in d.items() if k not in _SEG_KEYS}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -234,7 +235,7 @@ class Track:
     hidden: bool = False
     muted: bool = False
     style: Style | None = None  # caption tracks: the track's burn style
-    extra: Mapping[str, Any] = _EMPTY
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @property
     def role(self) -> str:
@@ -259,8 +260,8 @@ class Track:
             lang=d.get(schema.TRACK_LANG),
             hidden=bool(d.get(schema.TRACK_HIDDEN)),
             muted=bool(d.get(schema.TRACK_MUTED)),
-            style=_frozen(sty) if isinstance(sty, Mapping) else None,
-            extra=_frozen({k: v for k, v in d.items() if k not in _TRACK_KEYS}),
+            style=frozen(sty) if isinstance(sty, Mapping) else None,
+            extra=frozen({k: v for k, v in d.items() if k not in _TRACK_KEYS}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -295,7 +296,7 @@ class Meta:
     fps: float | None = None
     ratio: str | None = None
     title: str | None = None
-    extra: Mapping[str, Any] = _EMPTY
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> Meta:
@@ -307,7 +308,7 @@ class Meta:
             fps=d.get("fps"),
             ratio=d.get("ratio"),
             title=d.get("title"),
-            extra=_frozen({k: v for k, v in d.items() if k not in known}),
+            extra=frozen({k: v for k, v in d.items() if k not in known}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -337,7 +338,7 @@ class Draft:
     tracks: tuple[Track, ...] = ()
     duration_ms: int = 0
     meta: Meta = field(default_factory=Meta)
-    extra: Mapping[str, Any] = _EMPTY
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> Draft:
@@ -349,7 +350,7 @@ class Draft:
             ),
             duration_ms=_int(d.get(schema.DURATION)),
             meta=Meta.from_dict(d.get(schema.META)),
-            extra=_frozen({k: v for k, v in d.items() if k not in known}),
+            extra=frozen({k: v for k, v in d.items() if k not in known}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -943,9 +944,7 @@ def add_title(
         schema.STYLE_BOLD: True,
     }
     sty.update({k: v for k, v in (style or {}).items() if v is not None})
-    seg = Segment(
-        _new_id(draft, "seg_t"), int(start_ms), int(end_ms), text=text, style=_frozen(sty)
-    )
+    seg = Segment(_new_id(draft, "seg_t"), int(start_ms), int(end_ms), text=text, style=frozen(sty))
     titles = draft.tracks_of(schema.TrackType.TEXT, "title")
     if titles:
         track = titles[-1]
@@ -1016,7 +1015,7 @@ def edit_titles(
             text=text.strip() if text is not None else seg.text,
             start_ms=s1,
             end_ms=e1,
-            style=_frozen(sty),
+            style=frozen(sty),
         )
     tracks = tuple(
         replace(t, segments=tuple(changed.get(id(s), s) for s in t.segments))
@@ -1266,7 +1265,7 @@ def restyle_captions(
 
         def merged(old: Style | None) -> Mapping[str, Any]:
             sty = {**(base or {}), **(old or {}), **changes}
-            return _frozen({k: v for k, v in sty.items() if v is not None})
+            return frozen({k: v for k, v in sty.items() if v is not None})
 
         segs = tuple(replace(s, style=merged(s.style)) for s in t.segments)
         new = _swap(new, t, replace(t, style=merged(t.style), segments=segs))
@@ -1292,7 +1291,7 @@ def set_storyboard(draft: Draft, board: Mapping[str, Any]) -> Draft:
             int(s["end_ms"]),
             label=f"Scene {s['index']}: {s['role']}",
             text=str(s["card"]),
-            extra=_frozen({"prompt": s["prompt"]}),
+            extra=frozen({"prompt": s["prompt"]}),
         )
         for s in board["scenes"]
     )

@@ -1,4 +1,6 @@
-"""video-meta-ai in the engine: titles, description, tags, hashtags and chapters for a video.
+"""video-meta-ai rows: titles, description, tags, hashtags and chapters for a video.
+
+(From the first line of the earlier module:) video-meta-ai in the engine: titles, description, tags, hashtags and chapters for a video.
 
 The words come from the session's captions when there are some, else from recognising the
 uploaded video now (``engine.captions.transcribe``, in a thread with heartbeats). The result
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from ... import schema
 from ..meta.titles import SHORT_TITLE_MAX, MetaOptions, build_metadata, render_markdown
 from ..meta.words import TimedWord, coerce_words
-from .base import AgentError, Media, Turn, intent
+from .base import AgentError, Media, Turn
+from .reader import Clause, Command, Context, Row
 
 SKILL = ("video-meta-ai",)
 COST = 10  # credits per generation ("text 5-15 s" in the contract; editing is ~50)
@@ -111,23 +115,129 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
     return meta
 
 
-@intent(
-    "metadata",
-    r"\b(generate|create|write|suggest|make|give me|need|get|come up with|improve|optimi[sz]e)\b"
-    r".*\b" + _WHAT + r"\b",
-    r"\btitles?,?\s+(descriptions?|tags?)\b",
-    r"\b(youtube|video)\s+(titles?|tags|metadata|description)\b",
-    r"\bmetadata\b",
-    r"(生成|写|给我).*(标题|标签|描述|简介)|^(标题|标签)",
-    cost=COST,
-    skills=SKILL,
-    help="titles, a description (with chapters) and tags for your video",
+@dataclass(frozen=True)
+class GenerateMetadata(Command):
+    """Titles, a description (with chapters), tags and hashtags from the video's speech."""
+
+    cost = COST
+
+
+@dataclass(frozen=True)
+class RefineMetadata(Command):
+    """Rebuild the last metadata: ``shorter`` / ``longer`` titles, ``focus`` tags, chapters."""
+
+    shorter: bool = False
+    longer: bool = False
+    focus: tuple[str, ...] = ()
+    chapters: bool | None = None
+    cost = COST
+
+
+_GENERATE = re.compile(
+    r"\b(?:generate|create|write|suggest|make|give me|need|get|come up with|improve|optimi[sz]e|"
+    r"genera|crea|escribe|sugiere|dame)\b|生成|写|给我|想"
 )
-async def metadata_intent(turn: Turn, match: re.Match[str]) -> None:
-    """Titles, description, tags, hashtags and chapters from the uploaded video's speech."""
-    old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
-    meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
-    await turn.say(render_markdown(meta) + _footer(meta))
+_WHAT_RE = re.compile(
+    r"\b(?:titles?|tags?|descriptions?|hashtags?|chapters?|metadata|seo|youtube description|"
+    r"t[ií]tulos|etiquetas|descripci[oó]n)\b|标题|标签|描述|简介|章节"
+)
+_META_ONLY = re.compile(
+    r"\b(?:descriptions?|tags?|hashtags?|chapters?|metadata|seo|etiquetas|descripci[oó]n)\b|标签|描述|简介|章节"
+)
+_FOCUS = re.compile(
+    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.+)|"
+    r"tags?\s+about\s+(.+)|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.+)|"
+    r"更多(?:关于)?(.+?)的?标签",
+)
+_REFINE = re.compile(
+    r"\b(?:shorter|longer|snappier|punchier)\s+(?:titles?|descriptions?)\b|\b(?:more|extra|additional|fewer)\s+tags?\b|"
+    r"\btags?\s+about\s+\w|\b(?:no|without|remove|drop|add|with)\s+chapters\b|更短的?标题|更多.*标签|"
+    r"t[ií]tulos m[aá]s cortos"
+)
+
+
+def parse_metadata(clause: Clause, ctx: Context) -> list[Command] | None:
+    n = clause.norm
+    if _REFINE.search(n) and (
+        ctx.has_metadata or not _GENERATE.search(n) or not _META_ONLY.search(n)
+    ):
+        opts = _refinement(clause.unquote(n))
+        if opts is not None:
+            return [opts]
+    if not _WHAT_RE.search(n):
+        return None
+    if re.search(r"⟦\d+⟧|\b(?:on screen|at the (?:top|bottom|start|end)|for \d|from \d)\b", n):
+        return None  # a title with text and a place on screen is the titles' row
+    if _GENERATE.search(n) and (
+        _META_ONLY.search(n) or re.search(r"\btitles\b|\bideas?\b|\byoutube\b|标题", n)
+    ):
+        return [GenerateMetadata()]
+    if re.search(
+        r"^\s*(?:metadata|titles?,? (?:descriptions?|tags)|(?:youtube|video) (?:titles?|tags|metadata|description))",
+        n,
+    ) or re.search(r"^(?:标题|标签)", n):
+        return [GenerateMetadata()]
+    if re.search(r"\bgenerate my text descriptions?\b", n):
+        return [GenerateMetadata()]
+    return None
+
+
+def _refinement(text: str) -> RefineMetadata | None:
+    shorter = bool(re.search(r"shorter|snappier|punchier|更短|m[aá]s cortos", text))
+    longer = not shorter and bool(re.search(r"longer\s+titles?", text))
+    focus: tuple[str, ...] = ()
+    found = _FOCUS.search(text)
+    if found:
+        topic = next(g for g in found.groups() if g)
+        topic = re.split(r"[.,;!?]| and (?:shorter|longer)", topic)[0].strip(" '\"")
+        if topic:
+            focus = (topic,)
+    chapters = None
+    if re.search(r"\b(?:no|without|remove|drop)\s+chapters\b", text):
+        chapters = False
+    elif re.search(r"\b(?:add|with)\s+chapters\b", text):
+        chapters = True
+    if not (shorter or longer or focus or chapters is not None):
+        return None
+    return RefineMetadata(shorter, longer, focus, chapters)
+
+
+async def apply_metadata(cmd: Command, turn: Turn) -> str:
+    if isinstance(cmd, GenerateMetadata):
+        old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
+        meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
+        return render_markdown(meta) + _footer(meta)
+    assert isinstance(cmd, RefineMetadata)
+    previous = turn.state.get(schema.STATE_METADATA)
+    if not previous:
+        raise AgentError(
+            'There are no titles or tags to refine yet: ask "generate titles, descriptions, '
+            'and tags for my YouTube video" first.'
+        )
+    opts = MetaOptions.from_dict(previous.get("options"))
+    changes = []
+    if cmd.shorter:
+        opts.max_title_chars = SHORT_TITLE_MAX if opts.max_title_chars > SHORT_TITLE_MAX else 45
+        changes.append(f"titles of at most {opts.max_title_chars} characters")
+    elif cmd.longer:
+        opts.max_title_chars = 100
+        changes.append("titles up to 100 characters")
+    for topic in cmd.focus:
+        opts.focus = [f for f in opts.focus if f != topic] + [topic]
+        changes.append(f"more tags about {topic}")
+    if cmd.chapters is False:
+        opts.chapters = False
+        changes.append("no chapters")
+    elif cmd.chapters:
+        opts.chapters = True
+        changes.append("chapters when the video is long enough")
+    meta = await _generate(turn, opts, reuse=True)
+    words = meta["transcript"]["words"]
+    note = ""
+    for topic in opts.focus:
+        if not any(topic.lower() in w[0].lower() for w in words):
+            note = f"\n\nNote: “{topic}” is never said in the video; I added it as a tag as asked."
+    return "Updated: " + ", ".join(changes) + ".\n\n" + render_markdown(meta) + note
 
 
 def _footer(meta: dict[str, Any]) -> str:
@@ -143,97 +253,16 @@ def _footer(meta: dict[str, Any]) -> str:
     )
 
 
-_FOCUS = re.compile(
-    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.+)|"
-    r"tags?\s+about\s+(.+)|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.+)|"
-    r"更多(?:关于)?(.+?)的?标签",
-    re.IGNORECASE,
-)
-
-
-@intent(
-    "metadata-refine",
-    r"\b(shorter|longer|snappier|punchier)\s+(titles?|description)\b",
-    r"\b(more|extra|additional|fewer)\s+tags?\b",
-    r"\btags?\s+about\s+\w",
-    r"\b(no|without|remove|drop|add|with)\s+chapters\b",
-    r"更短的?标题|更多.*标签",
-    priority=1,  # "more tags about X" is always a follow-up, never a fresh request
-    cost=COST,
-    skills=SKILL,
-    help='refine the metadata: "shorter titles", "more tags about X", "no chapters"',
-)
-async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
-    """Rebuild the previous metadata with the user's change, reusing its transcript."""
-    previous = turn.state.get(schema.STATE_METADATA)
-    if not previous:
-        raise AgentError(
-            'There are no titles or tags to refine yet: ask "generate titles, descriptions, '
-            'and tags for my YouTube video" first.'
-        )
-    opts = MetaOptions.from_dict(previous.get("options"))
-    text = turn.message
-    changes = []
-    if re.search(r"shorter|snappier|punchier|更短", text, re.IGNORECASE):
-        opts.max_title_chars = SHORT_TITLE_MAX if opts.max_title_chars > SHORT_TITLE_MAX else 45
-        changes.append(f"titles of at most {opts.max_title_chars} characters")
-    elif re.search(r"longer\s+titles?", text, re.IGNORECASE):
-        opts.max_title_chars = 100
-        changes.append("titles up to 100 characters")
-    found = _FOCUS.search(text)
-    if found:
-        topic = next(g for g in found.groups() if g)
-        topic = re.split(r"[.,;!?]| and (?:shorter|longer)", topic)[0].strip(" '\"")
-        if topic:
-            opts.focus = [f for f in opts.focus if f != topic] + [topic]
-            changes.append(f"more tags about {topic}")
-    if re.search(r"\b(no|without|remove|drop)\s+chapters\b", text, re.IGNORECASE):
-        opts.chapters = False
-        changes.append("no chapters")
-    elif re.search(r"\b(add|with)\s+chapters\b", text, re.IGNORECASE):
-        opts.chapters = True
-        changes.append("chapters when the video is long enough")
-    if not changes:
-        raise AgentError(
-            'Tell me what to change, e.g. "shorter titles", "more tags about pricing" or '
-            '"no chapters".'
-        )
-    meta = await _generate(turn, opts, reuse=True)
-    words = meta["transcript"]["words"]
-    note = ""
-    for topic in opts.focus:
-        if not any(topic.lower() in w[0].lower() for w in words):
-            note = f"\n\nNote: “{topic}” is never said in the video; I added it as a tag as asked."
-    await turn.say("Updated: " + ", ".join(changes) + ".\n\n" + render_markdown(meta) + note)
-
-
-@intent(
-    "metadata-clips",
-    r"\bgenerate\s+(my\s+)?(video\s+)?clips?\b",
-    r"生成.*片段",
-    skills=SKILL,
-    help="what this skill can do with your clips",
-)
-async def clips_intent(turn: Turn, match: re.Match[str]) -> None:
-    """'generate my video clips': this skill writes metadata; say so and offer the next step."""
-    video = turn.video()
-    if video is None:
-        await turn.say(
-            "This skill writes titles, descriptions and tags for videos you already have; it "
-            "does not film new clips. Upload your video (mp4, mov, avi, webm, mkv; up to "
-            '500 MB) and say "generate titles, descriptions, and tags for my YouTube video". '
-            "To plan new footage, ask for a text-to-video prompt instead, e.g. "
-            '"generate a detailed video prompt for a 30-second product showcase".'
-        )
-        return
-    await turn.say(
-        f"I can't generate new footage here, but I can write the metadata for "
-        f'“{video.filename}”: say "generate titles, descriptions, and tags for my YouTube '
-        'video". For new clips, ask for a text-to-video prompt ("generate a detailed video '
-        'prompt for …") and use it with a video generator.'
-    )
-
-
-# The text is what these turns produce: never drop it as a "silent" editing turn (runner.py).
-metadata_intent.speaks = True  # type: ignore[attr-defined]
-metadata_refine_intent.speaks = True  # type: ignore[attr-defined]
+ROWS = [
+    Row(
+        "metadata",
+        parse_metadata,
+        apply_metadata,
+        about=r"titles|tags|description|hashtags|chapters|metadata|seo|标签|描述|etiquetas",
+        subject="metadata",
+        speaks=True,
+        skills=SKILL,
+        help="titles, a description (with chapters) and tags for your video; refine them "
+        '("shorter titles", "more tags about X", "no chapters")',
+    ),
+]
