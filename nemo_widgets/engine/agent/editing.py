@@ -455,10 +455,8 @@ def parse_trim(clause: Clause, ctx: Context) -> list[Command] | None:
                 "10 seconds, cut from 0:05 to 0:08, or remove the first 2 seconds."
             )
         ]
-    if (
-        (when.length_ms is not None
-        and when.length_ms <= 0)
-        or (when.end_ms is not None and when.end_ms <= (when.start_ms or 0))
+    if (when.length_ms is not None and when.length_ms <= 0) or (
+        when.end_ms is not None and when.end_ms <= (when.start_ms or 0)
     ):
         return None
     return [Trim(when, keep=keep or not cut)]
@@ -818,8 +816,7 @@ def parse_fade(clause: Clause, ctx: Context) -> list[Command] | None:
     if (
         _TITLE_NOUN.search(n)
         or _CAPTIONS.search(n)
-        or (_PRONOUN.search(n)
-        and _text_subject(clause, ctx))
+        or (_PRONOUN.search(n) and _text_subject(clause, ctx))
     ):
         return None
     music = bool(_MUSIC.search(n))
