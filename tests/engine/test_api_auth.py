@@ -24,7 +24,7 @@ def test_health(engine):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["version"]
-    assert {"help", "status", "undo"} <= set(body["intents"])
+    assert {"help", "questions", "history", "titles", "captions"} <= set(body["intents"])
 
 
 def test_anonymous_token_shape_and_idempotence(engine):

@@ -24,7 +24,7 @@ async def fast_sleep(seconds: float) -> None:
 @pytest.fixture
 def editing(engine):
     health = httpx.get(f"{engine.url}/health").json()
-    if "add_title" not in health["intents"]:  # the skill ships with the engine: fail, never skip
+    if "titles" not in health["intents"]:  # the skill ships with the engine: fail, never skip
         pytest.fail(f"editing intents not loaded: {health['skill_errors'].get('editing')}")
 
 

@@ -359,6 +359,11 @@ async def apply_title(cmd: Command, turn: Turn) -> str:
         new, changed = tl.edit_titles(
             draft, ref, text=cmd.text, start_ms=start, end_ms=end, length_ms=length, style=style
         )
+        if new == draft:
+            raise AgentError(
+                "The title already looks like that, so nothing changed. Say what should be "
+                "different, e.g. make the title yellow, or move it to the bottom."
+            )
         args: dict[str, Any] = {"style": style}
         if cmd.text:
             args["text"] = cmd.text
@@ -447,7 +452,7 @@ def parse_trim(clause: Clause, ctx: Context) -> list[Command] | None:
         if ms:
             keep, when = True, When(0, ms)  # "trim it to 10 seconds", "shorten to 0:30"
     if when is None:
-        if not (keep or cut) or not re.search(r"\btrim|\bcut|\bshorten|剪|裁|recort|acort|cort", n):
+        if not re.search(r"\btrim|\bcut|\bshorten|剪|裁|recort|acort|cort", n):
             return None
         return [
             Refused(
@@ -488,6 +493,7 @@ class SetRatio(Command):
 
     ratio: str
     fit: str = "cover"
+    fit_asked: bool = False  # "crop to fill", "with black bars": the fit alone may change
     cost = EDIT_COST
 
 
@@ -538,11 +544,18 @@ def parse_ratio(clause: Clause, ctx: Context) -> list[Command] | None:
         return None
     if _TITLE_NOUN.search(n) and not _REFRAME.search(n):
         return None
-    return [SetRatio(ratio, "contain" if _CONTAIN.search(n) else "cover")]
+    asked = bool(
+        _CONTAIN.search(n) or re.search(r"\bfill\b|\bcrop|\bzoom|裁剪|填充|recort|rellen", n)
+    )
+    return [SetRatio(ratio, "contain" if _CONTAIN.search(n) else "cover", asked)]
 
 
 async def apply_ratio(cmd: SetRatio, turn: Turn) -> str:
     draft = turn.timeline()
+    m = draft.meta
+    if draft.has_footage and m.width and m.height and not cmd.fit_asked:
+        if tl.ratio_name(m.width, m.height) == cmd.ratio:
+            raise AgentError(f"The video is already {cmd.ratio}.")
     new = tl.set_ratio(draft, cmd.ratio, fit=cmd.fit)
     await turn.commit(new, "reframe", {"ratio": cmd.ratio, "fit": cmd.fit})
     how = "cropped to fill the frame" if cmd.fit == "cover" else "fitted with black bars"
@@ -647,7 +660,7 @@ class AddUploads(Command):
     cost = EDIT_COST
 
 
-_FILE = _re(r"[\w\-. ()]*?\.(?:mp4|mov|webm|mkv|avi|jpe?g|png|gif|webp|mp3|wav|m4a|aac)\b")
+_FILE = _re(r"[\w\-.()]+\.(?:mp4|mov|webm|mkv|avi|jpe?g|png|gif|webp|mp3|wav|m4a|aac)\b")
 _NEXT_CLIP = _re(
     r"\b(?:second|next|other|another|new|last|2nd|third|3rd|this|that) (?:clip|video|image|photo|picture|gif|file)\b|"
     r"\b(?:clip|video|image|photo|picture|gif) (?:at|to) the (?:end|start|beginning)\b|"
@@ -675,8 +688,9 @@ def parse_clip(clause: Clause, ctx: Context) -> list[Command] | None:
         if m := re.search(r"\b(1080|720|480)\s*p\b", n):
             export = f"{m.group(1)}p MP4"
         return [AddUploads(export)]
+    name = next((f for f, _ in ctx.uploads if f.lower() in clause.low), None)
     file = _FILE.search(clause.low)
-    if not (file or _NEXT_CLIP.search(n)):
+    if not (name or file or _NEXT_CLIP.search(n)):
         return None
     at = (
         "start"
@@ -685,7 +699,7 @@ def parse_clip(clause: Clause, ctx: Context) -> list[Command] | None:
     )
     t = read_times(n)
     length = t.length
-    name = file.group(0).strip() if file else None
+    name = name or (file.group(0).strip() if file else None)
     if name and name.lower().endswith((".mp3", ".wav", ".m4a", ".aac")):
         return [Refused(reason=f"{name} is an audio file; to use it, say: add background music.")]
     return [AddClip(name, at, length)]
@@ -792,20 +806,24 @@ def fades(n: str) -> tuple[int, int]:
     for m in re.finditer(rf"fundido de (entrada|salida)\s*(?:de)?\s*({num})\s*({unit})?", n):
         key = "in" if m.group(1) == "entrada" else "out"
         got[key] = time_ms(m.group(2) + (m.group(3) or "s")) or 0
+    from .reader import amount_ms
+
+    default = 1000 if got["in"] or got["out"] else (amount_ms(n) or 1000)
     if re.search(
-        r"fade[\s-]*in and (?:fade[\s-]*)?out|fade in/out|fades? in and out|淡入淡出|fundido de entrada y salida",
+        r"fade[\s-]*in and (?:fade[\s-]*)?out|fade in/out|fades? in and out|淡入淡出|"
+        r"fundido de entrada y salida",
         n,
     ):
-        got["in"] = got["in"] or 1000
-        got["out"] = got["out"] or 1000
+        got["in"] = got["in"] or default
+        got["out"] = got["out"] or default
     if not got["in"] and re.search(
         r"fade[\s-]*in|淡入|渐显|fundido de entrada|from black|desde negro", n
     ):
-        got["in"] = 1000
+        got["in"] = default
     if not got["out"] and re.search(
         r"fade[\s-]*out|淡出|渐隐|fundido de salida|fundido a negro|to black", n
     ):
-        got["out"] = 1000
+        got["out"] = default
     return got["in"], got["out"]
 
 

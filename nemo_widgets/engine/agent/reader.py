@@ -850,7 +850,7 @@ _VERBS_EN = (
 _QUESTIONS = "can you|could you|would you|i want|i'd like|i would like|what|how|which|is there|are there|do i|does|tell me"
 _VERBS_ZH = (
     "添加|加上|加个|加一个|加|增加|插入|放上|放|把|将|改|换|设置|设为|调|删除|删掉|去掉|移除|剪掉|"
-    "剪|裁剪|截取|保留|只要|静音|取消|淡入|淡出|生成|写|做|制作|给|用|使用|显示|隐藏|撤销|撤回|重做|"
+    "剪|裁剪|截取|保留|只要|静音|取消|生成|写|做|制作|给|用|使用|显示|隐藏|撤销|撤回|重做|"
     "导出|翻译|加速|减速|慢放|配上"
 )
 _VERBS_ES = (
@@ -863,8 +863,8 @@ _NOUNS = (
     r"(?:(?:a|an|the|some|another|one more|my|new|un|una|el|la|los|las|unos|unas|otro|otra|"
     r"一个|个|一段)\s+)?(?:[a-z]+\s+)?"
     r"(?:titles?|headings?|headlines?|text|captions?|subtitles?|subs|music|songs?|bgm|soundtrack|"
-    r"fade(?:-?in|-?out)?|títulos?|texto|subtítulos|música|canción|fundido)\b"
-    r"|(?:一个|个|一段)?(?:标题|字幕|背景音乐|音乐|配乐|文字|淡入|淡出)"
+    r"títulos?|texto|subtítulos|música|canción)\b"
+    r"|(?:一个|个|一段)?(?:标题|字幕|背景音乐|音乐|配乐|文字)"
 )
 _CLAUSE_START = re.compile(
     rf"\s*(?:please\s+|then\s+|also\s+|and\s+|por favor\s+|también\s+|请|也|还要|再)?"
@@ -967,24 +967,51 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
     steps: list[Step] = []
     unread: list[str] = []
     subject: str | None = None
-    for a, b, verb, only in spans:
-        raw, low = masked_raw[a:b].strip(), masked_low[a:b].strip()
-        if not low or _FILLER.match(low):
-            continue
-        if verb:
-            raw, low = f"{verb} {raw}", f"{verb} {low}"
-        clause = Clause(raw, low, normalize(low, lang), quotes, lang, subject, verb)
+    last: tuple[int, int, str, str | None, int] | None = None  # the previous clause, its steps
+
+    def read_clause(raw: str, low: str, verb: str, only: Row | None, about: str | None):
+        clause = Clause(raw, low, normalize(low, lang), quotes, lang, about, verb)
         found = []
         for row in [only] if only is not None else rows:
             commands = row.parse(clause, ctx)
             if commands:
                 found.append((row, commands))
         if not found:
-            unread.append(str(clause))
-            continue
+            return clause, None, None
         row, commands = _pick(found, clause, ctx)
+        return clause, row, commands
+
+    for a, b, verb, only in spans:
+        raw, low = masked_raw[a:b].strip(), masked_low[a:b].strip()
+        if not low or _FILLER.match(low):
+            continue
+        if verb:
+            raw, low = f"{verb} {raw}", f"{verb} {low}"
+        clause, row, commands = read_clause(raw, low, verb, only, subject)
+        if row is None and last is not None and only is None and b - last[0] < 400:
+            # a piece nobody reads alone ("…，放在底部", "…, at the top") belongs to the
+            # clause before it: read the two as one
+            start, count, prev_verb, prev_subject, _ = last
+            joined = masked_low[start:b].strip()
+            joined_raw = masked_raw[start:b].strip()
+            if prev_verb:
+                joined, joined_raw = f"{prev_verb} {joined}", f"{prev_verb} {joined_raw}"
+            clause2, row2, commands2 = read_clause(
+                joined_raw, joined, prev_verb, None, prev_subject
+            )
+            if row2 is not None:
+                del steps[len(steps) - count :]
+                steps.extend(Step(row2, c, str(clause2)) for c in commands2)
+                last = (start, len(commands2), prev_verb, prev_subject, b)
+                subject = row2.subject or subject
+                continue
+        if row is None:
+            unread.append(str(clause))
+            last = None
+            continue
         steps.extend(Step(row, c, str(clause)) for c in commands)
-        subject = getattr(row, "subject", None) or subject
+        last = (a, len(commands), verb, subject, b)
+        subject = row.subject or subject
     if not steps:
         for row in rows:
             if row.fallback is not None:
