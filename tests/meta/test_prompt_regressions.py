@@ -136,8 +136,7 @@ def test_people_objects_and_activities_get_fitting_pronouns_and_phrases() -> Non
     ],
 )
 def test_scene_requests_reach_the_prompt_skill(message: str) -> None:
-    from nemo_widgets.engine.agent import REGISTRY, load_skills
+    from nemo_widgets.engine.agent import read_message
 
-    load_skills()
-    routed = REGISTRY.route(message, "video-prompt-generation")
-    assert routed is not None and routed[0].name in ("video-prompt", "video-prompt-idea")
+    reading = read_message(message, skill="video-prompt-generation")
+    assert [type(s.command).__name__ for s in reading.steps] == ["GeneratePrompt"]

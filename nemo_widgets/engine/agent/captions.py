@@ -650,8 +650,18 @@ _ADDING = re.compile(
 )
 
 
+_CAPTION_ONLY = re.compile(
+    r"\b(?:karaoke|word[- ]highlight|boxed style|plain style|netflix|bbc|subtitle[- ]?edit)\b|"
+    r"\bpresets?\b|characters? per line|chars? per line|words per (?:cue|caption|subtitle)|"
+    r"\bcps\b|characters per second|\b(?:one|single|two|three|[123])[- ]lines?\b|"
+    r"\b(?:max(?:imum)?|at most|up to|no more than)\s*\d{1,3}\s*(?:characters|chars)\b"
+)
+
+
 def _is_captions_clause(clause: Clause, ctx: Context) -> bool:
     n = clause.norm
+    if _CAPTION_ONLY.search(n) and not re.search(r"\b(?:titles?|prompt|storyboard)\b|标题", n):
+        return True
     if _CAPTION.search(n):
         if _SOCIAL.search(n) and not re.search(
             r"\b(?:captions|subtitles|subs)\b|字幕|subt[ií]tulos", n

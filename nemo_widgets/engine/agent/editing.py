@@ -521,6 +521,10 @@ def parse_ratio(clause: Clause, ctx: Context) -> list[Command] | None:
         return None
     if not ctx.has_footage and ctx.has_storyboard:
         return None  # the storyboard's frame: the prompt rows refine it
+    if re.search(r"\bpresets?\b|\bstyle\b|\brules\b|estilo", n) or (
+        _CAPTIONS.search(n) and not _RATIO.search(n)
+    ):
+        return None  # "the vertical preset", "vertical style captions" are caption looks
     ratio = None
     m = _RATIO.search(n)
     if m and f"{m.group(1)}:{m.group(2)}" in schema.ASPECT_RATIOS:

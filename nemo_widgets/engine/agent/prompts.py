@@ -78,7 +78,7 @@ _GREEDY = (
     r"\b(?:generate|create|write|make|give me|i need|build|draft|genera|crea|escribe|dame)\b[^.?!]{0,40}?"
     r"\b(?:prompts?|storyboards?|shot\s+lists?|text[- ]to[- ]video)\b|"
     r"^\s*(?:a\s+)?(?:detailed\s+)?(?:video\s+)?(?:prompts?|storyboards?|shot\s+lists?)\b|"
-    r"\bgenerate\s+my\s+text\s+descriptions?\b|(?:生成|写|做)?(?:一个)?(?:视频)?(?:提示词|分镜)"
+    r"(?:生成|写|做)?(?:一个)?(?:视频)?(?:提示词|分镜)"
 )
 _REFINE = re.compile(
     r"\b(?:make|keep)\s+(?:it|them|the\s+\w+)\s+(?:\w+\s+)?(?:moodier|moody|darker|dark|brighter|"
@@ -95,6 +95,8 @@ _REFINE = re.compile(
 
 def parse_prompt(clause: Clause, ctx: Context) -> list[Command] | None:
     n = clause.norm
+    if ctx.skill in SKILL and re.search(r"\bgenerate\s+my\s+text\s+descriptions?\b", n):
+        return [GeneratePrompt(str(clause))]  # the prompt skill's own "Try saying" line
     if re.search(_GREEDY, clause.low) and not re.search(r"\b(?:captions?|subtitles?)\b|字幕", n):
         return [GeneratePrompt(str(clause))]
     if (ctx.has_prompt or ctx.skill in SKILL) and _REFINE.search(n):
