@@ -23,7 +23,7 @@ from ..captions import draft as capdraft
 from ..captions.cues import build_cues, get_preset
 from ..captions.recognize import Transcript, Word
 from .base import AgentError, Media, Turn
-from .reader import SCALE, Clause, Command, Context, Row, colors, sized
+from .reader import SCALE, Clause, Command, Context, Row, colors, position, sized
 
 log = logging.getLogger(__name__)
 
@@ -42,103 +42,13 @@ def requested_languages(message: str) -> list[str]:
 
 # words that follow "in"/"en" in a caption request without being languages
 _NOT_LANGUAGES = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "my",
-        "this",
-        "that",
-        "these",
-        "all",
-        "each",
-        "every",
-        "sync",
-        "time",
-        "real",
-        "realtime",
-        "order",
-        "full",
-        "high",
-        "low",
-        "italic",
-        "italics",
-        "bold",
-        "caps",
-        "capitals",
-        "uppercase",
-        "lowercase",
-        "sentence",
-        "style",
-        "white",
-        "black",
-        "red",
-        "green",
-        "blue",
-        "yellow",
-        "orange",
-        "purple",
-        "pink",
-        "cyan",
-        "gray",
-        "grey",
-        "gold",
-        "karaoke",
-        "boxed",
-        "plain",
-        "vertical",
-        "big",
-        "small",
-        "large",
-        "large-print",
-        "box",
-        "boxes",
-        "frame",
-        "screen",
-        "video",
-        "clip",
-        "it",
-        "them",
-        "one",
-        "two",
-        "three",
-        "seconds",
-        "minutes",
-        "advance",
-        "detail",
-        "english",
-        "automatically",
-        "sequence",
-        "line",
-        "lines",
-        "seconds",
-        "place",
-        "addition",
-        "case",
-        "bottom",
-        "top",
-        "middle",
-        "center",
-        "centre",
-        "front",
-        "back",
-        "color",
-        "colour",
-        "colors",
-        "colours",
-        "font",
-        "size",
-        "sizes",
-        "el",
-        "la",
-        "los",
-        "las",
-        "un",
-        "una",
-        "mi",
-        "este",
-        "esta",
-    ]
+    """the a an my this that these all each every sync time real realtime order full high low
+    italic italics bold caps capitals uppercase lowercase sentence style white black red green
+    blue yellow orange purple pink cyan gray grey gold karaoke boxed plain vertical big small
+    large box boxes frame screen video clip it them one two three seconds minutes advance
+    detail automatically sequence line lines place addition case bottom top middle center
+    centre front back color colour colors colours font size sizes el la los las un una mi
+    este esta subtitles subtitle captions caption subs subtítulos burn burned hardcode""".split()
 )
 _IN_WORD = re.compile(r"\b(?:in|into|to|en|al|a)\s+([^\W\d_]{3,})", re.UNICODE)
 _WORD_CAPTIONS = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:captions?|subtitles?|subs)\b")
@@ -151,6 +61,8 @@ def unknown_languages(clause_raw: str) -> list[str]:
     known = {code for _, code in langs.find_languages(clause_raw)}
     for m in _IN_WORD.finditer(clause_raw):
         word = m.group(1)
+        if re.search(r"\bburn(?:ed|t)?\s*$", clause_raw[: m.start()], re.I):
+            continue  # "burn in subtitles"
         if word.lower() in _NOT_LANGUAGES or langs.code_of(word):
             continue
         if m.group(0).split()[0].lower() == "to" and not re.search(
@@ -179,15 +91,9 @@ def unknown_languages(clause_raw: str) -> list[str]:
             continue
         out.append(word)
     for m in _ZH_UNKNOWN.finditer(clause_raw):
-        name = m.group(1).lstrip("加上添加生成做给用的和、")
-        if (
-            name
-            and not langs.code_of(name + "语")
-            and not langs.code_of(name + "文")
-            and not langs.code_of(name)
-        ):
-            if not known or not any(langs.code_of(n) for n in (name, name + "语")):
-                out.append(name + "语")
+        name = re.split(r"[和、及与，,]", m.group(1))[-1].lstrip("加上添加生成做给用的")
+        if name and not any(langs.code_of(name + end) for end in ("", "语", "文")):
+            out.append(name + "语")
     return [w for i, w in enumerate(out) if w not in out[:i]]
 
 
@@ -210,6 +116,16 @@ class AddCaptions(Command):
     fresh: bool = False  # recognise again instead of reusing this session's recognition
     cost = COST
 
+    def merge(self, later: Command) -> Command | None:
+        if not isinstance(later, AddCaptions):
+            return None
+        return AddCaptions(
+            tuple(dict.fromkeys(self.languages + later.languages)),
+            tuple(dict.fromkeys(self.unknown + later.unknown)),
+            self.burn or later.burn,
+            self.fresh or later.fresh,
+        )
+
 
 @dataclass(frozen=True)
 class CaptionScript(Command):
@@ -224,6 +140,11 @@ class StyleCaptions(Command):
     changes: dict[str, Any] = field(default_factory=dict)
     lang: str | None = None
     cost = 2
+
+    def merge(self, later: Command) -> Command | None:
+        if not isinstance(later, StyleCaptions) or later.lang != self.lang:
+            return None
+        return StyleCaptions({**self.changes, **later.changes}, self.lang)
 
 
 @dataclass(frozen=True)
@@ -388,6 +309,12 @@ def caption_style(low: str) -> dict[str, Any]:
         out[SCALE] = 1.5 if "much" in low else 1.25
     elif re.search(r"\b(smaller|small|tiny)\b|更小|小一|缩小|m[aá]s peque", low):
         out[SCALE] = 0.8
+    if (
+        schema.STYLE_POSITION not in out
+        and (pos := position(low))
+        and not re.search(r"\bat the (?:start|end)\b", low)
+    ):
+        out[schema.STYLE_POSITION] = pos
     for word, pos in (
         ("top", "top-center"),
         ("bottom", "bottom-center"),
@@ -658,6 +585,12 @@ _CAPTION_ONLY = re.compile(
 )
 
 
+_ADDING_NEW = re.compile(
+    r"\b(?:add|generate|create|burn|transcribe|caption|include|translate|redo|regenerate|"
+    r"añade|agrega|genera|crea|traduce)\b|添加|加上|生成|配上|翻译"
+)
+
+
 def _is_captions_clause(clause: Clause, ctx: Context) -> bool:
     n = clause.norm
     if _CAPTION_ONLY.search(n) and not re.search(r"\b(?:titles?|prompt|storyboard)\b|标题", n):
@@ -692,7 +625,7 @@ def parse_captions(clause: Clause, ctx: Context) -> list[Command] | None:
     if _PRESET.search(n) and (name or over):
         return [CaptionPreset(name, over)]
     changes = caption_style(n)
-    adding = bool(_ADDING.search(n)) or not changes
+    adding = bool(_ADDING_NEW.search(n)) or not changes
     if changes and not adding:
         return [StyleCaptions(changes)]
     if (

@@ -22,9 +22,11 @@ from .reader import (
     Context,
     Refused,
     Row,
+    TIME,
     Times,
     When,
     read_times,
+    time_ms,
     sized,
     text_style,
 )
@@ -46,7 +48,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 # ================================================================================================
 _TITLE_NOUN = _re(
     r"\b(?:titles?|headings?|headlines?|text(?: overlay)?|overlay text|lower third|caption text|"
-    r"words|títulos?|texto|rótulo|letrero|subtitle text)\b|标题|文字|文本|字样"
+    r"words|títulos?|texto|rótulo|letrero|subtitle text)\b|标题|(?<!中)文字(?!幕)|文本|字样"
 )
 _ON_SCREEN = _re(r"\bon (?:the )?screen\b|\bonscreen\b|en (?:la )?pantalla|在屏幕上|屏幕上")
 _METADATA = _re(
@@ -119,6 +121,21 @@ class EditTitle(Command):
     every: bool = False
     cost = EDIT_COST
 
+    def merge(self, later: Command) -> Command | None:
+        # "make the title red and move it to the bottom": one change of the same title
+        if not isinstance(later, EditTitle) or later.target not in (None, self.target):
+            return None
+        if (self.text and later.text) or (self.when and later.when):
+            return None
+        return EditTitle(
+            self.target,
+            self.text or later.text,
+            self.when or later.when,
+            self.move or later.move,
+            {**self.style, **later.style},
+            self.every or later.every,
+        )
+
 
 @dataclass(frozen=True)
 class RemoveTitle(Command):
@@ -158,7 +175,8 @@ def _title_text(clause: Clause) -> str | None:
         if not words or len(words) > 8:
             continue
         if finder is _AFTER_NOUN and re.match(
-            r"(?:a|an|the|some|it|at|for|to|from|on|in|el|la|un|una|yellow|red|bigger|smaller)\b",
+            r"(?:a|an|the|some|it|at|for|to|from|on|in|with|el|la|un|una|en|de|con|al|a|"
+            r"yellow|red|bigger|smaller|bold)\b",
             words[0].lower(),
         ):
             continue
@@ -269,6 +287,10 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         when = When(length_ms=times.length)
     elif times.at is not None and re.search(r"\bmove|\bshift|\bstart|\bmueve|移到|挪到|开始", n):
         when, move = When(start_ms=times.at), True
+    elif times.to_end:
+        when = When(to_end=True)
+    elif (to := _MOVE_TO.search(n)) is not None:
+        when, move = When(start_ms=time_ms(to.group(1))), True
     elif times.at_end and re.search(r"\bmove|\bshift|\bmueve|移到", n):
         when, move = When(from_end=True), True
     if times.backwards:
@@ -291,6 +313,9 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         ]
     every = bool(re.search(r"\b(?:all|every)\b.*\btitles\b|所有标题|todos los t[ií]tulos", n))
     return [EditTitle(target, new_text, when, move, style, every)]
+
+
+_MOVE_TO = _re(rf"\b(?:move|shift|mueve)\b[^.,;]{{0,40}}?\b(?:to|a)\s*(?:the\s+)?({TIME})")
 
 
 def _backwards(times: Times, example: str) -> Refused:
@@ -354,6 +379,8 @@ async def apply_title(cmd: Command, turn: Turn) -> str:
                 start = max(0, total - length) if total else None
             elif cmd.move:
                 start = w.start_ms
+            elif w.to_end:
+                end = total or None
             else:
                 start, end, length = w.start_ms, w.end_ms, w.length_ms
         new, changed = tl.edit_titles(
@@ -406,7 +433,7 @@ _KEEP = _re(
 )
 _CUT = _re(
     r"\b(?:cut|remove|delete|drop|chop|skip|get rid of|take out|trim off|trim away|snip|lose)\b|"
-    r"\btrim the (?:first|last|start|end|beginning)\b|剪掉|删掉|删除|去掉|切掉|去除|"
+    r"\btrim the (?:first|last|start|end|beginning)\b|剪掉|删掉|删除|去掉|切掉|去除|不要|不需要|"
     r"\b(?:quita|quitar|elimina|eliminar|corta|cortar|borra|borrar|recorta)\b"
 )
 _TRIM_WORD = _re(r"\btrim\b|\bshorten\b|裁剪|剪辑|剪|\brecorta\b|\bacorta\b")
@@ -418,8 +445,8 @@ def parse_trim(clause: Clause, ctx: Context) -> list[Command] | None:
         return None
     if re.search(r"\bsilence|\bsilent|\bpauses?\b|\bfillers?\b|\bums?\b|静音部分|停顿", n):
         return None  # silence removal is not offered; the general row says so
-    keep = bool(_KEEP.search(n))
-    cut = bool(_CUT.search(n)) and not keep
+    keep = bool(_KEEP.search(n)) and not re.search(r"从.{0,10}?(?:剪|删|切)(?:掉)?到", n)
+    cut = bool(_CUT.search(n) or re.search(r"从.{0,10}?(?:剪|删|切)(?:掉)?到", n)) and not keep
     if not keep and not cut and not _TRIM_WORD.search(n):
         return None
     if not ctx.has_footage and ctx.has_storyboard:
@@ -496,6 +523,12 @@ class SetRatio(Command):
     fit_asked: bool = False  # "crop to fill", "with black bars": the fit alone may change
     cost = EDIT_COST
 
+    def merge(self, later: Command) -> Command | None:
+        # "make it 16:9 and crop to fill"
+        if isinstance(later, SetRatio) and not later.ratio:
+            return SetRatio(self.ratio, later.fit, True)
+        return None
+
 
 _RATIO = _re(r"(?<![\d:])(16|9|1|4)\s*(?::|x|×|/|比|by|a|por)\s*(9|16|1|5)(?![\d:])")
 _VERTICAL = _re(
@@ -537,6 +570,12 @@ def parse_ratio(clause: Clause, ctx: Context) -> list[Command] | None:
         ratio = "4:5"
     elif _LANDSCAPE.search(n) or (re.search(r"\byoutube\b", n) and _REFRAME.search(n)):
         ratio = "16:9"
+    if ratio is None and re.search(
+        r"\bcrop to fill\b|\bfill the (?:frame|screen)\b|\bzoom to fill\b|\bletterbox|"
+        r"\b(?:add |with )?black bars\b|\bfit (?:it )?inside\b|填满|加黑边|barras negras",
+        n,
+    ):
+        return [SetRatio("", "contain" if _CONTAIN.search(n) else "cover", True)]
     if ratio is None:
         if re.search(r"aspect ratio|比例|relación de aspecto", n) and _REFRAME.search(n):
             return [
@@ -557,6 +596,9 @@ def parse_ratio(clause: Clause, ctx: Context) -> list[Command] | None:
 async def apply_ratio(cmd: SetRatio, turn: Turn) -> str:
     draft = turn.timeline()
     m = draft.meta
+    if not cmd.ratio:  # the fit only, at the current ratio
+        ratio = m.ratio or (tl.ratio_name(m.width, m.height) if m.width and m.height else "16:9")
+        cmd = SetRatio(ratio if ratio in schema.ASPECT_RATIOS else "16:9", cmd.fit, True)
     if draft.has_footage and m.width and m.height and not cmd.fit_asked:
         if tl.ratio_name(m.width, m.height) == cmd.ratio:
             raise AgentError(f"The video is already {cmd.ratio}.")
@@ -679,7 +721,9 @@ _MY_MEDIA = _re(
 
 def parse_clip(clause: Clause, ctx: Context) -> list[Command] | None:
     n = clause.norm
-    if _CAPTIONS.search(n) or _TITLE_NOUN.search(n) or _MUSIC.search(n) or _METADATA.search(n):
+    if _CAPTIONS.search(n) or _TITLE_NOUN.search(n) or _MUSIC.search(n):
+        return None
+    if _METADATA.search(n.replace("youtube", "")):
         return None
     if not re.search(
         r"\b(?:append|add|put|insert|place|use|join|include|bring|import|load|stick|attach|"
@@ -982,10 +1026,11 @@ def parse_sound(clause: Clause, ctx: Context) -> list[Command] | None:
             return [Mute(_target(n), muted=not unmute)]
     if music and _REMOVE.search(n) and not _ADD.search(n):
         return [RemoveMusic()]
+    adding_music = _ADD.search(n) or re.search(r"\b(?:use|play)\b|配上|用|使用|\busa\b", n)
     if (
         music
-        and (_ADD.search(n) or re.search(r"\b(?:use|play)\b|配上|用|使用|\busa\b", n))
-        and not (_VOLUME.search(n) and not _ADD.search(n))
+        and adding_music
+        and (not ctx.has_music or not (_VOLUME.search(n) and not _ADD.search(n)))
     ):
         if level is not None and level < 0:
             return [

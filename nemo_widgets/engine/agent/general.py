@@ -159,14 +159,15 @@ def parse_ask(clause: Clause, ctx: Context) -> list[Command] | None:
         n,
     ):
         return None
-    if not re.search(
-        r"\b(?:timeline|video|clip|it|there|draft|project|l[ií]nea de tiempo|v[ií]deo)\b|时间线|视频|\bhay\b|有",
-        n,
-    ):
-        return None
     for name, pattern in _TOPIC_RES:
         if pattern.search(n):
             return [Ask(name)]
+    if not re.search(
+        r"\b(?:timeline|video|clip|it|there|draft|project|l[ií]nea de tiempo|v[ií]deo)\b|"
+        r"时间线|视频|\bhay\b|有",
+        n,
+    ):
+        return None
     return [Ask("summary")]
 
 

@@ -41,6 +41,13 @@ class Command:
     #: credits charged when it is done (editing ~2, captions 10, text 5-10)
     cost: ClassVar[int] = 0
 
+    def merge(self, later: Command) -> Command | None:
+        """One command doing both ``self`` and the ``later`` one, or None (the default).
+
+        "add captions and burn them in" is one captions job, not two.
+        """
+        return None
+
 
 @dataclass(frozen=True)
 class Row:
@@ -445,6 +452,8 @@ _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
 _AMOUNT = rf"{_NUM}\s*-?\s*{_UNIT}(?:\s*(?:and\s+|y\s+)?{_NUM}\s*-?\s*{_UNIT})?(?![a-z])"
 _TIME = rf"(?:{_CLOCK}|{_AMOUNT})"
 _TIME_OR_NUM = rf"(?:{_CLOCK}|{_AMOUNT}|{_NUM}(?![\d:]))"
+#: one point in time or amount ("0:05", "5s", "2.5 seconds"), for rows' own patterns
+TIME = _TIME
 _SCALE = [
     (re.compile(rf"^{_U_MS}$"), 1),
     (re.compile(rf"^{_U_H}$"), 3_600_000),
@@ -493,6 +502,7 @@ class When:
     length_ms: int | None = None
     from_end: bool = False
     whole: bool = False
+    to_end: bool = False  # "until the end": ends where the video ends
 
     @property
     def empty(self) -> bool:
@@ -507,6 +517,8 @@ class When:
             end = total_ms if self.end_ms is None else self.end_ms
             return max(0, end - length), end or None
         start = self.start_ms or 0
+        if self.to_end and total_ms:
+            return start, total_ms
         if self.end_ms is not None:
             return start, self.end_ms
         return start, start + (self.length_ms or default_ms)
@@ -514,7 +526,7 @@ class When:
 
 _RANGE = re.compile(
     rf"(?:from|between|desde|de|entre|从|在|第)?\s*(?P<a>{_TIME_OR_NUM})\s*"
-    r"(?:-|–|—|~|to|until|till|through|thru|and|a|hasta|y|al|到|至|—)\s*(?:第)?\s*"
+    r"(?:-|–|—|~|to|until|till|through|thru|and|a|hasta|y|al|(?:剪|删|切)?(?:掉)?(?:到|至)|—)\s*(?:第)?\s*"
     rf"(?P<b>{_TIME_OR_NUM})(?P<u>\s*{_UNIT}(?![a-z]))?"
 )
 _FIRST = re.compile(
@@ -548,6 +560,11 @@ _AT_START = re.compile(
     r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|\bal (?:principio|inicio|comienzo)\b|"
     r"开头|片头|开始时|\bintro\b|\bopening\b"
 )
+_TO_END = re.compile(
+    r"\b(?:until|till|to|through) the (?:very )?end\b|\bhasta el final\b|到结尾|到最后|直到结束"
+)
+# Chinese puts a bare length after the text: 显示“新品”五秒钟
+_BARE_ZH = re.compile(rf"⟧\s*(?:，|,)?\s*(?P<n>{_NUM}\s*(?:秒钟|秒|分钟))")
 _WHOLE = re.compile(
     r"\b(?:whole|entire|full) (?:video|clip|thing|time)\b|\bthroughout\b|\ball the way\b|"
     r"\bthe whole time\b|全程|整个视频|\btodo el (?:v[ií]deo|tiempo)\b|\bde principio a fin\b"
@@ -568,6 +585,7 @@ class Times:
     at_end: bool = False
     at_start: bool = False
     whole: bool = False
+    to_end: bool = False
 
     def when(self, default_start: int | None = None) -> When:
         """The time as a :class:`When` for something placed on the timeline (a title)."""
@@ -579,6 +597,8 @@ class Times:
             return When(0, self.first)
         if self.last is not None:
             return When(length_ms=self.last, from_end=True)
+        if self.to_end:
+            return When(self.at if self.at is not None else default_start, to_end=True)
         if self.at_end:
             return When(length_ms=self.length, from_end=True)
         start = self.at if self.at is not None else (0 if self.at_start else default_start)
@@ -618,7 +638,7 @@ def read_times(norm: str) -> Times:
         first = time_ms(m.group("n"))
     if (m := _LAST.search(norm)) and not rng and first is None:
         last = time_ms(m.group("n"))
-    if m := (_FOR.search(norm) or _LONG.search(norm)):
+    if m := (_FOR.search(norm) or _LONG.search(norm) or _BARE_ZH.search(norm)):
         length = time_ms(m.group("n"))
     if (m := _UNTIL.search(norm)) and not rng:
         until = time_ms(m.group("n"))
@@ -635,6 +655,7 @@ def read_times(norm: str) -> Times:
         at_end=bool(_AT_END.search(norm)),
         at_start=bool(_AT_START.search(norm)),
         whole=bool(_WHOLE.search(norm)),
+        to_end=bool(_TO_END.search(norm)),
     )
 
 
@@ -939,6 +960,15 @@ def _pick(found: list[tuple[Row, Sequence[Command]]], clause: Clause, ctx: Conte
     return min(found, key=lambda f: f[0].position(clause))
 
 
+def _modifier(clause: Clause) -> bool:
+    """Whether a clause only says where, when or how ("放在底部", "at the top, in red")."""
+    n = clause.norm
+    if len(n.split()) > 6 or (_CJK.search(n) and len(n) > 12):
+        return False
+    t = read_times(n)
+    return bool(position(n) or colors(n) or t != Times() or text_style(n))
+
+
 def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
     """The commands ``message`` asks for, in order, read by ``rows``.
 
@@ -988,7 +1018,13 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
         if verb:
             raw, low = f"{verb} {raw}", f"{verb} {low}"
         clause, row, commands = read_clause(raw, low, verb, only, subject)
-        if row is None and last is not None and only is None and b - last[0] < 400:
+        if (
+            row is None
+            and last is not None
+            and only is None
+            and b - last[0] < 400
+            and (_modifier(clause))
+        ):
             # a piece nobody reads alone ("…，放在底部", "…, at the top") belongs to the
             # clause before it: read the two as one
             start, count, prev_verb, prev_subject, _ = last
@@ -1009,8 +1045,15 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
             unread.append(str(clause))
             last = None
             continue
-        steps.extend(Step(row, c, str(clause)) for c in commands)
-        last = (a, len(commands), verb, subject, b)
+        count = 0
+        for c in commands:
+            merged = steps[-1].command.merge(c) if steps and steps[-1].row is row else None
+            if merged is not None:
+                steps[-1] = Step(row, merged, f"{steps[-1].clause}, {clause}")
+            else:
+                steps.append(Step(row, c, str(clause)))
+                count += 1
+        last = (a, count, verb, subject, b) if count else None
         subject = row.subject or subject
     if not steps:
         for row in rows:
