@@ -48,12 +48,15 @@ class Outcome:
 def is_silent(message: str, reading: Reading | None, mode: str = "auto") -> bool:
     """Whether a successful edit finishes without text (deterministic per message).
 
-    ``auto`` picks about 30 % of paid edits by a CRC of the message, so the same request
-    always behaves the same and clients' state-diff path runs for real. Free turns, and rows
-    whose answer *is* the product (captions, titles, prompts), always talk.
+    ``auto`` picks about 30 % of single paid edits by a CRC of the message, so the same
+    request always behaves the same and clients' state-diff path runs for real. Free turns,
+    compound requests, and rows whose answer *is* the product (captions, titles, prompts)
+    always talk.
     """
     if mode == "never" or reading is None or not reading.steps:
         return False
+    if len(reading.steps) > 1 and mode != "always":
+        return False  # a compound request always says what was done (and what was not)
     if mode == "always":
         return True
     if any(s.command.cost <= 0 or s.row.speaks for s in reading.steps) or reading.unread:
@@ -95,6 +98,13 @@ def _bullet(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def _quoted(clauses: list[str], limit: int = 5) -> str:
+    """``“a”; “b”`` for the first ``limit`` clauses, each cut to 80 characters."""
+    shown = [f"“{c if len(c) <= 80 else c[:79] + '…'}”" for c in clauses[:limit]]
+    more = f" and {len(clauses) - limit} more" if len(clauses) > limit else ""
+    return "; ".join(shown) + more
+
+
 def compose(done: list[tuple[Step, str]], failed: list[tuple[Step, str]], unread: list[str]) -> str:
     """The reply: what was done, what was not and why, what was not understood."""
     edits = any(step.row.edits for step, _ in done)
@@ -109,7 +119,7 @@ def compose(done: list[tuple[Step, str]], failed: list[tuple[Step, str]], unread
     if unread:
         parts.append(
             "Not understood, so nothing was done for: "
-            + "; ".join(f"“{u}”" for u in unread)
+            + _quoted(unread)
             + ' (say "help" to see what I can do).'
         )
     return "\n".join(parts) + (f"\n{NEXT_STEP}" if edits else "")
@@ -144,11 +154,7 @@ async def answer(turn: Turn, reading: Reading) -> Answer:
         raise AgentError(
             "Nothing was changed:\n"
             + _bullet([f"{s.clause}: {why}" for s, why in failed])
-            + (
-                "\nNot understood: " + "; ".join(f"“{u}”" for u in reading.unread)
-                if reading.unread
-                else ""
-            )
+            + ("\nNot understood: " + _quoted(reading.unread) if reading.unread else "")
         )
     what = "; ".join(said.split("\n", 1)[0] for step, said in done if not step.row.history)
     turn.history.record(before, turn.state, what[:200])
