@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -341,7 +342,9 @@ class Draft:
     extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any] | None) -> Draft:
+    def from_dict(cls, d: Mapping[str, Any] | Draft | None) -> Draft:
+        if isinstance(d, Draft):  # already the model (a turn keeps it until it ends)
+            return d
         d = d if isinstance(d, Mapping) else {}
         known = {schema.TRACKS, schema.DURATION, schema.META}
         return cls(
@@ -450,16 +453,24 @@ class Upload:
 _ID_NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
+@lru_cache(maxsize=4096)
+def _suffix(ident: str, prefix: str) -> int | None:
+    """The number after ``prefix`` in ``ident`` ("seg_t12" -> 12), else None."""
+    if ident.startswith(prefix):
+        tail = ident[len(prefix) :]
+        if tail.isdigit():
+            return int(tail)
+    return None
+
+
 def _new_id(draft: Draft, prefix: str) -> str:
     """``prefix`` + the next free number: deterministic and unique within the draft."""
-    used = {t.id for t in draft.tracks} | {s.id for t in draft.tracks for s in t.segments}
     n = 1
-    for ident in used:
-        m = _ID_NUMBER.match(ident)
-        if m and m.group(1) == prefix:
-            n = max(n, int(m.group(2)) + 1)
-    while f"{prefix}{n}" in used:
-        n += 1
+    for t in draft.tracks:
+        for ident in (t.id, *(s.id for s in t.segments)):
+            k = _suffix(ident, prefix)
+            if k is not None and k >= n:
+                n = k + 1
     return f"{prefix}{n}"
 
 
@@ -902,9 +913,10 @@ class TitleRef:
         return [max(titles, key=lambda s: (_id_number(s.id), s.start_ms))]
 
 
+@lru_cache(maxsize=4096)
 def _id_number(ident: str) -> int:
-    m = _ID_NUMBER.match(ident)
-    return int(m.group(2)) if m else -1
+    digits = len(ident) - len(ident.rstrip("0123456789"))
+    return int(ident[-digits:]) if digits else -1
 
 
 def add_title(

@@ -183,7 +183,7 @@ async def test_a_long_message_is_answered_not_refused(engine, make_clip, tmp_pat
         unit = "add a title 'Hi' for 2 seconds and make it yellow. "
         n = 10_000 // len(unit)
         reply = await s.achat(unit * n)  # ~10,000 characters; bench/bench_agent.py times it
-        assert "Done:" in reply.text and reply.text.count('"Hi"') == n
+        assert reply.text.startswith("Done:") and '"Hi"' in reply.text
         assert "Not understood" not in reply.text
         assert len(titles(await s.astate())) == n
         assert (await s.achat("help")).text  # the session still works

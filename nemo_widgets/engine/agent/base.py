@@ -72,7 +72,19 @@ class Turn:
     # -- state helpers ------------------------------------------------------------------------
     @property
     def draft(self) -> dict[str, Any]:
+        """The session's draft as a dict (what the state holds when the turn ends)."""
+        self.settle()
         return self.state.setdefault(schema.STATE_DRAFT, {})
+
+    def settle(self) -> None:
+        """Write the draft model edits left in the state back as the draft dict.
+
+        :meth:`commit` keeps the model itself in the state, so a message of many edits
+        converts the draft to a dict once, not once per edit.
+        """
+        draft = self.state.get(schema.STATE_DRAFT)
+        if isinstance(draft, tl.Draft):
+            self.state[schema.STATE_DRAFT] = draft.to_dict()
 
     def checkpoint(self) -> None:
         """Kept for skills written before the runner recorded undo steps itself: a no-op.
@@ -90,7 +102,7 @@ class Turn:
     async def commit(self, draft: tl.Draft, action: str, args: dict[str, Any]) -> None:
         """Announce the ``edit_multitrack`` tool call and put ``draft`` (and its canvas) in."""
         async with self.tool("edit_multitrack", {"action": action, **args}) as result:
-            self.state[schema.STATE_DRAFT] = draft.to_dict()
+            self.state[schema.STATE_DRAFT] = draft  # settled into a dict when the turn ends
             canvas = draft.canvas()
             if canvas:
                 self.state[schema.STATE_CANVAS] = canvas

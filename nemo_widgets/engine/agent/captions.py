@@ -266,13 +266,6 @@ _COLOR_WORDS = (
     "white|black|red|green|blue|yellow|orange|purple|pink|cyan|gray|grey|"
     r"#[0-9a-f]{6}(?:[0-9a-f]{2})?"
 )
-_STYLE_PATTERNS = (
-    rf"\b(captions?|subtitles?|subs)\b.*\b({_COLOR_WORDS}|bigger|larger|smaller|"
-    r"top|bottom|middle|cent(er|re)|bold|karaoke|boxed?|plain|highlight)",
-    r"\b(make|turn|color|colour|move|put|set|change)\b.*\b(captions?|subtitles?|subs)\b",
-    r"\b(use|switch to|try)\b.*\b(karaoke|boxed|plain|word[- ]highlight)\b.*\bstyle\b",
-    r"\b(karaoke|boxed|word[- ]highlight)\s+(style|captions?|subtitles?)\b",
-)
 
 
 def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:

@@ -17,18 +17,16 @@ from ... import schema
 from .. import timeline as tl
 from .base import AgentError, Media, Turn
 from .reader import (
+    TIME,
     Clause,
     Command,
     Context,
     Refused,
     Row,
-    TIME,
     Times,
     When,
-    read_times,
-    time_ms,
     sized,
-    text_style,
+    time_ms,
 )
 
 TOOL = "edit_multitrack"
@@ -214,9 +212,9 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
     about_title = bool(noun) or bool(_ON_SCREEN.search(n))
     if not about_title and not quoted and not pronoun:
         return None
-    times = read_times(n)
+    times = clause.times()
     text = _title_text(clause)
-    style = text_style(n)
+    style = clause.style()
     if _REMOVE.search(n) and (about_title or (quoted and quoted[0] in ctx.titles)):
         part = re.search(
             r"\b(?:box|background|outline|bold|fade|animation)\b|背景|描边|加粗|fondo", n
@@ -311,7 +309,7 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
                 "a fade, new text or new times."
             )
         ]
-    every = bool(re.search(r"\b(?:all|every)\b.*\btitles\b|所有标题|todos los t[ií]tulos", n))
+    every = bool(re.search(r"\b(?:all|every)\b.{0,80}\btitles\b|所有标题|todos los t[ií]tulos", n))
     return [EditTitle(target, new_text, when, move, style, every)]
 
 
@@ -357,7 +355,8 @@ async def apply_title(cmd: Command, turn: Turn) -> str:
             draft, cmd.text, start_ms=start, end_ms=end, style=sized(dict(cmd.style), size),
             overlay=cmd.overlay,
         )  # fmt: skip
-        seg = next(s for s in reversed(new.titles()) if s not in draft.titles())
+        old = {s.id for s in draft.titles()}
+        seg = next(s for s in reversed(new.titles()) if s.id not in old)
         sty = dict(seg.style or {})
         args = {"text": cmd.text, "start_ms": seg.start_ms, "end_ms": seg.end_ms, "style": sty}
         await turn.commit(new, "add_text", args)
@@ -451,7 +450,7 @@ def parse_trim(clause: Clause, ctx: Context) -> list[Command] | None:
         return None
     if not ctx.has_footage and ctx.has_storyboard:
         return None  # "make it 15 seconds" then refines the storyboard
-    t = read_times(n)
+    t = clause.times()
     if t.backwards:
         return [_backwards(t, "cut from 0:05 to 0:08")]
     when: When | None = None
@@ -745,7 +744,7 @@ def parse_clip(clause: Clause, ctx: Context) -> list[Command] | None:
         if re.search(r"\b(?:start|beginning|front|principio|inicio)\b|开头|前面|最前", n)
         else "end"
     )
-    t = read_times(n)
+    t = clause.times()
     length = t.length
     name = name or (file.group(0).strip() if file else None)
     if name and name.lower().endswith((".mp3", ".wav", ".m4a", ".aac")):
@@ -889,7 +888,7 @@ def parse_fade(clause: Clause, ctx: Context) -> list[Command] | None:
     if (
         music
         and _ADD.search(n)
-        and not re.search(r"\bto the music|\bthe music\b.*\bfade|给音乐|al? la m[uú]sica", n)
+        and not re.search(r"\bto the music|\bthe music\b.{0,80}\bfade|给音乐|al? la m[uú]sica", n)
     ):
         return None  # "add background music with a fade out": the music row
     fi, fo = fades(n)
@@ -898,7 +897,7 @@ def parse_fade(clause: Clause, ctx: Context) -> list[Command] | None:
             fo = 1000
         return [FadeMusic(fi, fo)]
     if re.search(
-        r"\b(?:remove|no|without|delete)\b.*\bfades?\b|去掉.*淡|取消.*淡|quita\w* (?:el|los) fundidos?",
+        r"\b(?:remove|no|without|delete)\b.{0,80}\bfades?\b|去掉.{0,20}淡|取消.{0,20}淡|quita\w* (?:el|los) fundidos?",
         n,
     ):
         return [FadeVideo(0, 0)]
@@ -1040,7 +1039,8 @@ def parse_sound(clause: Clause, ctx: Context) -> list[Command] | None:
                 )
             ]
         if re.search(
-            r"\b(?:generate|compose|create|make)\b.*\bmusic\b|生成.*音乐|genera\w* m[uú]sica", n
+            r"\b(?:generate|compose|create|make)\b.{0,80}\bmusic\b|生成.{0,20}音乐|genera\w* m[uú]sica",
+            n,
         ):
             pass
         volume = level
@@ -1051,7 +1051,7 @@ def parse_sound(clause: Clause, ctx: Context) -> list[Command] | None:
         fi, fo = fades(n)
         mute_original = bool(
             re.search(
-                r"\bmute\b.*\b(?:original|video)|静音原声|去掉原声|关闭原声|silencia\w* (?:el )?(?:audio|sonido)",
+                r"\bmute\b.{0,80}\b(?:original|video)|静音原声|去掉原声|关闭原声|silencia\w* (?:el )?(?:audio|sonido)",
                 n,
             )
         )

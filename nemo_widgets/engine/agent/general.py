@@ -179,7 +179,7 @@ def parse_history(clause: Clause, ctx: Context) -> list[Command] | None:
         count = 2
     if _REDO.search(n):
         return [Redo(count)]
-    if _UNDO.search(n) and not re.search(r"\bundo(?:ne)?\b.*\?", n):
+    if _UNDO.search(n) and not re.search(r"\bundo(?:ne)?\b.{0,80}\?", n):
         return [Undo(count)]
     return None
 

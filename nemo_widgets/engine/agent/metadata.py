@@ -145,13 +145,13 @@ _META_ONLY = re.compile(
     r"\b(?:descriptions?|tags?|hashtags?|chapters?|metadata|seo|etiquetas|descripci[oó]n)\b|标签|描述|简介|章节"
 )
 _FOCUS = re.compile(
-    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.+)|"
-    r"tags?\s+about\s+(.+)|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.+)|"
-    r"更多(?:关于)?(.+?)的?标签",
+    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.{1,120})|"
+    r"tags?\s+about\s+(.{1,120})|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.{1,120})|"
+    r"更多(?:关于)?(.{1,40}?)的?标签",
 )
 _REFINE = re.compile(
     r"\b(?:shorter|longer|snappier|punchier)\s+(?:titles?|descriptions?)\b|\b(?:more|extra|additional|fewer)\s+tags?\b|"
-    r"\btags?\s+about\s+\w|\b(?:no|without|remove|drop|add|with)\s+chapters\b|更短的?标题|更多.*标签|"
+    r"\btags?\s+about\s+\w|\b(?:no|without|remove|drop|add|with)\s+chapters\b|更短的?标题|更多.{0,20}标签|"
     r"t[ií]tulos m[aá]s cortos"
 )
 

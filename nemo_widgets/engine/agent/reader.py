@@ -123,6 +123,19 @@ class Clause:
     lang: str = "en"
     refers_to: str | None = None  # what "it" / "them" means here (the previous subject)
     borrowed_verb: str = ""
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def times(self) -> Times:
+        """The clause's time forms (read once, shared by every row)."""
+        if "times" not in self._cache:
+            self._cache["times"] = read_times(self.norm)
+        return self._cache["times"]
+
+    def style(self) -> dict[str, Any]:
+        """The text style changes the clause names (read once; a copy for the caller)."""
+        if "style" not in self._cache:
+            self._cache["style"] = text_style(self.norm)
+        return dict(self._cache["style"])
 
     def quoted(self) -> list[str]:
         """The quoted texts in this clause, in order."""
@@ -960,6 +973,37 @@ def _pick(found: list[tuple[Row, Sequence[Command]]], clause: Clause, ctx: Conte
     return min(found, key=lambda f: f[0].position(clause))
 
 
+#: Longest clause read (characters): a longer run without a sentence break is read by its
+#: start and the rest reported as not understood, so one pasted paragraph stays cheap.
+MAX_CLAUSE = 400
+
+
+def _pieces(low: str, span: tuple[int, int, str, Any]) -> list[tuple[int, int, str, Any]]:
+    """A clause longer than :data:`MAX_CLAUSE` cut before each request verb in it.
+
+    Stretches without a verb are marked (``only`` False) to be reported, not read, and a
+    piece still too long is read by its start: one pasted paragraph stays cheap to read.
+    """
+    a, b, verb, only = span
+    if only is not None or b - a <= MAX_CLAUSE:
+        return [span]
+    cuts = [m.start() for m in _ACTION_VERB.finditer(low, a, b)]
+    bounds = [a, *[c for c in cuts if c > a], b]
+    out: list[tuple[int, int, str, Any]] = []
+    for i, (x, y) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        has_verb = i > 0 or (cuts and cuts[0] == a)
+        if not has_verb:
+            out.append((x, y, "", False))
+            continue
+        if y - x > MAX_CLAUSE:
+            cut = low.rfind(" ", x, x + MAX_CLAUSE)
+            cut = cut if cut > x else x + MAX_CLAUSE
+            out.extend([(x, cut, verb if i == 0 else "", None), (cut, y, "", False)])
+        else:
+            out.append((x, y, verb if i == 0 else "", None))
+    return out
+
+
 def _modifier(clause: Clause) -> bool:
     """Whether a clause only says where, when or how ("放在底部", "at the top, in red")."""
     n = clause.norm
@@ -999,7 +1043,17 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
     subject: str | None = None
     last: tuple[int, int, str, str | None, int] | None = None  # the previous clause, its steps
 
+    seen: dict[tuple[str, str, str | None, str | None], Any] = {}
+
     def read_clause(raw: str, low: str, verb: str, only: Row | None, about: str | None):
+        text = _PLACEHOLDER.sub(lambda m: f"\x00{quotes[int(m.group(1))]}\x00", raw)
+        key = (text, verb, only.name if only else None, about)
+        if key in seen:  # a clause said again (and again) is read once
+            return seen[key]
+        seen[key] = result = _read_clause(raw, low, verb, only, about)
+        return result
+
+    def _read_clause(raw: str, low: str, verb: str, only: Row | None, about: str | None):
         clause = Clause(raw, low, normalize(low, lang), quotes, lang, about, verb)
         found = []
         for row in [only] if only is not None else rows:
@@ -1011,7 +1065,13 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
         row, commands = _pick(found, clause, ctx)
         return clause, row, commands
 
+    spans = [piece for span in spans for piece in _pieces(masked_low, span)]
     for a, b, verb, only in spans:
+        if only is False:  # a stretch of a long run with no request verb: prose, not read
+            text = masked_raw[a:b].strip()
+            if text and not _FILLER.match(text.lower()):
+                unread.append(_PLACEHOLDER.sub(lambda m: quotes[int(m.group(1))], text))
+            continue
         raw, low = masked_raw[a:b].strip(), masked_low[a:b].strip()
         if not low or _FILLER.match(low):
             continue

@@ -94,8 +94,15 @@ def _restore(state: dict[str, Any], refs: dict[str, Any]) -> None:
             state[k] = v
 
 
-def _bullet(lines: list[str]) -> str:
-    return "\n".join(f"- {line}" for line in lines)
+def _bullet(lines: list[str], limit: int = 20) -> str:
+    """Lines as a list; the same line said again is counted, and a long list is cut."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    shown = [f"- {line}" + (f" (×{n})" if n > 1 else "") for line, n in counts.items()]
+    if len(shown) > limit:
+        shown = [*shown[:limit], f"- … and {len(shown) - limit} more"]
+    return "\n".join(shown)
 
 
 def _quoted(clauses: list[str], limit: int = 5) -> str:
@@ -132,6 +139,7 @@ async def answer(turn: Turn, reading: Reading) -> Answer:
     """
     done: list[tuple[Step, str]] = []
     failed: list[tuple[Step, str]] = []
+    turn.settle()
     before = _snapshot(turn.state)
     for step in reading.steps:
         refs = _refs(turn.state)
@@ -145,8 +153,10 @@ async def answer(turn: Turn, reading: Reading) -> Answer:
             continue
         done.append((step, said))
         if step.row.history:
+            turn.settle()
             before = _snapshot(turn.state)  # undo/redo move through history, not onto it
     if not done:
+        turn.settle()
         if not reading.steps:
             raise AgentError(fallback_text())
         if len(failed) == 1 and not reading.unread:
@@ -156,6 +166,7 @@ async def answer(turn: Turn, reading: Reading) -> Answer:
             + _bullet([f"{s.clause}: {why}" for s, why in failed])
             + ("\nNot understood: " + _quoted(reading.unread) if reading.unread else "")
         )
+    turn.settle()
     what = "; ".join(said.split("\n", 1)[0] for step, said in done if not step.row.history)
     turn.history.record(before, turn.state, what[:200])
     return Answer(
