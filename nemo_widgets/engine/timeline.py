@@ -514,6 +514,10 @@ def _piece(seg: Segment, a: int, b: int, shift: int, new_id: str | None = None) 
     return _clip_fades(out)
 
 
+def _in_order(segs: tuple[Segment, ...]) -> bool:
+    return all(a.start_ms <= b.start_ms for a, b in zip(segs, segs[1:], strict=False))
+
+
 def finalize(draft: Draft) -> Draft:
     """Keep the draft consistent: no empty tracks, segments in order, ``d`` = the last end.
 
@@ -522,13 +526,13 @@ def finalize(draft: Draft) -> Draft:
     """
     tracks = []
     for track in draft.tracks:
-        segs = sorted(
-            (s for s in track.segments if s.end_ms > s.start_ms), key=lambda s: s.start_ms
-        )
-        if segs:
-            tracks.append(
-                track if tuple(segs) == track.segments else replace(track, segments=tuple(segs))
+        segs = track.segments
+        if not all(s.end_ms > s.start_ms for s in segs) or not _in_order(segs):
+            segs = tuple(
+                sorted((s for s in segs if s.end_ms > s.start_ms), key=lambda s: s.start_ms)
             )
+        if segs:
+            tracks.append(track if segs is track.segments else replace(track, segments=segs))
     footage = max((t.end_ms for t in tracks if t.type == schema.TrackType.VIDEO), default=0)
     if footage:
         clipped = []
@@ -910,7 +914,11 @@ class TitleRef:
         if self.all:
             return titles
         # "the title" is the one added last (the highest number in its id), else the latest
-        return [max(titles, key=lambda s: (_id_number(s.id), s.start_ms))]
+        return [max(titles, key=_added_order)]
+
+
+def _added_order(seg: Segment) -> tuple[int, int]:
+    return _id_number(seg.id), seg.start_ms
 
 
 @lru_cache(maxsize=4096)

@@ -552,7 +552,7 @@ PHRASES = [
     (
         "video",
         "add a title 'A' and make it yellow",
-        [AddTitle(text="A"), EditTitle(style={"color": "#FFD60A"})],
+        [AddTitle(text="A", style={"color": "#FFD60A"})],
     ),
     (
         "video",

@@ -101,10 +101,22 @@ class AddTitle(Command):
     """Put text on screen: ``when`` it shows, its style (``pos``, ``color``, ...)."""
 
     text: str
-    when: When = When()
+    when: When = field(default_factory=When)
     style: dict[str, Any] = field(default_factory=dict)
     overlay: bool = False
     cost = EDIT_COST
+
+    def merge(self, later: Command) -> Command | None:
+        # "add a title 'A' and make it yellow": the new title, yellow (one edit, not two)
+        if (
+            isinstance(later, EditTitle)
+            and later.target in (None, self.text)
+            and later.text is None
+            and later.when is None
+            and not later.every
+        ):
+            return AddTitle(self.text, self.when, {**self.style, **later.style}, self.overlay)
+        return None
 
 
 @dataclass(frozen=True)
