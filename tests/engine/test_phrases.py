@@ -715,7 +715,7 @@ PHRASES = [
         "write a text-to-video prompt for a fox in fresh snow at dawn",
         [GeneratePrompt(idea="write a text-to-video prompt for a fox in fresh snow at dawn")],
     ),
-    ("P:empty", "生成提示词：一个产品展示", [GeneratePrompt(idea="生成提示词:一个产品展示")]),
+    ("P:empty", "生成提示词：一个产品展示", [GeneratePrompt(idea="生成提示词:一个产品展示", language="zh")]),
     ("video", "what is the aspect ratio?", [Ask(topic="ratio")]),
     ("video", "is there music?", [Ask(topic="music")]),
     ("video", "how many tracks are there?", [Ask(topic="tracks")]),

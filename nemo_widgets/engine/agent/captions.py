@@ -405,8 +405,9 @@ def _reachable(lang: str) -> bool:
     from ..captions.recognize import supported_languages
     from ..captions.translate import provider_for
 
-    spoken = supported_languages()
-    return lang in spoken or any(provider_for(src, lang) for src in spoken)
+    if langs.can_caption(lang):
+        return True
+    return any(provider_for(src, lang) for src in supported_languages())
 
 
 def _cannot(names: list[str], unknown: list[str]) -> str:

@@ -18,7 +18,7 @@ from ... import schema
 from .. import timeline as tl
 from ..meta.prompts import build_storyboard, parse_idea, refine_spec, render_markdown
 from .base import AgentError, Turn
-from .reader import Clause, Command, Context, Row
+from .reader import Clause, Command, Context, Row, detect_language
 
 SKILL = ("video-prompt-generation",)
 COST = 5  # credits per generation: text only, no rendering
@@ -63,6 +63,7 @@ class GeneratePrompt(Command):
     """A text-to-video prompt, or a timed storyboard, from the idea in ``idea``."""
 
     idea: str
+    language: str = "en"  # the request's language (the builders may use it)
     cost = COST
 
 
@@ -71,6 +72,7 @@ class RefinePrompt(Command):
     """Change the last prompt as ``request`` says ("make it moodier", "for a vertical video")."""
 
     request: str
+    language: str = "en"
     cost = COST
 
 
@@ -93,16 +95,25 @@ _REFINE = re.compile(
 )
 
 
+def _with_language(fn: Any, *args: Any, language: str) -> Any:
+    """``fn(*args)``, passing the request's language when the builder takes one."""
+    import inspect
+
+    if "language" in inspect.signature(fn).parameters:
+        return fn(*args, language=language)
+    return fn(*args)
+
+
 def parse_prompt(clause: Clause, ctx: Context) -> list[Command] | None:
     n = clause.norm
     if ctx.skill in SKILL and re.search(r"\bgenerate\s+my\s+text\s+descriptions?\b", n):
-        return [GeneratePrompt(str(clause))]  # the prompt skill's own "Try saying" line
+        return [GeneratePrompt(str(clause), clause.lang)]  # the prompt skill's "Try saying"
     if re.search(_GREEDY, clause.low) and not re.search(r"\b(?:captions?|subtitles?)\b|字幕", n):
-        return [GeneratePrompt(str(clause))]
+        return [GeneratePrompt(str(clause), clause.lang)]
     if (ctx.has_prompt or ctx.skill in SKILL) and _REFINE.search(n):
         if ctx.has_footage and not ctx.has_prompt:
             return None
-        return [RefinePrompt(str(clause))]
+        return [RefinePrompt(str(clause), clause.lang)]
     return None
 
 
@@ -116,7 +127,7 @@ def prompt_fallback(message: str, ctx: Context) -> list[Command] | None:
         r"vlog|ad)\b|视频|镜头|场景|分镜|广告|v[ií]deo",
         message.lower(),
     ):
-        return [GeneratePrompt(message.strip())]
+        return [GeneratePrompt(message.strip(), detect_language(message, ctx.language))]
     return None
 
 
@@ -135,7 +146,7 @@ async def apply_prompt(cmd: Command, turn: Turn) -> str:
                 )
             message = rest
         try:
-            spec = parse_idea(message)
+            spec = _with_language(parse_idea, message, language=cmd.language)
         except ValueError as exc:
             raise AgentError(str(exc)) from exc
         async with turn.tool("generate_video_prompt", {"idea": spec["normalised"]}) as result:
@@ -159,7 +170,9 @@ async def apply_prompt(cmd: Command, turn: Turn) -> str:
         raise AgentError(
             "There is no video prompt to refine yet. Describe the video first — " + _EXAMPLE + "."
         )
-    spec, changes = refine_spec(previous["spec"], cmd.request)
+    spec, changes = _with_language(
+        refine_spec, previous["spec"], cmd.request, language=cmd.language
+    )
     if not changes:
         raise AgentError(
             'I did not catch what to change. Try "make it moodier", "brighter", "more '
