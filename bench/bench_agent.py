@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import copy
 import statistics
 import sys
@@ -24,11 +25,11 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / p) for p in ("tests", "tests/engine")]
 
-from test_phrases import MEDIA, PHRASES, SKILLS, STATES
+from test_phrases import MEDIA, PHRASES, SKILLS, STATES  # noqa: E402
 
-from nemo_widgets.engine import timeline as tl
-from nemo_widgets.engine.agent import Turn, load_skills, read_message
-from nemo_widgets.engine.agent.runner import answer
+from nemo_widgets.engine import timeline as tl  # noqa: E402
+from nemo_widgets.engine.agent import Turn, load_skills, read_message  # noqa: E402
+from nemo_widgets.engine.agent.runner import answer  # noqa: E402
 
 #: commands whose cost is a recognizer's or a text builder's, not the reader's
 HEAVY = {"AddCaptions", "CaptionScript", "GenerateMetadata", "RefineMetadata"}
@@ -47,10 +48,9 @@ def once(message: str, state: dict, skill: str, apply: bool) -> tuple[float, flo
     reading = read_message(message, state, MEDIA, skill=skill)
     if apply and reading.steps:
         turn = Turn("bench", message, _emit, state, MEDIA, skill=skill, history=tl.History())
-        try:
+        # a refusal is an answer too; its cost is what is measured
+        with contextlib.suppress(Exception):
             asyncio.run(answer(turn, reading))
-        except Exception:  # a refusal is an answer too; its cost is what is measured
-            pass
     return time.perf_counter() - w, time.process_time() - c
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -515,7 +516,7 @@ def _piece(seg: Segment, a: int, b: int, shift: int, new_id: str | None = None) 
 
 
 def _in_order(segs: tuple[Segment, ...]) -> bool:
-    return all(a.start_ms <= b.start_ms for a, b in zip(segs, segs[1:], strict=False))
+    return all(a.start_ms <= b.start_ms for a, b in pairwise(segs))
 
 
 def finalize(draft: Draft) -> Draft:

@@ -202,11 +202,12 @@ async def claim(request: Request) -> Response:
         if caps
         else ""
     )
+    summary = tl.summary(tl.Draft.from_dict(state.get(schema.STATE_DRAFT)))
     body = (
         "<div class='box'>"
         f"<p>Project <strong id='task'>{_e(str(session['task_name']))}</strong> · session "
         f"<code>{_e(sid)}</code></p>"
-        f"<p id='timeline'>{_e(tl.summary(tl.Draft.from_dict(state.get(schema.STATE_DRAFT))))}</p>{captions}</div>"
+        f"<p id='timeline'>{_e(summary)}</p>{captions}</div>"
         f"<h2>Uploads</h2>{_uploads_table(st.store.files(sid))}"
         f"<h2>Exports</h2>{_renders_table(st.base_url, st.store.renders_for_session(sid))}"
     )

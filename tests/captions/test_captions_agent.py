@@ -7,9 +7,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from captions_speech import JFK
-
 from agent_kit import rows
+from captions_speech import JFK
 
 from nemo_widgets.engine import timeline as tl
 from nemo_widgets.engine.agent import AgentError, Media, Turn, read_message
@@ -259,7 +258,7 @@ async def test_unknown_language_is_refused_before_any_work(clip: Path) -> None:
         ("添加中文字幕", "Chinese"),
         ("subtítulos en klingon", "klingon"),
     ):
-        turn, events = make_turn(message, clip)
+        turn, _ = make_turn(message, clip)
         with pytest.raises(AgentError, match=rf"can't make {name} captions"):
             await run(message, clip, turn.state)
         assert "captions" not in turn.state  # nothing recognised or written

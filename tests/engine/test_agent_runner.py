@@ -171,7 +171,6 @@ async def test_unexpected_exception_becomes_an_error_frame(runner):
 
 
 async def test_unmatched_request_gets_help_not_a_fake_success(runner):
-    r, session = runner
     out, events = await _run(runner, "make me a sandwich", None)
     assert not out.ok and not out.changed and out.charged == 0
     (text,) = _texts(events)

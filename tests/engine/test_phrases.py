@@ -70,6 +70,27 @@ STATES = {
     },
 }
 
+BACKWARDS_TITLE = (
+    "That range ends (2 s) before it starts (5 s). Say the earlier time first, e.g. "
+    "from 0:02 to 0:05."
+)
+WHAT_TEXT = (
+    "What should the title say? Put the text in quotes, e.g. add a title 'Urban "
+    "Dreams' for 3 seconds at the top."
+)
+WHICH_PART = (
+    "Which part should I trim? Say it with times, e.g. trim to the first 10 seconds, "
+    "cut from 0:05 to 0:08, or remove the first 2 seconds."
+)
+BACKWARDS_CUT = (
+    "That range ends (5 s) before it starts (8 s). Say the earlier time first, e.g. "
+    "cut from 0:05 to 0:08."
+)
+NEGATIVE = (
+    "A volume can't be negative. Say a level from 0% to 100%, e.g. set the music "
+    "volume to 20%, or make the music quieter."
+)
+
 PHRASES = [
     (
         "video",
@@ -163,29 +184,17 @@ PHRASES = [
     (
         "video",
         "add a title 'x' from 0:05 to 0:02",
-        [
-            Refused(
-                reason="That range ends (2 s) before it starts (5 s). Say the earlier time first, e.g. from 0:02 to 0:05."
-            )
-        ],
+        [Refused(reason=BACKWARDS_TITLE)],
     ),
     (
         "video",
         "add a title",
-        [
-            Refused(
-                reason="What should the title say? Put the text in quotes, e.g. add a title 'Urban Dreams' for 3 seconds at the top."
-            )
-        ],
+        [Refused(reason=WHAT_TEXT)],
     ),
     (
         "video",
         "add a title '' for 3 seconds",
-        [
-            Refused(
-                reason="What should the title say? Put the text in quotes, e.g. add a title 'Urban Dreams' for 3 seconds at the top."
-            )
-        ],
+        [Refused(reason=WHAT_TEXT)],
     ),
     (
         "video",
@@ -351,20 +360,12 @@ PHRASES = [
     (
         "video",
         "trim it",
-        [
-            Refused(
-                reason="Which part should I trim? Say it with times, e.g. trim to the first 10 seconds, cut from 0:05 to 0:08, or remove the first 2 seconds."
-            )
-        ],
+        [Refused(reason=WHICH_PART)],
     ),
     (
         "video",
         "cut from 0:08 to 0:05",
-        [
-            Refused(
-                reason="That range ends (5 s) before it starts (8 s). Say the earlier time first, e.g. cut from 0:05 to 0:08."
-            )
-        ],
+        [Refused(reason=BACKWARDS_CUT)],
     ),
     ("video", "speed it up 2x", [SetSpeed(factor=2.0)]),
     ("video", "play at 1.5x", [SetSpeed(speed=1.5)]),
@@ -422,11 +423,7 @@ PHRASES = [
     (
         "video",
         "add background music at -50%",
-        [
-            Refused(
-                reason="A volume can't be negative. Say a level from 0% to 100%, e.g. set the music volume to 20%, or make the music quieter."
-            )
-        ],
+        [Refused(reason=NEGATIVE)],
     ),
     ("video", "add captions", [AddCaptions()]),
     ("video", "add captions in English and Spanish", [AddCaptions(languages=("en", "es"))]),
@@ -490,7 +487,8 @@ PHRASES = [
         "generate a detailed video prompt for a 30-second product showcase with cinematic lighting",
         [
             GeneratePrompt(
-                idea="generate a detailed video prompt for a 30-second product showcase with cinematic lighting"
+                idea="generate a detailed video prompt for a 30-second product showcase with "
+                "cinematic lighting"
             )
         ],
     ),
@@ -514,7 +512,8 @@ PHRASES = [
         "generate a storyboard for a 30-second video about a lighthouse keeper's last night",
         [
             GeneratePrompt(
-                idea="generate a storyboard for a 30-second video about a lighthouse keeper's last night"
+                idea="generate a storyboard for a 30-second video about a lighthouse keeper's "
+                "last night"
             )
         ],
     ),
@@ -715,7 +714,11 @@ PHRASES = [
         "write a text-to-video prompt for a fox in fresh snow at dawn",
         [GeneratePrompt(idea="write a text-to-video prompt for a fox in fresh snow at dawn")],
     ),
-    ("P:empty", "生成提示词：一个产品展示", [GeneratePrompt(idea="生成提示词:一个产品展示", language="zh")]),
+    (
+        "P:empty",
+        "生成提示词：一个产品展示",
+        [GeneratePrompt(idea="生成提示词:一个产品展示", language="zh")],
+    ),
     ("video", "what is the aspect ratio?", [Ask(topic="ratio")]),
     ("video", "is there music?", [Ask(topic="music")]),
     ("video", "how many tracks are there?", [Ask(topic="tracks")]),

@@ -42,13 +42,109 @@ def requested_languages(message: str) -> list[str]:
 
 # words that follow "in"/"en" in a caption request without being languages
 _NOT_LANGUAGES = frozenset(
-    """the a an my this that these all each every sync time real realtime order full high low
-    italic italics bold caps capitals uppercase lowercase sentence style white black red green
-    blue yellow orange purple pink cyan gray grey gold karaoke boxed plain vertical big small
-    large box boxes frame screen video clip it them one two three seconds minutes advance
-    detail automatically sequence line lines place addition case bottom top middle center
-    centre front back color colour colors colours font size sizes el la los las un una mi
-    este esta subtitles subtitle captions caption subs subtítulos burn burned hardcode""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "this",
+        "that",
+        "these",
+        "all",
+        "each",
+        "every",
+        "sync",
+        "time",
+        "real",
+        "realtime",
+        "order",
+        "full",
+        "high",
+        "low",
+        "italic",
+        "italics",
+        "bold",
+        "caps",
+        "capitals",
+        "uppercase",
+        "lowercase",
+        "sentence",
+        "style",
+        "white",
+        "black",
+        "red",
+        "green",
+        "blue",
+        "yellow",
+        "orange",
+        "purple",
+        "pink",
+        "cyan",
+        "gray",
+        "grey",
+        "gold",
+        "karaoke",
+        "boxed",
+        "plain",
+        "vertical",
+        "big",
+        "small",
+        "large",
+        "box",
+        "boxes",
+        "frame",
+        "screen",
+        "video",
+        "clip",
+        "it",
+        "them",
+        "one",
+        "two",
+        "three",
+        "seconds",
+        "minutes",
+        "advance",
+        "detail",
+        "automatically",
+        "sequence",
+        "line",
+        "lines",
+        "place",
+        "addition",
+        "case",
+        "bottom",
+        "top",
+        "middle",
+        "center",
+        "centre",
+        "front",
+        "back",
+        "color",
+        "colour",
+        "colors",
+        "colours",
+        "font",
+        "size",
+        "sizes",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "mi",
+        "este",
+        "esta",
+        "subtitles",
+        "subtitle",
+        "captions",
+        "caption",
+        "subs",
+        "subtítulos",
+        "burn",
+        "burned",
+        "hardcode",
+    ]
 )
 _IN_WORD = re.compile(r"\b(?:in|into|to|en|al|a)\s+([^\W\d_]{3,})", re.UNICODE)
 _WORD_CAPTIONS = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:captions?|subtitles?|subs)\b")
@@ -58,7 +154,6 @@ _ZH_UNKNOWN = re.compile(r"([\u4e00-\u9fff]{1,6}?)(?:语|文)字幕")
 def unknown_languages(clause_raw: str) -> list[str]:
     """Words a caption request names as languages that are not languages ("Klingon")."""
     out: list[str] = []
-    known = {code for _, code in langs.find_languages(clause_raw)}
     for m in _IN_WORD.finditer(clause_raw):
         word = m.group(1)
         if re.search(r"\bburn(?:ed|t)?\s*$", clause_raw[: m.start()], re.I):
@@ -91,7 +186,7 @@ def unknown_languages(clause_raw: str) -> list[str]:
             continue
         out.append(word)
     for m in _ZH_UNKNOWN.finditer(clause_raw):
-        name = re.split(r"[和、及与，,]", m.group(1))[-1].lstrip("加上添加生成做给用的")
+        name = re.split(r"[和、及与，,]", m.group(1))[-1].lstrip("加上添生成做给用的")
         if name and not any(langs.code_of(name + end) for end in ("", "语", "文")):
             out.append(name + "语")
     return [w for i, w in enumerate(out) if w not in out[:i]]
@@ -594,9 +689,7 @@ def _is_captions_clause(clause: Clause, ctx: Context) -> bool:
             r"\b(?:captions|subtitles|subs)\b|字幕|subt[ií]tulos", n
         ):
             return False  # "an Instagram caption" is post text (the metadata skill's)
-        if re.search(r"\bcaption text\b|\bsubtitle text\b", n):
-            return False
-        return True
+        return not re.search(r"\bcaption text\b|\bsubtitle text\b", n)
     if re.search(r"\b(?:them|it)\b|它们|los\b|las\b", n):
         if clause.refers_to:
             return clause.refers_to == "captions"

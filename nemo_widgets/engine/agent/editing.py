@@ -437,8 +437,10 @@ class Trim(Command):
 
 
 _KEEP = _re(
-    r"\b(?:trim|cut|shorten|crop|chop)\s+(?:it\s+|the video\s+|this\s+|the clip\s+)?(?:down\s+)?to\b|"
-    r"\bkeep\b|\bonly\b|\bjust the\b|\bshorten\b|\bmake (?:it|the video) \d[^a-z]*\S*\s*(?:seconds?|s|minutes?|min)?\s*long\b|"
+    r"\b(?:trim|cut|shorten|crop|chop)\s+(?:it\s+|the video\s+|this\s+|"
+    r"the clip\s+)?(?:down\s+)?to\b|"
+    r"\bkeep\b|\bonly\b|\bjust the\b|\bshorten\b|\bmake (?:it|"
+    r"the video) \d[^a-z]*\S*\s*(?:seconds?|s|minutes?|min)?\s*long\b|"
     r"保留|只要|只留|截取|裁剪到|剪到|剪成|缩短到|缩短为|缩短|\bdeja (?:solo|sólo)\b|\bconserva\b|"
     r"\bqu[eé]date con\b|\brecorta(?:lo|r)? a\b|\bacorta\b|\bsolo (?:los|las)\b"
 )
@@ -543,7 +545,8 @@ class SetRatio(Command):
 
 _RATIO = _re(r"(?<![\d:])(16|9|1|4)\s*(?::|x|×|/|比|by|a|por)\s*(9|16|1|5)(?![\d:])")
 _VERTICAL = _re(
-    r"\b(?:vertical|portrait|tiktok|tik tok|reels?|shorts|stories|story format)\b|竖屏|竖版|竖向|抖音|"
+    r"\b(?:vertical|portrait|tiktok|tik tok|reels?|shorts|stories|story format)\b|竖屏|竖版|竖向|"
+    r"抖音|"
     r"\bformato vertical\b"
 )
 _SQUARE = _re(r"\b(?:square|cuadrad[oa])\b|方形|正方形|方屏")
@@ -610,9 +613,9 @@ async def apply_ratio(cmd: SetRatio, turn: Turn) -> str:
     if not cmd.ratio:  # the fit only, at the current ratio
         ratio = m.ratio or (tl.ratio_name(m.width, m.height) if m.width and m.height else "16:9")
         cmd = SetRatio(ratio if ratio in schema.ASPECT_RATIOS else "16:9", cmd.fit, True)
-    if draft.has_footage and m.width and m.height and not cmd.fit_asked:
-        if tl.ratio_name(m.width, m.height) == cmd.ratio:
-            raise AgentError(f"The video is already {cmd.ratio}.")
+    asked_nothing_new = draft.has_footage and m.width and m.height and not cmd.fit_asked
+    if asked_nothing_new and tl.ratio_name(m.width, m.height) == cmd.ratio:
+        raise AgentError(f"The video is already {cmd.ratio}.")
     new = tl.set_ratio(draft, cmd.ratio, fit=cmd.fit)
     await turn.commit(new, "reframe", {"ratio": cmd.ratio, "fit": cmd.fit})
     how = "cropped to fill the frame" if cmd.fit == "cover" else "fitted with black bars"
@@ -635,7 +638,8 @@ class SetSpeed(Command):
 
 
 _SPEED = _re(
-    r"\b(?:speed (?:it |this |the video )?up|faster|slower|slow[\s-]*mo(?:tion)?|slow (?:it |this )?down|"
+    r"\b(?:speed (?:it |this |the video )?up|faster|slower|slow[\s-]*mo(?:tion)?|slow (?:it |"
+    r"this )?down|"
     r"twice as fast|half speed|normal speed|original speed|real[\s-]*time|playback speed|speed)\b|"
     r"\d+(?:\.\d+)?\s*[x×]\b|加速|减速|倍速|慢放|慢动作|快进|正常速度|原速|\bc[aá]mara lenta\b|"
     r"\bvelocidad\b|\bm[aá]s r[aá]pido\b|\bm[aá]s lento\b|\bacelera\w*|\bralentiza\w*"
@@ -719,12 +723,14 @@ class AddUploads(Command):
 
 _FILE = _re(r"[\w\-.()]+\.(?:mp4|mov|webm|mkv|avi|jpe?g|png|gif|webp|mp3|wav|m4a|aac)\b")
 _NEXT_CLIP = _re(
-    r"\b(?:second|next|other|another|new|last|2nd|third|3rd|this|that) (?:clip|video|image|photo|picture|gif|file)\b|"
+    r"\b(?:second|next|other|another|new|last|2nd|third|3rd|this|that) (?:clip|video|image|photo|"
+    r"picture|gif|file)\b|"
     r"\b(?:clip|video|image|photo|picture|gif) (?:at|to) the (?:end|start|beginning)\b|"
     r"第二个|另一个|新的|这个|下一个"
 )
 _MY_MEDIA = _re(
-    r"\b(?:my|the|these|those|all (?:my|the)|all)\s+(?:\w+\s+){0,2}(?:video files|videos|clips|files|footage|recordings?|"
+    r"\b(?:my|the|these|those|all (?:my|the)|all)\s+(?:\w+\s+){0,2}(?:video files|videos|clips|"
+    r"files|footage|recordings?|"
     r"uploads|photos|images|pictures)\b|\b(?:a|an|my|the)\s+(?:[\w-]+\s+){0,4}(?:recording|video|footage|clip)\s+into\b|"
     r"我的视频|我的素材|mis (?:videos|vídeos|clips|archivos)"
 )
@@ -909,7 +915,9 @@ def parse_fade(clause: Clause, ctx: Context) -> list[Command] | None:
             fo = 1000
         return [FadeMusic(fi, fo)]
     if re.search(
-        r"\b(?:remove|no|without|delete)\b.{0,80}\bfades?\b|去掉.{0,20}淡|取消.{0,20}淡|quita\w* (?:el|los) fundidos?",
+        r"\b(?:remove|no|without|delete)\b.{0,80}\bfades?\b|去掉.{0,20}淡|取消.{0,20}淡|"
+        r"quita\w* (?:el|"
+        r"los) fundidos?",
         n,
     ):
         return [FadeVideo(0, 0)]
@@ -991,7 +999,8 @@ class RemoveMusic(Command):
 
 
 _QUIETER = _re(
-    r"quieter|softer|lower|turn (?:it |the \w+ )?down|reduce|decrease|less loud|降低|小一|小点|调小|"
+    r"quieter|softer|lower|turn (?:it |the \w+ )?down|reduce|decrease|less loud|降低|小一|小点|"
+    r"调小|"
     r"\bbaja\w*|más bajo|m[aá]s suave|menos volumen"
 )
 _LOUDER = _re(
@@ -1002,11 +1011,14 @@ _VOLUME = _re(r"\bvolume\b|音量|\bvolumen\b|\blevel\b")
 _MUTE = _re(
     r"\b(?:un)?mute\b|\bsilence\b|取消静音|静音|\bsilencia\w*|\bquita\w* el (?:sonido|audio)\b|"
     r"\bwithout (?:the )?(?:original )?(?:audio|sound)\b|\bno (?:original )?(?:audio|sound)\b|"
-    r"\b(?:turn off|disable|kill) the (?:original )?(?:audio|sound)\b|关闭原声|去掉原声|去除原声|删除原声|"
+    r"\b(?:turn off|disable|kill) the (?:original )?(?:audio|sound)\b|关闭原声|去掉原声|去除原声|"
+    r"删除原声|"
     r"关掉原声|不要原声|\bsin (?:sonido|audio)\b"
 )
 _UNMUTE = _re(
-    r"\bunmute\b|取消静音|恢复原声|打开原声|turn (?:the )?(?:sound|audio) back on|quita\w* el silencio|activa el sonido"
+    r"\bunmute\b|取消静音|恢复原声|打开原声|turn (?:the )?(?:sound|audio) back on|"
+    r"quita\w* el silencio|"
+    r"activa el sonido"
 )
 
 
@@ -1051,7 +1063,8 @@ def parse_sound(clause: Clause, ctx: Context) -> list[Command] | None:
                 )
             ]
         if re.search(
-            r"\b(?:generate|compose|create|make)\b.{0,80}\bmusic\b|生成.{0,20}音乐|genera\w* m[uú]sica",
+            r"\b(?:generate|compose|create|make)\b.{0,80}\bmusic\b|生成.{0,20}音乐|"
+            r"genera\w* m[uú]sica",
             n,
         ):
             pass
@@ -1063,7 +1076,9 @@ def parse_sound(clause: Clause, ctx: Context) -> list[Command] | None:
         fi, fo = fades(n)
         mute_original = bool(
             re.search(
-                r"\bmute\b.{0,80}\b(?:original|video)|静音原声|去掉原声|关闭原声|silencia\w* (?:el )?(?:audio|sonido)",
+                r"\bmute\b.{0,80}\b(?:original|video)|静音原声|去掉原声|关闭原声|"
+                r"silencia\w* (?:el )?(?:audio|"
+                r"sonido)",
                 n,
             )
         )
@@ -1187,7 +1202,8 @@ ROWS = [
         subject="video",
         cost=EDIT_COST,
         edits=True,
-        help='"trim to the first 10 seconds", "cut from 0:05 to 0:08", "remove the first 2 seconds"',
+        help='"trim to the first 10 seconds", "cut from 0:05 to 0:08", '
+        '"remove the first 2 seconds"',
     ),
     Row(
         "ratio",

@@ -87,13 +87,17 @@ class HowTo(Command):
 # Reading
 # ================================================================================================
 _HELP = re.compile(
-    r"^\s*(?:help|menu|commands?|options|ayuda|帮助|菜单)\s*[.!?]*\s*$|\bwhat (?:else )?can (?:you|i) do\b|"
+    r"^\s*(?:help|menu|commands?|options|ayuda|帮助|菜单)\s*[.!?]*\s*$|\bwhat (?:else )?can (?:you|"
+    r"i) do\b|"
     r"\bhow do i use (?:this|you)\b|你能做什么|你会什么|能做什么|\bqu[eé] puedes hacer\b|"
     r"\bwhat are your (?:features|commands)\b|\bhelp me\b"
 )
 _STATUS = re.compile(
-    r"^\s*(?:status|estado|状态|当前状态|时间线)\s*[.!?]*\s*$|\bshow (?:me )?(?:the |my )?(?:tracks|timeline|draft)\b|"
-    r"\bwhat'?s (?:on|in) (?:the |my )?(?:timeline|draft|project)\b|\bwhat is (?:on|in) (?:the |my )?(?:timeline|draft)\b|"
+    r"^\s*(?:status|estado|状态|当前状态|时间线)\s*[.!?]*\s*$|\bshow (?:me )?(?:the |"
+    r"my )?(?:tracks|"
+    r"timeline|draft)\b|"
+    r"\bwhat'?s (?:on|in) (?:the |my )?(?:timeline|draft|project)\b|\bwhat is (?:on|in) (?:the |"
+    r"my )?(?:timeline|draft)\b|"
     r"\b(?:timeline|draft) (?:status|summary)\b|\bsummari[sz]e (?:the |my )?(?:timeline|edit)\b|"
     r"时间线上有什么|时间线有什么|显示时间线|qu[eé] hay en (?:mi|la) l[ií]nea de tiempo|"
     r"muestra (?:mi |la )?l[ií]nea de tiempo"
@@ -118,13 +122,15 @@ _TOPICS = [
 ]
 _TOPIC_RES = [(name, re.compile(p)) for name, p in _TOPICS]
 _UNDO = re.compile(
-    r"^\s*(?:undo|revert|go back|back|oops)\b|\bundo (?:that|it|this|the last|last|my last|the previous)\b|"
+    r"^\s*(?:undo|revert|go back|back|oops)\b|\bundo (?:that|it|this|the last|last|my last|"
+    r"the previous)\b|"
     r"\brevert (?:that|it|the last)\b|\bundo\b|撤销|撤回|\bdeshaz\w*|\bdeshacer\b|\bdeshaga\b|回退|"
     r"\btake (?:that|it) back\b|\bput it back\b"
 )
 _REDO = re.compile(r"\bredo\b|\bre-?apply\b|重做|恢复上一步|\brehaz\w*|\brehacer\b|\bdo it again\b")
 _UPLOAD = re.compile(
-    r"^\s*(?:upload|上传|sube|subir)\b|\bhow (?:do|can) i (?:upload|add (?:a |my )?(?:video|file|clip))|"
+    r"^\s*(?:upload|上传|sube|subir)\b|\bhow (?:do|can) i (?:upload|add (?:a |my )?(?:video|file|"
+    r"clip))|"
     r"\bupload (?:a |my |the )?(?:video|file|clip|photo|image|song|music|audio|files|videos)\b|"
     r"怎么上传|如何上传|c[oó]mo subo|sube (?:un|mi) (?:video|archivo)"
 )
@@ -136,11 +142,13 @@ _EXPORT = re.compile(
 _CREDITS = re.compile(r"\bcredits?\b|\bbalance\b|积分|余额|\bcr[eé]ditos\b|\bsaldo\b")
 _FOOTAGE = re.compile(
     r"\b(?:generate|create|make|film|shoot|render|produce|genera|crea|haz)\b[^.]{0,40}?"
-    r"\b(?:(?:new|fresh|a|an|some|my) )?(?:video clips?|clips?|footage|b-?roll|videos?|scenes?|v[ií]deos?|escenas?)\b|"
+    r"\b(?:(?:new|fresh|a|an|some|my) )?(?:video clips?|clips?|footage|b-?roll|videos?|scenes?|"
+    r"v[ií]deos?|escenas?)\b|"
     r"生成(?:一个|一段)?(?:新的)?(?:视频|片段|镜头)"
 )
 _SILENCE = re.compile(
-    r"\b(?:remove|cut|delete|trim)\b.{0,20}\b(?:silences?|silent parts|pauses|filler words|ums?|dead air)\b|"
+    r"\b(?:remove|cut|delete|trim)\b.{0,20}\b(?:silences?|silent parts|pauses|filler words|ums?|"
+    r"dead air)\b|"
     r"(?:删除|剪掉|去掉)(?:静音|停顿|空白)|quita\w* (?:los )?silencios"
 )
 
@@ -154,7 +162,8 @@ def parse_ask(clause: Clause, ctx: Context) -> list[Command] | None:
     if _STATUS.search(n):
         return [Ask("summary")]
     if not _QUESTION.search(n) or re.search(
-        r"\b(?:add|make|put|set|change|remove|delete|cut|trim|generate|create|write|can you|could you|please)\b|"
+        r"\b(?:add|make|put|set|change|remove|delete|cut|trim|generate|create|write|can you|"
+        r"could you|please)\b|"
         r"添加|加上|生成|删除|改成|añade|pon|haz|genera",
         n,
     ):
@@ -226,7 +235,10 @@ def _answer(draft: tl.Draft, state: dict[str, Any], topic: str) -> str:
     if topic == "titles":
         titles = draft.titles()
         if not titles:
-            return "There are no titles on the timeline yet: say e.g. add a title 'Hello' for 3 seconds."
+            return (
+                "There are no titles on the timeline yet: say e.g. add a title 'Hello' for 3 "
+                "seconds."
+            )
         lines = [
             f'- "{s.text}" from {tl.fmt_s(s.start_ms)} to {tl.fmt_s(s.end_ms)} '
             f"({str((s.style or {}).get(schema.STYLE_POSITION, 'top-center')).replace('-', ' ')})"

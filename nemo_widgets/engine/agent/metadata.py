@@ -1,7 +1,5 @@
 """video-meta-ai rows: titles, description, tags, hashtags and chapters for a video.
 
-(From the first line of the earlier module:) video-meta-ai in the engine: titles, description, tags, hashtags and chapters for a video.
-
 The words come from the session's captions when there are some, else from recognising the
 uploaded video now (``engine.captions.transcribe``, in a thread with heartbeats). The result
 is kept in ``state["metadata"]`` (shape in ``docs/internals.md``) with the transcript, so
@@ -173,7 +171,8 @@ def parse_metadata(clause: Clause, ctx: Context) -> list[Command] | None:
     ):
         return [GenerateMetadata()]
     if re.search(
-        r"^\s*(?:metadata|titles?,? (?:descriptions?|tags)|(?:youtube|video) (?:titles?|tags|metadata|description))",
+        r"^\s*(?:metadata|titles?,? (?:descriptions?|tags)|(?:youtube|video) (?:titles?|tags|"
+        r"metadata|description))",
         n,
     ) or re.search(r"^(?:标题|标签)", n):
         return [GenerateMetadata()]

@@ -77,7 +77,8 @@ class RefinePrompt(Command):
 
 
 _GREEDY = (
-    r"\b(?:generate|create|write|make|give me|i need|build|draft|genera|crea|escribe|dame)\b[^.?!]{0,40}?"
+    r"\b(?:generate|create|write|make|give me|i need|build|draft|genera|crea|escribe|"
+    r"dame)\b[^.?!]{0,40}?"
     r"\b(?:prompts?|storyboards?|shot\s+lists?|text[- ]to[- ]video)\b|"
     r"^\s*(?:a\s+)?(?:detailed\s+)?(?:video\s+)?(?:prompts?|storyboards?|shot\s+lists?)\b|"
     r"(?:生成|写|做)?(?:一个)?(?:视频)?(?:提示词|分镜)"
@@ -122,7 +123,8 @@ def prompt_fallback(message: str, ctx: Context) -> list[Command] | None:
     if ctx.skill not in SKILL:
         return None
     if re.search(
-        r"\b\d+(?:\.\d+)?[- ]?(?:seconds?|secs?|s|minutes?|mins?)\b|\b(?:videos?|shots?|scenes?|clips?|"
+        r"\b\d+(?:\.\d+)?[- ]?(?:seconds?|secs?|s|minutes?|mins?)\b|\b(?:videos?|shots?|scenes?|"
+        r"clips?|"
         r"film|footage|commercial|showcase|tour|timelapse|time-lapse|trailer|teaser|montage|reel|"
         r"vlog|ad)\b|视频|镜头|场景|分镜|广告|v[ií]deo",
         message.lower(),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ... import schema
@@ -423,9 +424,10 @@ _PHRASES = [
     (re.compile(r"\bhalf an? (second|sec)\b"), "0.5 seconds"),
     (re.compile(r"\ban? (hour) and a half\b"), "90 minutes"),
     (re.compile(r"\b(\d+) and a half (\w+)"), r"\1.5 \2"),
-    (re.compile(r"\b(\d+)(?:\.\d+)? (minutes?|mins?|seconds?|secs?|hours?) and a half\b"), r"\1.5 \2"),
+    (re.compile(r"\b(\d+) (minutes?|mins?|seconds?|secs?|hours?) and a half\b"), r"\1.5 \2"),
     (re.compile(r"\ba couple of\b"), "2"),
-    (re.compile(r"\b(for|of|lasting|during|about|just|only|in|over|within) an? (second|sec|minute|min|hour)\b"), r"\1 1 \2"),
+    (re.compile(r"\b(for|of|lasting|during|about|just|only|in|over|within) an? "
+                r"(second|sec|minute|min|hour)\b"), r"\1 1 \2"),
     (re.compile(r"\bmedio minuto\b"), "30 segundos"),
     (re.compile(r"\b(?:un )?minuto y medio\b"), "90 segundos"),
     (re.compile(r"\bmedio segundo\b"), "0.5 segundos"),
@@ -570,7 +572,8 @@ _AT_END = re.compile(
     r"结尾|片尾|最后|末尾|\bto the end\b|\bat the ending\b|\boutro\b"
 )
 _AT_START = re.compile(
-    r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|\bal (?:principio|inicio|comienzo)\b|"
+    r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|\bal (?:principio|inicio|"
+    r"comienzo)\b|"
     r"开头|片头|开始时|\bintro\b|\bopening\b"
 )
 _TO_END = re.compile(
@@ -624,9 +627,13 @@ def _range(norm: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         a_tok, b_tok, unit = m.group("a"), m.group("b"), (m.group("u") or "").strip()
         if not (_has_unit(a_tok) or _has_unit(b_tok) or unit):
             continue  # "2 and 4" alone is not a time range
-        if re.fullmatch(r"\d{1,2}", a_tok) and re.fullmatch(r"\d{1,2}", b_tok) and not unit:
-            if not re.search(r":\d", b_tok):
-                continue
+        if (
+            re.fullmatch(r"\d{1,2}", a_tok)
+            and re.fullmatch(r"\d{1,2}", b_tok)
+            and not unit
+            and not re.search(r":\d", b_tok)
+        ):
+            continue
         if (
             re.fullmatch(r"(?:16|9|1|4)", a_tok.strip())
             and norm[m.start("b") - 1 : m.start("b")] == ":"
@@ -807,7 +814,8 @@ def text_style(norm: str) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     if re.search(
-        r"\bno (?:box|background)\b|remove the (?:box|background)|without (?:a |the )?(?:box|background)|去掉背景|sin fondo",
+        r"\bno (?:box|background)\b|remove the (?:box|background)|without (?:a |the )?(?:box|"
+        r"background)|去掉背景|sin fondo",
         norm,
     ):
         out[schema.STYLE_BOX] = None
@@ -832,7 +840,8 @@ def text_style(norm: str) -> dict[str, Any]:
     elif re.search(r"much (?:bigger|larger)|\bhuge\b|大很多|超大|mucho más grande", norm):
         out[SCALE] = 1.6
     elif re.search(
-        r"bigger|larger|increase the size|enlarge|大一点|大一些|放大|变大|更大|加大|más grande|agranda",
+        r"bigger|larger|increase the size|enlarge|大一点|大一些|放大|变大|更大|加大|más grande|"
+        r"agranda",
         norm,
     ):
         out[SCALE] = 1.3
@@ -850,7 +859,8 @@ def text_style(norm: str) -> dict[str, Any]:
     elif re.search(r"\bbold\b|加粗|粗体|negrita", norm):
         out[schema.STYLE_BOLD] = True
     if re.search(
-        r"fade[\s-]*in and (?:fade[\s-]*)?out|fade in/out|fades? in and out|淡入淡出|aparezca y desaparezca",
+        r"fade[\s-]*in and (?:fade[\s-]*)?out|fade in/out|fades? in and out|淡入淡出|"
+        r"aparezca y desaparezca",
         norm,
     ):
         out[schema.STYLE_ANIMATION] = "fade"
@@ -881,7 +891,10 @@ _VERBS_EN = (
     "extend|stretch|get rid|take out|caption|subtitle|overlay|let|bring|import|load|center|"
     "centre|color|colour|bold"
 )
-_QUESTIONS = "can you|could you|would you|i want|i'd like|i would like|what|how|which|is there|are there|do i|does|tell me"
+_QUESTIONS = (
+    "can you|could you|would you|i want|i'd like|i would like|what|how|which|is there|"
+    "are there|do i|does|tell me"
+)
 _VERBS_ZH = (
     "添加|加上|加个|加一个|加|增加|插入|放上|放|把|将|改|换|设置|设为|调|删除|删掉|去掉|移除|剪掉|"
     "剪|裁剪|截取|保留|只要|静音|取消|生成|写|做|制作|给|用|使用|显示|隐藏|撤销|撤回|重做|"
@@ -990,7 +1003,7 @@ def _pieces(low: str, span: tuple[int, int, str, Any]) -> list[tuple[int, int, s
     cuts = [m.start() for m in _ACTION_VERB.finditer(low, a, b)]
     bounds = [a, *[c for c in cuts if c > a], b]
     out: list[tuple[int, int, str, Any]] = []
-    for i, (x, y) in enumerate(zip(bounds, bounds[1:], strict=False)):
+    for i, (x, y) in enumerate(pairwise(bounds)):
         has_verb = i > 0 or (cuts and cuts[0] == a)
         if not has_verb:
             out.append((x, y, "", False))
