@@ -689,7 +689,11 @@ def _is_captions_clause(clause: Clause, ctx: Context) -> bool:
             r"\b(?:captions|subtitles|subs)\b|字幕|subt[ií]tulos", n
         ):
             return False  # "an Instagram caption" is post text (the metadata skill's)
-        return not re.search(r"\bcaption text\b|\bsubtitle text\b", n)
+        return not re.search(
+            r"\bcaption text\b|\bsubtitle text\b|\bcaption (?:that|which) (?:says|reads)\b|"
+            r"\bcaption (?:saying|reading)\b",
+            n,
+        )
     if re.search(r"\b(?:them|it)\b|它们|los\b|las\b", n):
         if clause.refers_to:
             return clause.refers_to == "captions"

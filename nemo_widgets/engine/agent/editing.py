@@ -45,7 +45,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 # Words the rows share
 # ================================================================================================
 _TITLE_NOUN = _re(
-    r"\b(?:titles?|headings?|headlines?|text(?: overlay)?|overlay text|lower third|caption text|"
+    r"\bcaption(?= (?:that|which) (?:says|reads)| saying| reading)|\b(?:titles?|headings?|headlines?|text(?: overlay)?|overlay text|lower third|caption text|"
     r"words|títulos?|texto|rótulo|letrero|subtitle text)\b|标题|(?<!中)文字(?!幕)|文本|字样"
 )
 _ON_SCREEN = _re(r"\bon (?:the )?screen\b|\bonscreen\b|en (?:la )?pantalla|在屏幕上|屏幕上")
@@ -60,12 +60,14 @@ _MUSIC = _re(
 _ORIGINAL = _re(
     r"\b(?:original (?:audio|sound)|video'?s? (?:audio|sound)|clip'?s? (?:audio|sound)|voice|"
     r"dialog(?:ue)?|speech|narration|the sound|audio original|sonido(?: original)?|la voz)\b|"
-    r"原声|原音|人声|视频声音|视频的声音|声音"
+    r"原声|原音|人声|视频声音|视频的声音|声音|\b(?:the )?audio\b(?! track| file)"
 )
 _ADD = _re(
     r"\b(?:add|put|place|insert|include|create|write|overlay|show|display|stick|throw|slap|"
     r"añade|añadir|agrega|agregar|pon|ponle|poner|coloca|inserta|incluye|escribe|muestra)\b|"
-    r"添加|加上|加个|加一个|加入|插入|放上|放一个|放个|显示|写上|打上|^加"
+    r"添加|加上|加个|加一个|加入|插入|放上|放一个|放个|显示|写上|打上|^加|"
+    r"\bi'?d like\b|\bi would like\b|\bi want\b|\bi need\b|\bcan (?:i|you) (?:have|get)\b|"
+    r"\bgive me\b|\bquiero\b|我要|我想要"
 )
 _REMOVE = _re(
     r"\b(?:remove|delete|drop|erase|clear|get rid of|take (?:off|out|away)|kill|lose|"
@@ -159,9 +161,17 @@ _SAYING = _re(
     r"\b(?:saying|that says|which says|reading|that reads|with the text|with the words|"
     r"que diga|que dice|con el texto)\s+"
 )
+_NUMBERISH = (
+    r"\d|the |a |an |about|half|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+    r"un |una |dos|tres|cuatro|cinco|diez"
+)
+# where unquoted title text ends: at a time, a place or the next request ("for watching" is text)
 _STOP = _re(
-    r"\s+(?:for|at|from|on|in|with|until|till|to|starting|lasting|during|and|durante|en|con|"
-    r"desde|hasta|de|al|por)\b|[,.;!?，。；]|$"
+    rf"\s+(?:(?:for|durante|por) (?:{_NUMBERISH})|(?:at|from|starting at|desde|a los|en el) "
+    rf"(?:{_NUMBERISH}|top|bottom|center|centre|middle|start|end|beginning)|"
+    r"(?:until|till|hasta|starting|lasting|during)\b|(?:on|in|to) the (?:top|bottom|center|"
+    r"centre|middle|left|right|screen|start|end)|and (?:make|put|add|move|set|then)\b|with (?:a|an)\b|"
+    r"(?:en|al) (?:el |la )?(?:centro|final|principio|inicio)|arriba|abajo)|[,.;!?，。；]|$"
 )
 _AFTER_NOUN = _re(
     r"\b(?:title|heading|headline|text|words|título|texto|rótulo)\s*(?::|saying|that says)?\s+"
@@ -219,6 +229,9 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         noun
         and re.match(r"caption|subtitle", noun.group(0))
         and not re.search(r"text", noun.group(0))
+        and not re.search(
+            r"\bcaption (?:that|which) (?:says|reads)|\bcaption (?:saying|reading)", n
+        )
     ):
         noun = None
     about_title = bool(noun) or bool(_ON_SCREEN.search(n))
@@ -295,7 +308,14 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         r"\blast|\bstay|\bshow|\bon screen|\bdura|持续|显示|停留|保持", n
     ):
         when = When(length_ms=times.length)
-    elif times.at is not None and re.search(r"\bmove|\bshift|\bstart|\bmueve|移到|挪到|开始", n):
+    elif times.at is not None and re.search(
+        r"\b(?:disappear|vanish|go(?:es)? away|ends?\b|desaparez)|消失|结束", n
+    ):
+        when = When(end_ms=times.at)  # "make the title disappear at 4 seconds"
+    elif times.at is not None and re.search(
+        r"\bmove|\bshift|\bstart|\bappear|\bshow up|\bcomes? in|\bmueve|\baparez|移到|挪到|开始|出现",
+        n,
+    ):
         when, move = When(start_ms=times.at), True
     elif times.to_end:
         when = When(to_end=True)
@@ -640,7 +660,8 @@ class SetSpeed(Command):
 _SPEED = _re(
     r"\b(?:speed (?:it |this |the video )?up|faster|slower|slow[\s-]*mo(?:tion)?|slow (?:it |"
     r"this )?down|"
-    r"twice as fast|half speed|normal speed|original speed|real[\s-]*time|playback speed|speed)\b|"
+    r"twice as fast|twice as slow|half as fast|half speed|normal speed|original speed|"
+    r"real[\s-]*time|playback speed|speed)\b|"
     r"\d+(?:\.\d+)?\s*[x×]\b|加速|减速|倍速|慢放|慢动作|快进|正常速度|原速|\bc[aá]mara lenta\b|"
     r"\bvelocidad\b|\bm[aá]s r[aá]pido\b|\bm[aá]s lento\b|\bacelera\w*|\bralentiza\w*"
 )
@@ -671,6 +692,8 @@ def parse_speed(clause: Clause, ctx: Context) -> list[Command] | None:
             n,
         )
         return [SetSpeed(speed=value) if absolute else SetSpeed(factor=value)]
+    if re.search(r"twice as slow|half as fast|la mitad de r[aá]pido", n):
+        return [SetSpeed(factor=0.5)]
     if re.search(r"twice as fast|double (?:the )?speed|el doble de r[aá]pido", n):
         return [SetSpeed(factor=2.0)]
     if re.search(
@@ -1013,7 +1036,7 @@ _MUTE = _re(
     r"\bwithout (?:the )?(?:original )?(?:audio|sound)\b|\bno (?:original )?(?:audio|sound)\b|"
     r"\b(?:turn off|disable|kill) the (?:original )?(?:audio|sound)\b|关闭原声|去掉原声|去除原声|"
     r"删除原声|"
-    r"关掉原声|不要原声|\bsin (?:sonido|audio)\b"
+    r"关掉原声|不要原声|原声.{0,3}(?:关掉|关闭|去掉)|声音.{0,3}(?:关掉|关闭)|\bsin (?:sonido|audio)\b"
 )
 _UNMUTE = _re(
     r"\bunmute\b|取消静音|恢复原声|打开原声|turn (?:the )?(?:sound|audio) back on|"

@@ -103,9 +103,14 @@ _STATUS = re.compile(
     r"muestra (?:mi |la )?l[ií]nea de tiempo"
 )
 _QUESTION = re.compile(
-    r"\?|^(?:what|which|how|is|are|does|do|qu[eé]|cu[aá]\w+|hay)\b|吗|什么|多少|多长|几|哪些"
+    r"\?|^[¿¡]?(?:what|which|how|is|are|does|do|qu[eé]|cu[aá]\w+|hay)\b|吗|什么|多少|多长|几|哪些"
 )
 _TOPICS = [
+    (
+        "edits",
+        r"\bwhat (?:have|did) i (?:done|do|change)|\b(?:list|show) (?:my |the )?(?:edits|changes)\b|"
+        r"\bedit history\b|做了什么|改了什么|qu[eé] he hecho",
+    ),
     (
         "duration",
         r"\bhow long\b|\bduration\b|\blength\b|\bcu[aá]nto dura\b|\bduraci[oó]n\b|多长|时长|多久",
@@ -122,7 +127,7 @@ _TOPICS = [
 ]
 _TOPIC_RES = [(name, re.compile(p)) for name, p in _TOPICS]
 _UNDO = re.compile(
-    r"^\s*(?:undo|revert|go back|back|oops)\b|\bundo (?:that|it|this|the last|last|my last|"
+    r"^\s*(?:undo|revert|go back|back)\b|\bundo (?:that|it|this|the last|last|my last|"
     r"the previous)\b|"
     r"\brevert (?:that|it|the last)\b|\bundo\b|撤销|撤回|\bdeshaz\w*|\bdeshacer\b|\bdeshaga\b|回退|"
     r"\btake (?:that|it) back\b|\bput it back\b"
@@ -294,6 +299,12 @@ def _answer(draft: tl.Draft, state: dict[str, Any], topic: str) -> str:
 async def apply_general(cmd: Command, turn: Turn) -> str:
     if isinstance(cmd, Help):
         return help_text()
+    if isinstance(cmd, Ask) and cmd.topic == "edits":
+        steps = [s["what"] for s in turn.history.undo if s.get("what")]
+        if not steps:
+            return "No edits yet in this session. " + tl.summary(turn.timeline())
+        lines = "\n".join(f"{i}. {w}" for i, w in enumerate(steps[-10:], 1))
+        return f"Your edits, oldest first (say 'undo' to take back the last):\n{lines}"
     if isinstance(cmd, Ask):
         return _answer(
             tl.Draft.from_dict(turn.state.get(schema.STATE_DRAFT)), turn.state, cmd.topic

@@ -426,6 +426,7 @@ _PHRASES = [
     (re.compile(r"\b(\d+) and a half (\w+)"), r"\1.5 \2"),
     (re.compile(r"\b(\d+) (minutes?|mins?|seconds?|secs?|hours?) and a half\b"), r"\1.5 \2"),
     (re.compile(r"\ba couple of\b"), "2"),
+    (re.compile(r"\b(first|last|final) (second|minute)\b(?! (?:clip|video|title|one|part))"), r"\1 1 \2"),
     (re.compile(r"\b(for|of|lasting|during|about|just|only|in|over|within) an? "
                 r"(second|sec|minute|min|hour)\b"), r"\1 1 \2"),
     (re.compile(r"\bmedio minuto\b"), "30 segundos"),
@@ -765,9 +766,14 @@ _POSITIONS = [
     (r"top[\s-]*right|upper[\s-]*right|右上|arriba a la derecha", "top-right"),
     (r"bottom[\s-]*left|lower[\s-]*left|左下|abajo a la izquierda", "bottom-left"),
     (r"bottom[\s-]*right|lower[\s-]*right|右下|abajo a la derecha", "bottom-right"),
-    (r"\btop\b|\bupper\b|顶部|上方|顶端|最上|上面|\barriba\b|parte superior", "top-center"),
     (
-        r"\bbottom\b|\blower third\b|底部|下方|底端|最下|下面|\babajo\b|parte inferior",
+        r"\btop\b|\bupper\b|顶部|上方|顶端|最上|上面|\barriba\b|parte superior|"
+        r"\b(?:move|shift|put|bring)\b.{0,20}\bup\b|往上|上移",
+        "top-center",
+    ),
+    (
+        r"\bbottom\b|\blower third\b|底部|下方|底端|最下|下面|\babajo\b|parte inferior|"
+        r"\b(?:move|shift|put|bring)\b.{0,20}\bdown\b|往下|下移",
         "bottom-center",
     ),
     (
@@ -925,7 +931,8 @@ _HARD = re.compile(
 )
 _SOFT = re.compile(r"\s*(?:,|，|、|\band\b|&|\bplus\b|\by\b|\be\b|和|并且|并|以及|还有|同时|再)\s*")
 _FILLER = re.compile(
-    r"^[\s,.;:!?，。、]*(?:please|thanks|thank you|thx|ok|okay|now|ty|cheers|gracias|por favor|"
+    r"^[\s,.;:!?，。、]*(?:please|thanks|thank you|thx|ok|okay|now|ty|cheers|oops|hmm|gracias|"
+    r"por favor|"
     r"谢谢|请|好的|好|吧|了)?[\s,.;:!?，。、]*$"
 )
 
