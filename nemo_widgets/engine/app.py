@@ -306,9 +306,15 @@ async def run_sse(request: Request) -> Response:
     runner: Runner = st.runner
     cfg: EngineConfig = st.config
     media = media_for(st.store, sid, st.base_url, cfg.uploads_dir)
-    # read first (pure, linear in the message's length): the cost is known before the stream
-    reading = runner.read(
-        message, state=st.store.state(sid), media=media, skill=skill, language=session["language"]
+    # read first (pure, linear in the message's length): the cost is known before the stream;
+    # in a thread, so a very long message never holds the event loop
+    reading = await asyncio.to_thread(
+        runner.read,
+        message,
+        state=st.store.state(sid),
+        media=media,
+        skill=skill,
+        language=session["language"],
     )
     cost = reading.cost
     check_credits(st, tok, cost)

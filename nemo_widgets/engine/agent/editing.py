@@ -45,7 +45,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 # Words the rows share
 # ================================================================================================
 _TITLE_NOUN = _re(
-    r"\bcaption(?= (?:that|which) (?:says|reads)| saying| reading)|\b(?:titles?|headings?|headlines?|text(?: overlay)?|overlay text|lower third|caption text|"
+    r"\bcaption(?= (?:that|which) (?:says|reads)| saying| reading)|\b(?:titles?|headings?|"
+    r"headlines?|text(?: overlay)?|overlay text|lower third|caption text|"
     r"words|títulos?|texto|rótulo|letrero|subtitle text)\b|标题|(?<!中)文字(?!幕)|文本|字样"
 )
 _ON_SCREEN = _re(r"\bon (?:the )?screen\b|\bonscreen\b|en (?:la )?pantalla|在屏幕上|屏幕上")
@@ -170,7 +171,8 @@ _STOP = _re(
     rf"\s+(?:(?:for|durante|por) (?:{_NUMBERISH})|(?:at|from|starting at|desde|a los|en el) "
     rf"(?:{_NUMBERISH}|top|bottom|center|centre|middle|start|end|beginning)|"
     r"(?:until|till|hasta|starting|lasting|during)\b|(?:on|in|to) the (?:top|bottom|center|"
-    r"centre|middle|left|right|screen|start|end)|and (?:make|put|add|move|set|then)\b|with (?:a|an)\b|"
+    r"centre|middle|left|right|screen|start|end)|and (?:make|put|add|move|set|then)\b|with (?:a|"
+    r"an)\b|"
     r"(?:en|al) (?:el |la )?(?:centro|final|principio|inicio)|arriba|abajo)|[,.;!?，。；]|$"
 )
 _AFTER_NOUN = _re(
@@ -313,7 +315,8 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
     ):
         when = When(end_ms=times.at)  # "make the title disappear at 4 seconds"
     elif times.at is not None and re.search(
-        r"\bmove|\bshift|\bstart|\bappear|\bshow up|\bcomes? in|\bmueve|\baparez|移到|挪到|开始|出现",
+        r"\bmove|\bshift|\bstart|\bappear|\bshow up|\bcomes? in|\bmueve|\baparez|移到|挪到|开始|"
+        r"出现",
         n,
     ):
         when, move = When(start_ms=times.at), True
@@ -1036,7 +1039,8 @@ _MUTE = _re(
     r"\bwithout (?:the )?(?:original )?(?:audio|sound)\b|\bno (?:original )?(?:audio|sound)\b|"
     r"\b(?:turn off|disable|kill) the (?:original )?(?:audio|sound)\b|关闭原声|去掉原声|去除原声|"
     r"删除原声|"
-    r"关掉原声|不要原声|原声.{0,3}(?:关掉|关闭|去掉)|声音.{0,3}(?:关掉|关闭)|\bsin (?:sonido|audio)\b"
+    r"关掉原声|不要原声|原声.{0,3}(?:关掉|关闭|去掉)|声音.{0,3}(?:关掉|关闭)|\bsin (?:sonido|"
+    r"audio)\b"
 )
 _UNMUTE = _re(
     r"\bunmute\b|取消静音|恢复原声|打开原声|turn (?:the )?(?:sound|audio) back on|"

@@ -108,7 +108,8 @@ _QUESTION = re.compile(
 _TOPICS = [
     (
         "edits",
-        r"\bwhat (?:have|did) i (?:done|do|change)|\b(?:list|show) (?:my |the )?(?:edits|changes)\b|"
+        r"\bwhat (?:have|did) i (?:done|do|change)|\b(?:list|show) (?:my |the )?(?:edits|"
+        r"changes)\b|"
         r"\bedit history\b|做了什么|改了什么|qu[eé] he hecho",
     ),
     (

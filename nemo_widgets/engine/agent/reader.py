@@ -17,6 +17,7 @@ behind an extra: commands, not text, are what the rest of the agent sees.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from ..textburn import NAMED_COLORS
 
 if TYPE_CHECKING:
     from .base import Turn
+
+log = logging.getLogger(__name__)
 
 # ================================================================================================
 # Commands and rows
@@ -426,7 +429,8 @@ _PHRASES = [
     (re.compile(r"\b(\d+) and a half (\w+)"), r"\1.5 \2"),
     (re.compile(r"\b(\d+) (minutes?|mins?|seconds?|secs?|hours?) and a half\b"), r"\1.5 \2"),
     (re.compile(r"\ba couple of\b"), "2"),
-    (re.compile(r"\b(first|last|final) (second|minute)\b(?! (?:clip|video|title|one|part))"), r"\1 1 \2"),
+    (re.compile(r"\b(first|last|final) (second|minute)\b(?! (?:clip|video|title|one|part))"),
+     r"\1 1 \2"),
     (re.compile(r"\b(for|of|lasting|during|about|just|only|in|over|within) an? "
                 r"(second|sec|minute|min|hour)\b"), r"\1 1 \2"),
     (re.compile(r"\bmedio minuto\b"), "30 segundos"),
@@ -1077,7 +1081,11 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
         clause = Clause(raw, low, normalize(low, lang), quotes, lang, about, verb)
         found = []
         for row in [only] if only is not None else rows:
-            commands = row.parse(clause, ctx)
+            try:
+                commands = row.parse(clause, ctx)
+            except Exception:  # a broken row must not stop the others reading
+                log.exception("row %r could not read %r", row.name, str(clause)[:200])
+                continue
             if commands:
                 found.append((row, commands))
         if not found:
