@@ -192,7 +192,7 @@ def _title_text(clause: Clause) -> str | None:
             continue
         stop = _STOP.search(clause.low, m.end())
         end = stop.start() if stop else len(clause.low)
-        text = clause.raw[m.end() : min(end, m.end() + 120)].strip()
+        text = clause.raw[m.end() : min(end, m.end() + 120)].strip().strip("\"'“”‘’「」«»")
         words = text.split()
         if not words or len(words) > 8:
             continue
@@ -274,6 +274,8 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
                     "add a title 'Urban Dreams' for 3 seconds at the top."
                 )
             ]
+        if times.negative:
+            return [_NEGATIVE]
         if times.backwards:
             return [_backwards(times, "from 0:02 to 0:05")]
         if times.length is not None and times.length <= 0:
@@ -326,6 +328,8 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         when, move = When(start_ms=time_ms(to.group(1))), True
     elif times.at_end and re.search(r"\bmove|\bshift|\bmueve|移到", n):
         when, move = When(from_end=True), True
+    if times.negative:
+        return [_NEGATIVE]
     if times.backwards:
         return [_backwards(times, "from 0:02 to 0:05")]
     if (
@@ -349,6 +353,11 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
 
 
 _MOVE_TO = _re(rf"\b(?:move|shift|mueve)\b[^.,;]{{0,40}}?\b(?:to|a)\s*(?:the\s+)?({TIME})")
+
+
+_NEGATIVE = Refused(
+    reason="A time can't be negative: 0:00 is the start of the video. Say e.g. from 0:02 to 0:05."
+)
 
 
 def _backwards(times: Times, example: str) -> Refused:
@@ -488,6 +497,8 @@ def parse_trim(clause: Clause, ctx: Context) -> list[Command] | None:
     if not ctx.has_footage and ctx.has_storyboard:
         return None  # "make it 15 seconds" then refines the storyboard
     t = clause.times()
+    if t.negative:
+        return [_NEGATIVE]
     if t.backwards:
         return [_backwards(t, "cut from 0:05 to 0:08")]
     when: When | None = None

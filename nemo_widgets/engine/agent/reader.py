@@ -581,6 +581,9 @@ _AT_START = re.compile(
     r"comienzo)\b|"
     r"开头|片头|开始时|\bintro\b|\bopening\b"
 )
+_NEGATIVE_TIME = re.compile(
+    rf"(?:\bfrom|\bat|\bstarting at|\bbetween|\bdesde|\bde|从|在)\s*[-−]\s*(?:{_TIME_OR_NUM})"
+)
 _TO_END = re.compile(
     r"\b(?:until|till|to|through) the (?:very )?end\b|\bhasta el final\b|到结尾|到最后|直到结束"
 )
@@ -607,6 +610,7 @@ class Times:
     at_start: bool = False
     whole: bool = False
     to_end: bool = False
+    negative: bool = False  # "from -5 seconds": a time before the start
 
     def when(self, default_start: int | None = None) -> When:
         """The time as a :class:`When` for something placed on the timeline (a title)."""
@@ -681,6 +685,7 @@ def read_times(norm: str) -> Times:
         at_start=bool(_AT_START.search(norm)),
         whole=bool(_WHOLE.search(norm)),
         to_end=bool(_TO_END.search(norm)),
+        negative=bool(_NEGATIVE_TIME.search(norm)),
     )
 
 
