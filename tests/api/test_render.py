@@ -95,7 +95,8 @@ async def test_client_errors_are_not_retried(sleeper, status):
 async def test_total_timeout(sleeper):
     poll = Poller({"status": "processing", "progress": 10})
     with pytest.raises(E.RenderFailedError, match="did not finish within 60 s"):
-        await R.poll_until_done(poll, sleep=sleeper, timeout_s=60)
+        # issue 14: the time-out is wall-clock time, so a fake sleep needs its fake clock
+        await R.poll_until_done(poll, sleep=sleeper, timeout_s=60, clock=sleeper.clock)
     assert sum(sleeper.calls) <= 60
 
 
