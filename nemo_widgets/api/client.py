@@ -294,9 +294,10 @@ class NemoClient:
     def _unreachable(self, during: str, exc: BaseException) -> E.ServerUnreachableError:
         if self.is_local:
             return E.ServerUnreachableError(
-                f"The engine at {self.base_url} is not running (nothing answers there) while "
-                f"{during}. Run `s = nw.connect(resume=True)` to start it again: the session "
-                "resumes from the engine's data folder."
+                f"Cannot reach {self.base_url} while {during}: the engine at {self.base_url} "
+                "is not running (nothing answers there). Start it again with "
+                "`s = nw.connect(resume=True)` (the session resumes from the engine's data "
+                "folder), or `nemo-widgets engine` in a terminal."
             )
         return E.ServerUnreachableError(
             f"Cannot reach {self.base_url} while {during} ({type(exc).__name__}). Check the URL "

@@ -204,11 +204,6 @@ def validate_draft(
     tracks = [t for t in draft.get(schema.TRACKS) or [] if isinstance(t, dict)]
     total = draft_duration_ms(draft)
     cap_ms = max_duration_s * 1000
-    if total > cap_ms:
-        raise RenderError(
-            f"The draft is {_seconds(total)} long; exports are limited to "
-            f"{_seconds(cap_ms)}. Trim the timeline (or its last segment) and export again."
-        )
     for ti, track in enumerate(tracks):
         tt = track.get(schema.TRACK_TYPE)
         loops = tt == schema.TrackType.AUDIO and track.get(schema.TRACK_KIND) == "music"
@@ -257,6 +252,11 @@ def validate_draft(
                     f"{Path(path).name} is only {_seconds(have_ms)} long; shorten the segment "
                     "(or its offset) and export again."
                 )
+    if total > cap_ms:  # a "d" longer than any segment
+        raise RenderError(
+            f"The draft is {_seconds(total)} long; exports are limited to "
+            f"{_seconds(cap_ms)}. Set its length (d) within that and export again."
+        )
 
 
 @functools.lru_cache(maxsize=256)
