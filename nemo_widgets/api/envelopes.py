@@ -152,7 +152,7 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
         if status == 415:
             return E.UnsupportedFileError(_upload_hint(msg, E.UnsupportedFileError, during), **kw)
         if status == 429:
-            return E.RateLimitedError(**kw)
+            return E.RateLimitedError(_with_hint(msg, E.RateLimitedError), **kw)
     where = f" while {during}" if during else ""
     label = f"HTTP {status}" + (f", code {code}" if code not in (None, 0) else "")
     text = (msg or "no details were given").strip()
