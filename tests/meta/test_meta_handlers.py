@@ -98,7 +98,9 @@ async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
     _name, events, turn = await chat(SEED_PROMPT, state, PROMPT_SKILL)
     reply = texts(events)
     assert reply.startswith("**Storyboard**") and "30 s" in reply
-    assert "I chose" in reply  # no product named: say which one was picked
+    # No product named: the prompts say "the product" (nothing invented) and the reply says so.
+    assert "rather than invent one" in reply
+    assert all(s["subject"] == "the product" for s in state[schema.STATE_PROMPTS]["scenes"])
     assert tool_names(events) == ["generate_video_prompt"]
     board = state[schema.STATE_PROMPTS]
     assert board["duration_s"] == 30 and len(board["scenes"]) >= 5

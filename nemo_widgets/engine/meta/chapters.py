@@ -21,6 +21,11 @@ from .words import TimedWord, words_text
 
 __all__ = ["MIN_CHAPTER_S", "MIN_VIDEO_S", "Chapter", "chapters", "timestamp"]
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: YouTube: every chapter lasts at least 10 s.
 MIN_CHAPTER_S = 10.0
 #: Shorter videos get no chapters: three 10-second chapters in a 40-second clip help nobody.
@@ -47,7 +52,6 @@ def timestamp(seconds: float) -> str:
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -202,7 +206,7 @@ def _title(text: str, used: set[str], language: str, index: int) -> str:
 
 
 _SMALL_WORDS = frozenset(
-    "a an and as at but by for in of on or the to vs via with from into nor per than".split()
+    "a an and as at but by for in of on or the to vs via with from into nor per than".split()  # noqa: SIM905 -- a word list reads better as text
 )
 
 

@@ -37,12 +37,19 @@ __all__ = [
     "tokenize",
 ]
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # A word (letters, inner hyphens and apostrophes), a number, or one punctuation mark.
 _TOKEN = re.compile(
     r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:]\d+)*|[.!?;:,()\"“”¿¡…—–。！？；：，、（）《》「」]"
 )
 _SENTENCE_END = frozenset(".!?…。！？")
-_ABBREVIATIONS = frozenset("mr mrs ms dr st sr sra srta jr vs etc prof".split())
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st sr sra srta jr vs etc prof".split()  # noqa: SIM905 -- a word list reads better as text
+)
 _CONNECTORS = {"es": frozenset({"de", "del"})}
 # jieba part-of-speech tags of nouns and names (n, nr person, ns place, nt organisation, nz
 # other proper noun, vn verbal noun, eng a Latin word) and of the words a noun run may start on.
@@ -113,9 +120,9 @@ def _is_adverb(word: str, language: str) -> bool:
     return len(word) >= 5 and word.endswith("ly")
 
 
-_NOUNS_LIKE_ADJECTIVES = frozenset(
-    "english spanish polish radish finish publish table vegetable timetable turntable stable "
-    "cable fable syllable constable bible hundred kindred sacred".split()
+_NOUNS_LIKE_ADJECTIVES = _wordset(
+    "english spanish polish radish finish publish table vegetable timetable turntable "
+    "stable cable fable syllable constable bible hundred kindred sacred"
 )
 
 
@@ -239,9 +246,7 @@ def _runs(tokens: list[Token], language: str) -> list[list[Token]]:
     runs: list[list[Token]] = []
     cur: list[Token] = []
     for tok in tokens:
-        if tok.kind == "word":
-            cur.append(tok)
-        elif tok.kind == "stop" and tok.norm in connectors and cur:
+        if tok.kind == "word" or (tok.kind == "stop" and tok.norm in connectors and cur):
             cur.append(tok)
         else:
             if cur:

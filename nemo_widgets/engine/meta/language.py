@@ -11,6 +11,11 @@ import re
 
 __all__ = ["SUPPORTED", "detect_language", "is_cjk", "language_of"]
 
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Languages the meta skills write in; anything else falls back to English.
 SUPPORTED = ("en", "es", "zh")
 
@@ -18,14 +23,14 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-záéíóúüñ]+", re.IGNORECASE)
 
 # The commonest short function words of each language that the other does not use.
-_EN = frozenset(
-    "the a an and of to in is are was were for with on at this that it you your my i we "
-    "be have has what how please make give write generate create about from video can".split()
+_EN = _wordset(
+    "the a an and of to in is are was were for with on at this that it you your my i we be "
+    "have has what how please make give write generate create about from video can"
 )
-_ES = frozenset(
+_ES = _wordset(
     "el la los las un una unos unas y de del en es son era para con por que qué sobre mi "
     "mis tu su al lo como cómo más genera generar crea crear haz hazme dame escribe quiero "
-    "necesito vídeo segundos minutos títulos etiquetas descripción".split()
+    "necesito vídeo segundos minutos títulos etiquetas descripción"
 )
 
 

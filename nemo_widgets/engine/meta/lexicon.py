@@ -200,6 +200,8 @@ ADJECTIVES: dict[str, frozenset[str]] = {"en": _EN_ADJECTIVES, "es": _ES_ADJECTI
 GENERIC: dict[str, frozenset[str]] = {
     "en": _EN_GENERIC | _EN_ADJECTIVES,
     "es": _ES_GENERIC | _ES_ADJECTIVES,
-    "zh": _words("人 东西 事情 时间 地方 方法 视频 内容 部分 问题 情况 世界 生活 朋友 今天 大家 一天"),
+    "zh": _words(
+        "人 东西 事情 时间 地方 方法 视频 内容 部分 问题 情况 世界 生活 朋友 今天 大家 一天"
+    ),
 }
 VERBS: dict[str, frozenset[str]] = {"en": _EN_VERBS, "es": _ES_VERBS, "zh": frozenset()}

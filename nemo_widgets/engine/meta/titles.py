@@ -92,7 +92,9 @@ _OPENERS = {
         r"primero|después|finalmente|por último|al final)\b[\s,]*)+",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"^(?:那么|所以|然后|好的|好|嗯|那|其实|另外|而且|但是|还有|接下来|首先|最后|[，,\s])+"),
+    "zh": re.compile(
+        r"^(?:那么|所以|然后|好的|好|嗯|那|其实|另外|而且|但是|还有|接下来|首先|最后|[，,\s])+"
+    ),
 }
 _PRONOUN_SUBJECT = {
     "en": re.compile(r"^(he|she)\b", re.IGNORECASE),
@@ -119,7 +121,9 @@ _INSTRUCTION = {
         r"cocina|hornea|remueve|sazona|echa|espera|[a-záéíóúñ]+(?:amos|emos|imos|ímos))\b",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"^(?:先|首先|然后|接着|最后|再|把|要|记得|别|不要|注意|可以|需要|一定要|请|用)"),
+    "zh": re.compile(
+        r"^(?:先|首先|然后|接着|最后|再|把|要|记得|别|不要|注意|可以|需要|一定要|请|用)"
+    ),
 }
 # "Today we're going to make X", "te enseño a preparar X", "教大家做X": the talk's own how-to.
 _HOWTO_INTENT = {
@@ -159,7 +163,9 @@ _COUNTED = {
         r"formas|maneras|cosas|pasos|errores|razones|ideas|trucos|reglas|secretos|claves)\b",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"(?P<n>\d+|[两二三四五六七八九十])\s*(?:个|种|条|步|大)(?P<noun>技巧|方法|步骤|错误|原因|建议|秘诀|要点)"),
+    "zh": re.compile(
+        r"(?P<n>\d+|[两二三四五六七八九十])\s*(?:个|种|条|步|大)(?P<noun>技巧|方法|步骤|错误|原因|建议|秘诀|要点)"
+    ),
 }
 _SEQUENCE = {
     "en": r"\b(?:first|then|next|after that|finally|step one)\b",
@@ -182,7 +188,9 @@ _COPULA = {
         r"(?P<rest>.{3,})$",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"^(?P<subj>[^，,]{2,12}?)(?:不|并不)?(?<![但还就只可于总要凡])是(?P<rest>[^，,]{2,})$"),
+    "zh": re.compile(
+        r"^(?P<subj>[^，,]{2,12}?)(?:不|并不)?(?<![但还就只可于总要凡])是(?P<rest>[^，,]{2,})$"
+    ),
 }
 _LABELS = {
     "en": {
@@ -647,7 +655,7 @@ def _hashtag(phrase: str) -> str:
 
 
 def hashtags_for(tags: Sequence[str], *, limit: int = HASHTAGS_MAX) -> list[str]:
-    """Up to three hashtags from the best short tags (one to three words), CamelCased.
+    """Up to three hashtags from the best short tags (one to four words), CamelCased.
 
     YouTube shows three above the title and ignores all of them past fifteen; a hashtag that
     repeats a word of a better one ("#Starter" after "#SourdoughStarter") is skipped.
@@ -656,7 +664,7 @@ def hashtags_for(tags: Sequence[str], *, limit: int = HASHTAGS_MAX) -> list[str]
     covered: set[str] = set()
     for phrase in tags:
         words = set(phrase.split())
-        if len(phrase.split()) > 3 or (words and words <= covered):
+        if len(phrase.split()) > 4 or (words and words <= covered):
             continue
         tag = _hashtag(phrase)
         if len(tag) > 2 and len(tag) <= 30 and tag.lower() not in {h.lower() for h in out}:
@@ -728,7 +736,9 @@ def build_metadata(
             if phrase_in(topic, kp.phrase) or phrase_in(kp.phrase, topic)
         ]  # fmt: skip
     ranked_kps = focus_kps + [kp for kp in kps if kp.phrase not in {k.phrase for k in focus_kps}]
-    extra = [file_topic] if file_topic and not any(phrase_in(file_topic, k.phrase) for k in kps) else []
+    extra = (
+        [file_topic] if file_topic and not any(phrase_in(file_topic, k.phrase) for k in kps) else []
+    )
     tags = _rank_tags(ranked_kps, focus, extra, lang)
     tag_names = [tg for tg, _ in tags]
 
@@ -738,7 +748,7 @@ def build_metadata(
     key = lead[0].phrase if lead else kps[0].phrase
     if focus:
         key = next((kp.phrase for kp in ranked_kps if phrase_in(focus[-1], kp.phrase)), focus[-1])
-    keys = [key] + [tg for tg in tag_names if tg != key][:7]
+    keys = [key, *[tg for tg in tag_names if tg != key][:7]]
 
     t = _Text(words, kps, lang)
     chaps: list[Chapter] = (

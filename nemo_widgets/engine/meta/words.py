@@ -105,9 +105,9 @@ def words_text(words: Iterable[TimedWord]) -> str:
         text = w.text.strip()
         if not text:
             continue
-        if out and (_GLUE.match(text) or (_CJK.match(text[0]) and _CJK.match(out[-1][-1]))):
-            out[-1] += text
-        elif out and _CJK.match(out[-1][-1]) and re.match(r"[，。！？、；：,.!?;:]", text):
+        if (out and (_GLUE.match(text) or (_CJK.match(text[0]) and _CJK.match(out[-1][-1])))) or (
+            out and _CJK.match(out[-1][-1]) and re.match(r"[，。！？、；：,.!?;:]", text)
+        ):
             out[-1] += text
         else:
             out.append(text)
