@@ -56,6 +56,7 @@ _CONNECTORS = {"es": frozenset({"de", "del"})}
 _ZH_NOUN = re.compile(r"^(?:n[rstz]?\w*|vn|eng|j|l)$")
 _ZH_NAME = re.compile(r"^(?:nr\w*|ns|nt|nz)$")
 _ZH_DICT_TOTAL = 60_101_967  # sum of jieba's dictionary frequencies
+_ZH_NUMERALS = frozenset("零一二两三四五六七八九十百千万几半")
 
 
 def stopwords(language: str = "en") -> frozenset[str]:
@@ -139,6 +140,10 @@ def looks_adjective(word: str) -> bool:
     return len(base) > 5 and base.endswith("ed") and not base.endswith("eed")
 
 
+_ES_NOUNS_IN_N = _wordset(
+    "imagen imágenes origen volumen examen resumen margen orden joven almacén certamen "
+    "dictamen abdomen crimen régimen polen andén"
+)
 # Spanish conjugations no noun has: "-amos" (cortamos), "-aron", gerunds ("cortando").
 _ES_VERB_ENDING = re.compile(r"(?:[aeií]mos|aron|ieron|ando|iendo|aban|ábamos|íamos)$")
 
@@ -202,7 +207,7 @@ def _zh_tokens(text: str) -> list[Token]:
             continue
         if pos == "x" or not any(ch.isalnum() for ch in word):
             out.append(Token(word, word, "", "punct", pos=pos))
-        elif pos in ("m", "q") or word.isdigit():
+        elif pos in ("m", "q") or word.isdigit() or (len(word) <= 3 and word[0] in _ZH_NUMERALS):
             out.append(Token(word, word, "", "number", pos=pos))
         elif word in stops or not _ZH_NOUN.match(pos) or (len(word) < 2 and pos != "eng"):
             out.append(Token(word, word, "", "stop", pos=pos))
@@ -276,6 +281,10 @@ def _edge_ok(tok: Token, language: str, *, last: bool) -> bool:
         return not (looks_adjective(tok.norm) or tok.norm in ADJECTIVES["en"])
     if language == "es" and not last:
         return tok.norm not in ADJECTIVES["es"]
+    if language == "es" and last:
+        # Third-person plural verbs ("las baterías guardan"), not nouns in -an/-en.
+        return not (len(tok.norm) >= 6 and tok.norm.endswith(("an", "en")) and tok.norm not in
+                    _ES_NOUNS_IN_N)  # fmt: skip
     return True
 
 

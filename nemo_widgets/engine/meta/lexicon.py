@@ -51,6 +51,8 @@ _EN_STOP = _words(
     weren't haven't hasn't hadn't mustn't mightn't needn't ain't
     s t d ll m re ve o y
     mr mrs ms dr mister missus sir madam st
+    zero two three four five six seven eight nine ten eleven twelve fifteen twenty thirty
+    forty fifty sixty hundred hundreds thousand thousands million millions half dozen
     """
 )
 
@@ -129,6 +131,8 @@ _ES_STOP = _words(
     primero primera segundo segunda tercero tercera último última
     eh em este bueno pues vale vamos mira oye tipo digamos osea ok okay vale sí hola adiós
     señor señora señorita don doña sr sra srta dr dra
+    cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce quince veinte treinta
+    cuarenta cincuenta sesenta cien ciento cientos mil millón millones medio media docena
     """
 )
 
@@ -166,6 +170,9 @@ _ES_VERBS = _words(
     producir produce ocurrir ocurre entender entiende pedir pide recibir recibe recordar
     recuerda terminar termina permitir permite aparecer aparece conseguir consigue comenzar
     comienza servir sirve sacar saca usar usa usan usamos gustar gusta gustan
+    conviene convienen transforma transforman convierte convierten guarda guardan rinde rinden
+    baja bajan sube suben funciona funcionan explica explico cambia cambian queda quedan
+    ayuda ayudan sirven sale salen
     """
 )
 
@@ -201,7 +208,8 @@ GENERIC: dict[str, frozenset[str]] = {
     "en": _EN_GENERIC | _EN_ADJECTIVES,
     "es": _ES_GENERIC | _ES_ADJECTIVES,
     "zh": _words(
-        "人 东西 事情 时间 地方 方法 视频 内容 部分 问题 情况 世界 生活 朋友 今天 大家 一天"
+        "人 东西 事情 时间 地方 方法 视频 内容 部分 问题 情况 世界 生活 朋友 今天 大家 一天 "
+        "关键 过程 时候 结果 原因 样子 效果 感觉"
     ),
 }
 VERBS: dict[str, frozenset[str]] = {"en": _EN_VERBS, "es": _ES_VERBS, "zh": frozenset()}

@@ -106,8 +106,12 @@ _COUNT = (
     + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an", "un", "una", "uno"))
     + r")"
 )
+# "30s", "30-second", "thirty seconds", "30 segundos"; the one-letter units only after digits
+# ("unas zapatillas" is not "una s").
+_UNITS = r"seconds?|secs?|segundos?|seg|minutes?|mins?|minutos?"
 _DURATION_RE = re.compile(
-    _NUM + r"\s*(?:-|\s)?\s*(seconds?|secs?|s|segundos?|seg|minutes?|mins?|m|minutos?)\b"
+    r"(?:\b(?P<digits>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>" + _UNITS + r"|s|m)"
+    r"|" + _NUM.replace("(", "(?P<word>", 1) + r"[\s-]+(?P<wunit>" + _UNITS + r"))\b"
     r"(?!\s*:)(?:[\s-]+long\b)?",
     re.IGNORECASE,
 )
@@ -203,8 +207,8 @@ def _duration_s(text: str) -> float | None:
     found = _DURATION_RE.search(text)
     if not found:
         return None
-    value = _to_number(found.group(1))
-    unit = found.group(2).lower()
+    value = _to_number(found["digits"] or found["word"])
+    unit = (found["unit"] or found["wunit"]).lower()
     if unit.startswith("m") and not unit.startswith("ms"):
         value *= 60
     return value

@@ -129,12 +129,13 @@ _INSTRUCTION = {
 _HOWTO_INTENT = {
     "en": re.compile(
         r"\b(?:how to|going to|gonna|let's|we'll|i'll|learn to|show you how to|teach you how "
-        r"to)\s+(?:show you how to\s+)?(?P<rest>[a-z][\w'’ -]+)",
+        r"to)\s+(?:show you how to\s+)?(?P<rest>[a-z][\w'’ -]+)|\bhow\s+(?!to\b)(?P<how>[a-z]"
+        r"[\w'’ -]+)",
         re.IGNORECASE,
     ),
     "es": re.compile(
-        r"\b(?:cómo|vamos a|voy a|te enseño a|os enseño a|aprende a|aprender a)\s+"
-        r"(?P<rest>[a-záéíóúñ]+(?:ar|er|ir|ír)\b[\w áéíóúñ-]*)",
+        r"\b(?:vamos a|voy a|te enseño a|os enseño a|aprende a|aprender a)\s+"
+        r"(?P<rest>[a-záéíóúñ]+(?:ar|er|ir|ír)\b[\w áéíóúñ-]*)|\bcómo\s+(?P<how>[\w áéíóúñ-]+)",
         re.IGNORECASE,
     ),
     "zh": re.compile(r"(?:教你|教大家|学会|如何|怎么|怎样)(?P<rest>[\u4e00-\u9fff]{2,20})"),
@@ -436,13 +437,16 @@ def _howto_titles(t: _Text, keys: Sequence[str], limit: int) -> tuple[list[str],
     lang = t.language
     form = labels(lang)["how"]
     out: list[str] = []
+    explain = {"en": "How {}", "es": "Cómo {}"}.get(lang, form)
     for i in t.ranked():
         found = _HOWTO_INTENT[lang].search(t.sents[i].text)
         if not found:
             continue
-        rest = _compress(found["rest"], lang, keys, limit - 8)
+        how = found.groupdict().get("how")
+        shape = explain if how else form  # "how solar panels work": no "to"
+        rest = _compress(how or found["rest"], lang, keys, limit - 8)
         if rest and _has_any(rest, keys):
-            out.append(_headline(form.format(rest), lang) if lang != "zh" else form.format(rest))
+            out.append(_headline(shape.format(rest), lang) if lang != "zh" else shape.format(rest))
     steps = [i for i in t.ranked() if _INSTRUCTION[lang].match(t.clean(i))]
     on_topic = [i for i in steps if _has_any(t.sents[i].text, keys[:3])]
     # Steps about the main subject (any of its words: "feed the starter" is about the
@@ -717,6 +721,13 @@ def build_metadata(
     file_topic = _file_topic(filename)
     lang = language_of(language, text) if language else detect_language(text or file_topic)
     kps = keyphrases(text, language=lang, top=40) if text else []
+    if not file_topic and text and not any(_tag_ok(k, lang, relaxed=True) for k in kps):
+        # Speech, but no phrase worth a tag ("he might even have been made amiable himself").
+        raise ValueError(
+            f"The speech in this video (“{_clip(text, 80)}”) is too short to say what the "
+            "video is about, and its file name says nothing either. Rename the file after "
+            "its topic or tell me what the video is about."
+        )
     if not kps and not file_topic:
         raise ValueError(
             "I could not find any speech in this video and its file name says nothing about "
