@@ -145,7 +145,11 @@ def timed(text: str, *, per_char: bool | None = None) -> list[TimedWord]:
     import re
 
     cjk = bool(re.search(r"[\u4e00-\u9fff]", text)) if per_char is None else per_char
-    tokens = re.findall(r"[\u4e00-\u9fff][，。！？、；：]?|[^\s\u4e00-\u9fff]+", text) if cjk else text.split()
+    tokens = (
+        re.findall(r"[\u4e00-\u9fff][，。！？、；：]?|[^\s\u4e00-\u9fff]+", text)
+        if cjk
+        else text.split()
+    )
     out: list[TimedWord] = []
     t = 0.2
     for tok in tokens:

@@ -9,8 +9,7 @@ import pytest
 from meta_scripts import TOPICS, multi_topic_words, speech_reference_words
 
 from nemo_widgets.engine.meta.chapters import MIN_CHAPTER_S, chapters, timestamp
-from nemo_widgets.engine.meta.keywords import keyphrases
-from nemo_widgets.engine.meta.keywords import phrase_in
+from nemo_widgets.engine.meta.keywords import keyphrases, phrase_in
 from nemo_widgets.engine.meta.titles import (
     HASHTAGS_MAX,
     HOOK_MAX,
