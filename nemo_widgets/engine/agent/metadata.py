@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from ... import schema
+from ..meta.language import detect_language, language_of
 from ..meta.titles import SHORT_TITLE_MAX, MetaOptions, build_metadata, render_markdown
 from ..meta.words import TimedWord, coerce_words
 from .base import AgentError, Media, Turn, intent
@@ -93,7 +94,10 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
                 filename=media.filename,
                 width=media.width,
                 height=media.height,
-                language=(language or "en")[:2],
+                # The recogniser's language when it says one, else read from the words.
+                language=language_of(language, " ".join(w.text for w in words[:200]))
+                if language
+                else None,
                 options=options,
             )
         except ValueError as exc:
@@ -119,6 +123,9 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
     r"\b(youtube|video)\s+(titles?|tags|metadata|description)\b",
     r"\bmetadata\b",
     r"(生成|写|给我).*(标题|标签|描述|简介)|^(标题|标签)",
+    r"\b(genera|generar|crea|crear|escribe|sugiere|dame|haz|hazme|necesito|quiero|mejora)\b"
+    r".*\b(t[íi]tulos?|etiquetas?|descripci[oó]n(es)?|hashtags?|cap[íi]tulos?|metadatos)\b",
+    r"\bt[íi]tulos?,?\s+(descripci|etiquetas?)",
     cost=COST,
     skills=SKILL,
     help="titles, a description (with chapters) and tags for your video",
@@ -127,26 +134,57 @@ async def metadata_intent(turn: Turn, match: re.Match[str]) -> None:
     """Titles, description, tags, hashtags and chapters from the uploaded video's speech."""
     old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
     meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
-    await turn.say(render_markdown(meta) + _footer(meta))
+    asked = detect_language(turn.message, default="en")
+    await turn.say(render_markdown(meta, language=asked) + _footer(meta, asked))
 
 
-def _footer(meta: dict[str, Any]) -> str:
+# Reply wording in the request's language; the metadata itself is in the speech's language.
+_FOOTER = {
+    "en": {
+        "chapters": "{n} chapters are in the description.",
+        "none": "No chapters: the video is too short or has no clear topic shifts.",
+        "next": 'Ask for "shorter titles" or "more tags about …" to refine; everything is '
+        "also in `session.metadata()`.",
+        "spoken": "The titles, description and tags are in {lang}, the language spoken in the "
+        "video.",
+    },
+    "es": {
+        "chapters": "La descripción incluye {n} capítulos.",
+        "none": "Sin capítulos: el vídeo es demasiado corto o no cambia claramente de tema.",
+        "next": "Pide «títulos más cortos» o «más etiquetas sobre …» para ajustarlo; todo está "
+        "también en `session.metadata()`.",
+        "spoken": "Los títulos, la descripción y las etiquetas están en {lang}, el idioma que se "
+        "habla en el vídeo.",
+    },
+    "zh": {
+        "chapters": "简介中包含{n}个章节。",
+        "none": "没有章节：视频太短，或没有明显的话题转换。",
+        "next": "可以说“更短的标题”或“更多关于…的标签”来调整；"
+        "所有内容也在 `session.metadata()` 中。",
+        "spoken": "标题、简介和标签使用视频中所说的语言（{lang}）。",
+    },
+}
+_LANGUAGE_NAMES = {
+    "en": {"en": "English", "es": "Spanish", "zh": "Chinese"},
+    "es": {"en": "inglés", "es": "español", "zh": "chino"},
+    "zh": {"en": "英语", "es": "西班牙语", "zh": "中文"},
+}
+
+
+def _footer(meta: dict[str, Any], asked: str = "en") -> str:
+    words = _FOOTER.get(asked, _FOOTER["en"])
     n = len(meta.get("chapters") or [])
-    chap = (
-        f"{n} chapters are in the description."
-        if n
-        else "No chapters: the video is too short or has no clear topic shifts."
-    )
-    return (
-        f'\n\n{chap} Ask for "shorter titles" or "more tags about …" to refine; '
-        "everything is also in `session.metadata()`."
-    )
+    parts = [words["chapters"].format(n=n) if n else words["none"], words["next"]]
+    spoken = meta.get("language") or "en"
+    if spoken != asked:  # nothing is translated: say why the titles are not in the request's
+        parts.insert(0, words["spoken"].format(lang=_LANGUAGE_NAMES[asked].get(spoken, spoken)))
+    return "\n\n" + " ".join(parts)
 
 
 _FOCUS = re.compile(
     r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.+)|"
     r"tags?\s+about\s+(.+)|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.+)|"
-    r"更多(?:关于)?(.+?)的?标签",
+    r"更多(?:关于)?(.+?)的?标签|m[áa]s\s+etiquetas\s+(?:sobre|de)\s+(.+)",
     re.IGNORECASE,
 )
 
@@ -157,7 +195,8 @@ _FOCUS = re.compile(
     r"\b(more|extra|additional|fewer)\s+tags?\b",
     r"\btags?\s+about\s+\w",
     r"\b(no|without|remove|drop|add|with)\s+chapters\b",
-    r"更短的?标题|更多.*标签",
+    r"更短的?标题|更多.*标签|不要章节",
+    r"\bt[íi]tulos\s+m[áa]s\s+(cortos|largos)\b|\bm[áa]s\s+etiquetas\b|\bsin\s+cap[íi]tulos\b",
     priority=1,  # "more tags about X" is always a follow-up, never a fresh request
     cost=COST,
     skills=SKILL,
@@ -174,7 +213,7 @@ async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
     opts = MetaOptions.from_dict(previous.get("options"))
     text = turn.message
     changes = []
-    if re.search(r"shorter|snappier|punchier|更短", text, re.IGNORECASE):
+    if re.search(r"shorter|snappier|punchier|更短|m[áa]s\s+cortos", text, re.IGNORECASE):
         opts.max_title_chars = SHORT_TITLE_MAX if opts.max_title_chars > SHORT_TITLE_MAX else 45
         changes.append(f"titles of at most {opts.max_title_chars} characters")
     elif re.search(r"longer\s+titles?", text, re.IGNORECASE):
@@ -187,7 +226,9 @@ async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
         if topic:
             opts.focus = [f for f in opts.focus if f != topic] + [topic]
             changes.append(f"more tags about {topic}")
-    if re.search(r"\b(no|without|remove|drop)\s+chapters\b", text, re.IGNORECASE):
+    if re.search(
+        r"\b(no|without|remove|drop)\s+chapters\b|sin\s+cap[íi]tulos|不要章节", text, re.I
+    ):
         opts.chapters = False
         changes.append("no chapters")
     elif re.search(r"\b(add|with)\s+chapters\b", text, re.IGNORECASE):
@@ -204,7 +245,11 @@ async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
     for topic in opts.focus:
         if not any(topic.lower() in w[0].lower() for w in words):
             note = f"\n\nNote: “{topic}” is never said in the video; I added it as a tag as asked."
-    await turn.say("Updated: " + ", ".join(changes) + ".\n\n" + render_markdown(meta) + note)
+    asked = detect_language(text, default="en")
+    head = {"es": "Actualizado", "zh": "已更新"}.get(asked, "Updated")
+    await turn.say(
+        f"{head}: " + ", ".join(changes) + ".\n\n" + render_markdown(meta, language=asked) + note
+    )
 
 
 @intent(

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from ... import schema
+from ..meta.language import detect_language
 from ..meta.prompts import build_storyboard, parse_idea, refine_spec, render_markdown
 from .base import AgentError, Turn, intent
 
@@ -110,6 +111,7 @@ async def _store(turn: Turn, board: dict[str, Any], changes: list[str] | None = 
     r"\bshot\s+list\b",
     r"\bgenerate\s+my\s+text\s+descriptions?\b",
     r"提示词|分镜",
+    r"\bguion(?:es)?\s+gr[áa]fico|\bgui[oó]n\b.*\bv[íi]deo|\bdescripci[oó]n\s+detallada\b",
     cost=COST,
     skills=SKILL,
     help="a detailed text-to-video prompt, or a timed storyboard of prompts, from your idea",
@@ -137,17 +139,31 @@ async def prompt_intent(turn: Turn, match: re.Match[str]) -> None:
         board = build_storyboard(spec)
         result.update({"status": "ok", "scenes": len(board["scenes"])})
     await _store(turn, board)
+    lang = spec.get("language", "en")
     notes = []
     if not spec.get("subject"):
-        notes.append(
-            f"You didn't name the subject, so I chose {board['scenes'][0]['subject']}; "
-            'say e.g. "the product is a leather wallet" to use yours.'
-        )
-    notes.append(
-        'The storyboard is on the timeline as title cards. Refine with "make it moodier", '
-        '"for a vertical video", "more cinematic" or "make it 15 seconds".'
-    )
+        notes.append(_NO_SUBJECT[lang].format(board["scenes"][0]["subject"]))
+    notes.append(_NEXT[lang])
     await turn.say(render_markdown(board) + "\n\n" + " ".join(notes))
+
+
+# Reply wording in the idea's language (the prompt itself is written by engine/meta/prompts).
+_NO_SUBJECT = {
+    "en": "You didn't name the subject, so the prompts say “{}” rather than invent one; say "
+    'e.g. "the product is a leather wallet" to use yours.',
+    "es": "No has dicho cuál es el sujeto, así que los prompts dicen «{}» en lugar de inventar "
+    'uno; di p. ej. "el producto es una cartera de cuero" para usar el tuyo.',
+    "zh": "你没有说明主体，所以提示词里写的是“{}”，没有凭空编造；"
+    "可以说“产品是一只皮钱包”来换成你的。",
+}
+_NEXT = {
+    "en": 'The storyboard is on the timeline as title cards. Refine with "make it moodier", '
+    '"for a vertical video", "more cinematic" or "make it 15 seconds".',
+    "es": "El guion gráfico está en la línea de tiempo como rótulos. Ajústalo con «más "
+    "oscuro», «en vertical», «más cinematográfico» o «que dure 15 segundos».",
+    "zh": "分镜已作为字幕卡放到时间线上。"
+    "可以继续说“更暗一点”“竖屏”“更有电影感”或“改成15秒”来调整。",
+}
 
 
 @intent(
@@ -160,7 +176,10 @@ async def prompt_intent(turn: Turn, match: re.Match[str]) -> None:
     r"\bfor\s+(an?\s+)?(vertical|portrait|square|horizontal|landscape|tiktok|reels?|shorts)\b",
     r"\b(faster|quicker|snappier)\s+(cuts|pace|pacing)\b|\bmore\s+shots\b",
     r"\bthe\s+product\s+is\b|\bmake\s+it\s+about\b",
-    r"更(暗|亮|有电影感)|竖屏|横屏",
+    r"更(暗|亮|有电影感|短|长|快|慢)|竖屏|横屏|改成\d+秒|产品是",
+    r"\bm[áa]s\s+(oscur|luminos|cinematogr|cort|larg|r[áa]pid|lent|tranquil|c[áa]lid|enérgic)",
+    r"\ben\s+vertical\b|\bformato\s+(vertical|cuadrado|horizontal)\b|\bel\s+producto\s+es\b",
+    r"\bque\s+dure\b|\bhazlo\b",
     cost=COST,
     skills=SKILL,
     help='refine the last prompt: "make it moodier", "for a vertical video", "more cinematic"',
@@ -174,15 +193,21 @@ async def prompt_refine_intent(turn: Turn, match: re.Match[str]) -> None:
         )
     spec, changes = refine_spec(previous["spec"], turn.message)
     if not changes:
-        raise AgentError(
-            'I did not catch what to change. Try "make it moodier", "brighter", "more '
-            'cinematic", "for a vertical video", "make it 15 seconds" or "faster cuts".'
-        )
+        raise AgentError(_NOT_CAUGHT[detect_language(turn.message, default="en")])
     async with turn.tool("refine_video_prompt", {"changes": changes}) as result:
         board = build_storyboard(spec)
         result.update({"status": "ok", "scenes": len(board["scenes"])})
     await _store(turn, board, changes)
     await turn.say(render_markdown(board, changes=changes))
+
+
+_NOT_CAUGHT = {
+    "en": 'I did not catch what to change. Try "make it moodier", "brighter", "more cinematic", '
+    '"for a vertical video", "make it 15 seconds" or "faster cuts".',
+    "es": "No he entendido qué cambiar. Prueba con «más oscuro», «más luminoso», «más "
+    "cinematográfico», «en vertical», «que dure 15 segundos» o «cortes más rápidos».",
+    "zh": "没听明白要改什么。可以试试“更暗一点”“更亮”“更有电影感”“竖屏”“改成15秒”或“节奏更快”。",
+}
 
 
 @intent(
@@ -191,6 +216,7 @@ async def prompt_refine_intent(turn: Turn, match: re.Match[str]) -> None:
     r"\b(videos?|shots?|scenes?|clips?|film|footage|commercial|showcase|tour|timelapse|"
     r"time-lapse|trailer|teaser|montage|reel|vlog|ad)\b",
     r"(视频|镜头|场景|分镜|广告)",
+    r"\b(v[íi]deos?|planos?|escenas?|anuncio|tr[áa]iler|recorrido|montaje|\d+\s*segundos)\b",
     priority=-1,  # only when nothing else understood the message
     cost=COST,
     skills=SKILL,
