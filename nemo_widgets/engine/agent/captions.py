@@ -165,37 +165,10 @@ def _current_style(turn: Turn) -> dict[str, Any]:
 
 
 def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
-    """Recognition, then word timings refined by forced alignment of the recognised text.
+    """Recognition with trusted word timings: the captions pipeline's one way to get them."""
+    from ..captions.pipeline import recognise
 
-    Whisper's word timings drift by up to ~0.7 s and swallow pauses; pocketsphinx forced
-    alignment of the recognised words puts each word where it is spoken (English only).
-    """
-    from ..captions import transcribe
-    from ..captions.align import align_script
-
-    t = transcribe(path, language=language)
-    if t.language == "en" and t.words and len(t.words) == len(t.text.split()):
-        try:
-            refined = align_script(path, t.text, transcript=t)
-        except Exception as exc:  # refinement is a bonus; the recognised timings stand
-            log.warning("forced alignment failed (%s); keeping the recognised word timings", exc)
-            return t
-        if len(refined.words) != len(t.words):
-            return t
-        words = [
-            Word(w.text, r.start_s, r.end_s, w.probability)
-            for w, r in zip(t.words, refined.words, strict=True)
-        ]
-        t = Transcript(
-            words,
-            t.language,
-            t.model,
-            t.duration_s,
-            "faster-whisper+align",
-            t.language_probability,
-            t.notes,
-        )
-    return t
+    return recognise(path, language=language)
 
 
 def _rebuild_tracks(turn: Turn, show: str | None = None) -> None:
