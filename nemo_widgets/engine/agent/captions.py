@@ -15,7 +15,8 @@ from typing import Any
 
 from ... import schema
 from ..captions import draft as capdraft
-from ..captions.cues import build_cues, get_preset
+from ..captions.cues import get_preset
+from ..captions.pipeline import cue_entries, cues_for, summary_for
 from ..captions.recognize import Transcript, Word
 from .base import AgentError, Media, Turn, intent
 
@@ -139,7 +140,7 @@ def _entry(
         "notes": list(transcript.notes),
         "preset": preset,
         "words": [w.to_dict() for w in transcript.words],
-        "cues": [c.to_dict() for c in cues],
+        "cues": cue_entries(cues, preset, transcript),
     }
 
 
@@ -253,7 +254,7 @@ async def _make_captions(
             "nothing to caption. If it has speech, give me the script: 'use this script: ...'."
         )
     source = transcript.language
-    cues = build_cues(transcript.words, preset, duration_s=transcript.duration_s)
+    cues = cues_for(transcript, preset)
     turn.checkpoint()
     caps[source] = _entry(transcript, media, preset, cues)
     cue_dicts = caps[source]["cues"]
@@ -315,6 +316,7 @@ async def _make_captions(
             "Say 'export' to burn them into the MP4, or download them as SRT, VTT or ASS "
             "(s.captions(format='srt'))."
         )
+    lines.append(summary_for(cues, preset, transcript) + ".")  # the last line: the rules kept
     await turn.say("\n".join(lines))
 
 
@@ -542,10 +544,11 @@ async def preset_intent(turn: Turn, match: re.Match[str]) -> None:
     sources = {lang: e for lang, e in caps.items() if e.get("engine") != "translation"}
     for lang, entry in sources.items():
         words = [Word.from_dict(w) for w in entry.get("words", [])]
-        cues = build_cues(words, preset, duration_s=entry.get("duration_s"))
-        entry["cues"] = [c.to_dict() for c in cues]
+        t = Transcript(words, lang, str(entry.get("model")), float(entry.get("duration_s") or 0))
+        cues = cues_for(t, preset)
+        entry["cues"] = cue_entries(cues, preset, t)
         entry["preset"] = preset.to_dict()
-        counts.append(f"{lang}: {len(cues)} cues")
+        counts.append(f"{lang}: {summary_for(cues, preset, t)}")
     for lang, entry in caps.items():
         if entry.get("engine") != "translation" or entry.get("translated_from") not in sources:
             continue

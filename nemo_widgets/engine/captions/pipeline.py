@@ -23,13 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .cues import Cue, CuePreset, build_cues, get_preset
+from .cues import Cue, CuePreset, build_cues, cue_rules, get_preset, summary_line
 from .recognize import Transcript, transcribe
 from .timing import refine_words
 
 log = logging.getLogger(__name__)
 
-__all__ = ["caption", "cues_for", "recognise"]
+__all__ = ["caption", "cue_entries", "cues_for", "recognise", "summary_for"]
 
 #: Seed for whisper's temperature fallback (it samples when greedy decoding loops), so a
 #: re-decoded window comes out the same every time.
@@ -102,7 +102,30 @@ def cues_for(
 ) -> list[Cue]:
     """Cues for a transcript's words under a preset (no cue ends after the media)."""
     return build_cues(
-        transcript.words, get_preset(preset, **overrides), duration_s=transcript.duration_s
+        transcript.words,
+        get_preset(preset, **overrides),
+        duration_s=transcript.duration_s or None,
+        language=transcript.language,
+    )
+
+
+def cue_entries(
+    cues: list[Cue], preset: str | CuePreset | dict[str, Any] | None, transcript: Transcript
+) -> list[dict[str, Any]]:
+    """Cues as stored in ``state["captions"][lang]["cues"]``, each with the rules it breaks."""
+    p = get_preset(preset)
+    rules = cue_rules(
+        cues, p, language=transcript.language, duration_s=transcript.duration_s or None
+    )
+    return [{**c.to_dict(), "rules": r} for c, r in zip(cues, rules, strict=True)]
+
+
+def summary_for(
+    cues: list[Cue], preset: str | CuePreset | dict[str, Any] | None, transcript: Transcript
+) -> str:
+    """The reply's last line: "42 cues, all within netflix" or the rules broken."""
+    return summary_line(
+        cues, preset, language=transcript.language, duration_s=transcript.duration_s or None
     )
 
 
