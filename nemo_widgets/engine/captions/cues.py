@@ -543,11 +543,12 @@ def _split_cost(
         return None
     if need == 2:
         best: tuple[float, tuple[int, ...]] | None = None
-        for k in range(a + 1, b):
+        # from the right: only breaks where the second line fits, until the first one does not
+        for k in range(b - 1, a, -1):
             w1, w2 = fit.width(a, k), fit.width(k, b)
-            if w1 > p.max_chars:
-                break
             if w2 > p.max_chars:
+                break
+            if w1 > p.max_chars:
                 continue
             cost = pens[k] + _shape((w1, w2))
             if best is None or cost < best[0]:
@@ -629,6 +630,15 @@ class _Builder:
             break_penalty(ws[k - 1].text, ws[k].text, ws[k - 2].text if k > 1 else None, language)
             for k in range(1, n)
         ]
+        self.starts = [w.start_s for w in ws]
+        self.ends = [w.end_s for w in ws]
+        # cost of a cue starting at word k: its break, less for a new sentence after a breath
+        self.cut = [
+            pen - 2.0
+            if k and _ends_sentence(ws[k - 1].text) and ws[k].start_s - ws[k - 1].end_s > 0.3
+            else pen
+            for k, pen in enumerate(self.pens)
+        ]
 
     def end(self, a: int, b: int, speech_end: float) -> float:
         """When the cue showing words ``a..b-1`` leaves the screen."""
@@ -676,29 +686,31 @@ class _Builder:
 
     def segment(self, lo: int, hi: int) -> list[tuple[int, int, tuple[int, ...] | None]]:
         """The best cutting of words ``lo..hi-1`` (no long pause inside) into cues."""
-        ws, p, fit, pens = self.ws, self.p, self.fit, self.pens
+        p, fit, pens, starts, ends, cuts = (
+            self.p,
+            self.fit,
+            self.pens,
+            self.starts,
+            self.ends,
+            self.cut,
+        )
         inf = math.inf
         floor = 4.0 * max(p.max_lines - 1, 0)  # the most line breaks can save
+        most_chars, most_s = p.max_lines * p.max_chars, p.max_duration_s
         best = [0.0] + [inf] * (hi - lo)
         back: list[tuple[int, tuple[int, ...] | None]] = [(lo, ())] * (hi - lo + 1)
         for b in range(lo + 1, hi + 1):
             speech_end = -inf
             for a in range(b - 1, lo - 1, -1):
-                speech_end = max(speech_end, ws[a].end_s)
-                multi = b - a > 1
-                if multi and speech_end - ws[a].start_s > p.max_duration_s:
-                    break
-                if multi and fit.width(a, b) > p.max_lines * p.max_chars:
+                if ends[a] > speech_end:
+                    speech_end = ends[a]
+                if b - a > 1 and (speech_end - starts[a] > most_s or fit.width(a, b) > most_chars):
                     break
                 if best[a - lo] == inf:
                     continue
-                cut = pens[a] if a > lo else 0.0
-                if (
-                    a > lo
-                    and _ends_sentence(ws[a - 1].text)
-                    and ws[a].start_s - ws[a - 1].end_s > 0.3
-                ):
-                    cut -= 2.0  # a new sentence after a breath: the natural place
+                cut = cuts[a] if a > lo else 0.0
+                if best[a - lo] + cut + _CUE - floor >= best[b - lo]:
+                    continue  # cannot beat the best cutting found so far
                 base = best[a - lo] + cut + self.cost(a, b, speech_end)
                 if base - floor >= best[b - lo]:  # lines cannot make it cheaper than that
                     continue
