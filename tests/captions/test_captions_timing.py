@@ -139,3 +139,26 @@ def test_same_file_same_timings_whatever_came_before(chapter, tmp_path) -> None:
     assert [w.to_dict() for w in again.words] == [w.to_dict() for w in t.words]
     assert [c.to_dict() for c in cues] == [c.to_dict() for c in build_cues(
         t.words, "netflix", duration_s=t.duration_s)]  # fmt: skip
+
+
+def test_alignment_without_a_path_keeps_the_timings(tmp_path) -> None:
+    """Regression: on noise or silence pocketsphinx finds no path and seg() gives None
+    ("'NoneType' object is not iterable" on a 60 s clip); the words keep their timings."""
+    from nemo_widgets.engine.captions.recognize import pocketsphinx_decoder
+    from nemo_widgets.engine.captions.timing import _align_region, refine_words
+
+    words = [Word("hello", 0.1, 0.5), Word("extraordinarily", 0.5, 0.9)]
+    decoder = pocketsphinx_decoder(bestpath=False)
+    noise = np.random.default_rng(1).normal(0, 0.3, SAMPLE_RATE).astype(np.float32)
+    for samples in (np.zeros(SAMPLE_RATE, dtype=np.float32), noise):
+        assert _align_region(decoder, words, (0.0, 1.0), 0.0, samples) is None
+    path = tmp_path / "noise.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(noise, -1, 1) * 32767).astype("<i2").tobytes())
+    out, report = refine_words(path, words, language="en")
+    assert [w.text for w in out] == ["hello", "extraordinarily"]
+    assert all(w.end_s - w.start_s >= MIN_WORD_S for w in out)
+    assert report.aligned_regions == 0

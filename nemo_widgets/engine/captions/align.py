@@ -154,7 +154,8 @@ def _force_align(decoder, slots: list[_Slot], offset: float, samples: np.ndarray
         log.info("pocketsphinx could not align a piece: %s", exc)
         return False
     frate = decoder.config["frate"]
-    segs = [s for s in decoder.seg() if not s.word.startswith(("<", "["))]
+    # no path through the text: seg() gives None, not an empty list
+    segs = [s for s in decoder.seg() or () if not s.word.startswith(("<", "["))]
     if len(segs) != len(known):
         return False
     times: dict[int, list[float]] = {}

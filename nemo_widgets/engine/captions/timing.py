@@ -138,7 +138,9 @@ def _align_region(
         log.info("forced alignment failed for a region at %.2f s: %s", span[0], exc)
         return None
     frate = decoder.config["frate"]  # type: ignore[attr-defined]
-    segs = [s for s in decoder.seg() if not s.word.startswith(("<", "["))]  # type: ignore[attr-defined]
+    # no path through the text (noise, music): seg() gives None, not an empty list
+    found = decoder.seg() or ()  # type: ignore[attr-defined]
+    segs = [s for s in found if not s.word.startswith(("<", "["))]
     if len(segs) != len(known):
         return None
     times: dict[int, list[float]] = {}
@@ -242,7 +244,11 @@ def refine_words(
                     want_align = False
                     break
                 report.aligned = True
-            aligned = _align_region(decoder, [out[k] for k in ks], span, offset, samples)
+            try:
+                aligned = _align_region(decoder, [out[k] for k in ks], span, offset, samples)
+            except Exception as exc:  # a refinement never costs the recognition
+                log.warning("forced alignment failed at %.2f s (%s); timings kept", span[0], exc)
+                aligned = None
             if aligned is None:
                 report.kept_regions += 1
                 continue
