@@ -116,7 +116,7 @@ def test_cli_and_session_give_identical_srt(engine, engine_env, tmp_path: Path) 
     s.upload(clip)
     reply = s.chat("add captions in English")
     last = reply.text.strip().splitlines()[-1]
-    assert last.endswith("all within netflix."), reply.text
+    assert last.endswith("all within netflix"), reply.text
     via_session = s.captions(format="srt")
     report = s.caption_report()
     assert len(report) == via_session.count("-->") and report["ok"].all()

@@ -316,7 +316,7 @@ async def _make_captions(
             "Say 'export' to burn them into the MP4, or download them as SRT, VTT or ASS "
             "(s.captions(format='srt'))."
         )
-    lines.append(summary_for(cues, preset, transcript) + ".")  # the last line: the rules kept
+    lines.append(summary_for(cues, preset, transcript))  # the last line: the rules kept
     await turn.say("\n".join(lines))
 
 

@@ -282,7 +282,11 @@ def align_script(
         for a, b in _pieces(slots):
             _align_piece(decoder, cursor, slots, a, b, duration)
     interpolate(slots, duration)
-    words = [Word(s.text, float(s.start or 0.0), float(s.end or 0.0), s.prob) for s in slots]
+    from .timing import tidy_words  # every word at least 50 ms, none overlapping
+
+    words = tidy_words(
+        [Word(s.text, float(s.start or 0.0), float(s.end or 0.0), s.prob) for s in slots]
+    )
     return Transcript(
         words=words,
         language="en",

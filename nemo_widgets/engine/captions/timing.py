@@ -166,7 +166,7 @@ def _align_region(
     return out
 
 
-def _tidy(words: list[Word]) -> list[Word]:
+def tidy_words(words: Sequence[Word]) -> list[Word]:
     """Starts never go backwards, words never overlap, each at least MIN_WORD_S long."""
     out: list[Word] = []
     for w in words:
@@ -255,7 +255,7 @@ def refine_words(
             report.aligned_regions += 1
             for k, w in zip(ks, aligned, strict=True):
                 out[k] = w
-    return _tidy(out), report
+    return tidy_words(out), report
 
 
 def _merged(
