@@ -41,8 +41,10 @@ VAD_MIN_SILENCE_MS = 150
 VAD_PAD_MS = 30
 #: How far a word may reach past its region (VAD onsets are late on soft consonants).
 REGION_MARGIN_S = 0.1
-#: A word further than this from any speech region keeps its timing (VAD missed the speech).
-MAX_SNAP_S = 1.0
+#: A word wholly in silence moves to the nearest speech only this close (else VAD probably
+#: missed quiet speech, and the word keeps its timing). A word overlapping speech is only
+#: trimmed to it, never moved outside the time whisper gave it.
+MAX_SNAP_S = 0.5
 #: The largest move forced alignment may make to a word boundary.
 MAX_SHIFT_S = 0.2
 #: The shortest time a word is given.
