@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .align import norm_keys
 from .recognize import SAMPLE_RATE, Word, audio_windows, pocketsphinx_decoder
 
 log = logging.getLogger(__name__)
@@ -106,12 +107,6 @@ def _clip(word: Word, span: tuple[float, float]) -> Word:
     return replace(word, start_s=st, end_s=et)
 
 
-def _keys(text: str) -> list[str]:
-    from .align import norm_keys
-
-    return norm_keys(text)
-
-
 def _align_region(
     decoder: object,
     words: list[Word],
@@ -124,7 +119,7 @@ def _align_region(
     hi = min(offset_s + len(samples) / SAMPLE_RATE, span[1] + REGION_MARGIN_S)
     if hi - lo > MAX_ALIGN_S or hi - lo < 0.1:
         return None
-    keyed = [(k, key) for k, w in enumerate(words) for key in _keys(w.text)]
+    keyed = [(k, key) for k, w in enumerate(words) for key in norm_keys(w.text)]
     known = [(k, key) for k, key in keyed if decoder.lookup_word(key) is not None]  # type: ignore[attr-defined]
     if not known:
         return None
