@@ -80,7 +80,7 @@ def recognise(
     if not t.words:
         return t
     if t.engine == "pocketsphinx":  # its own timings are already acoustic alignments
-        words, aligned = refine_words(path, t.words, language=None)[0], False
+        words, aligned = refine_words(path, t.words, language=t.language, align=False)[0], False
     else:
         words, report = refine_words(path, t.words, language=t.language)
         aligned = report.aligned_regions > 0

@@ -181,7 +181,7 @@ def tidy_words(words: Sequence[Word]) -> list[Word]:
 
 
 def refine_words(
-    path: Path | str, words: Sequence[Word], *, language: str | None = "en"
+    path: Path | str, words: Sequence[Word], *, language: str | None = "en", align: bool = True
 ) -> tuple[list[Word], TimingReport]:
     """Recognised words with timings kept inside their speech and, in English, force-aligned.
 
@@ -194,6 +194,8 @@ def refine_words(
     language
         Forced alignment runs for English (pocketsphinx's model); other languages only get
         the first step.
+    align
+        ``False`` skips forced alignment (words that already come from pocketsphinx).
 
     Returns
     -------
@@ -206,7 +208,7 @@ def refine_words(
     todo = sorted(range(len(words)), key=lambda k: words[k].start_s)
     out = list(words)
     decoder = None
-    want_align = (language or "en").split("-")[0].lower() == "en"
+    want_align = align and (language or "en").split("-")[0].lower() == "en"
     pos = 0
     for offset, samples in audio_windows(Path(path), window_s=WINDOW_S):
         end = offset + len(samples) / SAMPLE_RATE
