@@ -342,8 +342,10 @@ def break_penalty(
         return 12.0
     if lk in wc.titles:
         return 12.0
-    if lk in wc.auxiliaries or rk in wc.negations:
+    if rk in wc.negations:
         return 9.0
+    if lk in wc.auxiliaries and rk not in free | wc.articles | wc.pronouns | wc.weak_pronouns:
+        return 9.0  # "would | go"; "do | for you" has no verb after it to keep
     if lk in wc.negations and rk not in wc.function_words:
         return 9.0  # "not | believe"; "ask not | what" is fine
     if lk in wc.pronouns and rk not in free:
@@ -610,6 +612,7 @@ def break_lines(
 
 # Costs of the cue search, in tiers: a lower tier never outweighs a higher one.
 _CUE = 5.0  # each cue: fewer, fuller cues
+_SOCIAL_CUE = 2.0  # presets with few words per cue: more cues are the style
 _OVER_WORDS = 3e4  # per word over max_words
 _TOO_SHORT = 1e5  # under the minimum duration (plus 1e4 per second missing)
 _OVER_HARD_CPS = 1e4  # above hard_cps
@@ -630,6 +633,7 @@ class _Builder:
             break_penalty(ws[k - 1].text, ws[k].text, ws[k - 2].text if k > 1 else None, language)
             for k in range(1, n)
         ]
+        self.cue_cost = _CUE if p.max_words is None else _SOCIAL_CUE
         self.starts = [w.start_s for w in ws]
         self.ends = [w.end_s for w in ws]
         # cost of a cue starting at word k: its break, less for a new sentence after a breath
@@ -666,7 +670,7 @@ class _Builder:
         start = self.ws[a].start_s
         end = self.end(a, b, speech_end)
         shown = end - start
-        cost = _CUE
+        cost = self.cue_cost
         if shown <= 0:
             return cost + _NO_ROOM
         at_media_end = self.duration_s is not None and end >= self.duration_s - 1e-9
@@ -709,7 +713,7 @@ class _Builder:
                 if best[a - lo] == inf:
                     continue
                 cut = cuts[a] if a > lo else 0.0
-                if best[a - lo] + cut + _CUE - floor >= best[b - lo]:
+                if best[a - lo] + cut + self.cue_cost - floor >= best[b - lo]:
                     continue  # cannot beat the best cutting found so far
                 base = best[a - lo] + cut + self.cost(a, b, speech_end)
                 if base - floor >= best[b - lo]:  # lines cannot make it cheaper than that
