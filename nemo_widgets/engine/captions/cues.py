@@ -618,6 +618,7 @@ _TOO_SHORT = 1e5  # under the minimum duration (plus 1e4 per second missing)
 _OVER_HARD_CPS = 1e4  # above hard_cps
 _OVER_CPS = 1e3  # above max_cps (plus 100 per character too many)
 _NO_ROOM = 1e7  # no time at all before the next cue (words stacked on one instant)
+_OVERLONG = 1e6  # a word longer than a line sharing a cue (it should stand alone)
 
 
 class _Builder:
@@ -634,6 +635,7 @@ class _Builder:
             for k in range(1, n)
         ]
         self.cue_cost = _CUE if p.max_words is None else _SOCIAL_CUE
+        self.overlong = [w > p.max_chars for w in self.fit.word]
         self.starts = [w.start_s for w in ws]
         self.ends = [w.end_s for w in ws]
         # cost of a cue starting at word k: its break, less for a new sentence after a breath
@@ -643,6 +645,11 @@ class _Builder:
             else pen
             for k, pen in enumerate(self.pens)
         ]
+
+    def overlong_ok(self, a: int, b: int) -> bool:
+        """Whether words ``a..b-1`` may share a cue despite a word longer than a line (a
+        last resort, for at most three words)."""
+        return b - a <= 3 and any(self.overlong[a:b])
 
     def end(self, a: int, b: int, speech_end: float) -> float:
         """When the cue showing words ``a..b-1`` leaves the screen."""
@@ -708,7 +715,10 @@ class _Builder:
             for a in range(b - 1, lo - 1, -1):
                 if ends[a] > speech_end:
                     speech_end = ends[a]
-                if b - a > 1 and (speech_end - starts[a] > most_s or fit.width(a, b) > most_chars):
+                if b - a > 1 and (
+                    speech_end - starts[a] > most_s
+                    or (fit.width(a, b) > most_chars and not self.overlong_ok(a, b))
+                ):
                     break
                 if best[a - lo] == inf:
                     continue
@@ -720,7 +730,11 @@ class _Builder:
                     continue
                 split = _split_cost(fit, pens, a, b, p, exact=b - a <= 6)
                 if split is None:
-                    continue
+                    if max(fit.word[a:b]) <= p.max_chars:
+                        continue
+                    # a word longer than a line shares a cue only as the last resort: when
+                    # the words beside it have no time at all on their own
+                    split = (_OVERLONG, None)
                 total = base + split[0]
                 if total < best[b - lo]:
                     best[b - lo], back[b - lo] = total, (a, split[1])
@@ -774,11 +788,15 @@ def build_cues(
         if k < n and ws[k].start_s - ws[k - 1].end_s <= p.pause_split_s:
             continue
         for a, b, bounds in builder.segment(lo, k):
-            if bounds is None:  # three lines or more: broken now, exactly
-                found = _split_cost(builder.fit, builder.pens, a, b, p)
-                bounds = found[1] if found is not None and found[1] else (a, b)
+            texts = [w.text for w in ws[a:b]]
+            found = _split_cost(builder.fit, builder.pens, a, b, p) if bounds is None else None
+            if bounds is None and found is not None and found[1]:
+                bounds = found[1]  # three lines or more: broken now, exactly
+            if bounds is None:  # an over-long word among others: as few lines as can be
+                lines = break_lines(texts, p.max_chars, p.max_lines, language)
+            else:
+                lines = [join_words(texts[x - a : y - a]) for x, y in itertools.pairwise(bounds)]
             speech_end = max(w.end_s for w in ws[a:b])
-            lines = [join_words([w.text for w in ws[x:y]]) for x, y in itertools.pairwise(bounds)]
             end = builder.end(a, b, speech_end)
             start = ws[a].start_s
             cues.append(Cue(start, end if end > start else start + 0.001, lines, list(ws[a:b])))
