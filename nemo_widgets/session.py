@@ -469,6 +469,23 @@ class Session:
         """The session's captions as text (ask for captions in ``s.chat`` first)."""
         return _sync.run(self.acaptions(lang, format))
 
+    def caption_report(self, lang: str | None = None) -> Any:
+        """One row per cue (start, end, duration, cps, lines, chars, rules broken).
+
+        Parameters
+        ----------
+        lang
+            Language of the captions (default: the first the session has).
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`nemo_widgets.captions.caption_report`.
+        """
+        from .captions import caption_report
+
+        return caption_report(self.state(), lang)
+
     async def adownload_captions(
         self, path: str | os.PathLike[str], format: str | None = None, lang: str | None = None
     ) -> Path:
