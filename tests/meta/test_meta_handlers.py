@@ -108,7 +108,9 @@ async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
     _name, events, turn = await chat(SEED_PROMPT, state, PROMPT_SKILL)
     reply = texts(events)
     assert reply.startswith("**Storyboard**") and "30 s" in reply
-    assert "I chose" in reply  # no product named: say which one was picked
+    # No product named: the prompts say "the product" (nothing invented) and the reply says so.
+    assert "rather than invent one" in reply
+    assert all(s["subject"] == "the product" for s in state[schema.STATE_PROMPTS]["scenes"])
     assert tool_names(events) == ["generate_video_prompt"]
     board = state[schema.STATE_PROMPTS]
     assert board["duration_s"] == 30 and len(board["scenes"]) >= 5
@@ -289,3 +291,31 @@ def test_generated_text_is_never_withheld_as_a_silent_edit() -> None:
     assert reading.cost > 0 and not is_silent(message, reading)
     for msg, skill in [(SEED_PROMPT, PROMPT_SKILL), ("generate titles and tags", META_SKILL)]:
         assert not is_silent(msg, read_message(msg, skill=skill))
+
+
+async def test_a_chinese_idea_gets_a_chinese_prompt_and_reply() -> None:
+    state: dict[str, Any] = {}
+    name, events, _ = await chat("为咖啡杯生成一个30秒的产品展示视频提示词", state, PROMPT_SKILL)
+    reply = texts(events)
+    assert name == "GeneratePrompt" and reply.startswith("**分镜脚本**")
+    board = state[schema.STATE_PROMPTS]
+    assert board["language"] == "zh" and board["duration_s"] == 30
+    assert all(s["subject"] == "咖啡杯" for s in board["scenes"])
+    assert "为咖啡杯生成" not in board["prompt"] and "sits in the scene" not in board["prompt"]
+    assert "分镜已作为字幕卡" in reply
+    _, events, _ = await chat("更暗一点", state, PROMPT_SKILL)
+    assert texts(events).startswith("已更新：")
+    assert state[schema.STATE_PROMPTS]["spec"]["moods"] == ["moody"]
+
+
+async def test_a_spanish_request_on_english_speech_says_what_language_it_wrote_in(
+    no_recognition: None,
+) -> None:
+    state, media, _ = _talk_state()
+    _, events, _ = await chat(
+        "genera títulos, descripción y etiquetas para mi vídeo", state, META_SKILL, [media]
+    )
+    reply = texts(events)
+    assert "**Ideas de título**" in reply and "**Etiquetas**" in reply
+    assert "están en inglés, el idioma que se habla en el vídeo" in reply
+    assert state["metadata"]["language"] == "en"

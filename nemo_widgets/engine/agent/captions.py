@@ -20,7 +20,8 @@ from ... import schema
 from .. import languages as langs
 from .. import timeline as tl
 from ..captions import draft as capdraft
-from ..captions.cues import build_cues, get_preset
+from ..captions.cues import get_preset
+from ..captions.pipeline import cue_entries, cues_for, summary_for
 from ..captions.recognize import Transcript, Word
 from .base import AgentError, Media, Turn
 from .reader import SCALE, Clause, Command, Context, Row, colors, position, sized
@@ -298,7 +299,7 @@ def _entry(
         "notes": list(transcript.notes),
         "preset": preset,
         "words": [w.to_dict() for w in transcript.words],
-        "cues": [c.to_dict() for c in cues],
+        "cues": cue_entries(cues, preset, transcript),
     }
 
 
@@ -324,37 +325,10 @@ def _current_style(turn: Turn) -> dict[str, Any]:
 
 
 def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
-    """Recognition, then word timings refined by forced alignment of the recognised text.
+    """Recognition with trusted word timings: the captions pipeline's one way to get them."""
+    from ..captions.pipeline import recognise
 
-    Whisper's word timings drift by up to ~0.7 s and swallow pauses; pocketsphinx forced
-    alignment of the recognised words puts each word where it is spoken (English only).
-    """
-    from ..captions import transcribe
-    from ..captions.align import align_script
-
-    t = transcribe(path, language=language)
-    if t.language == "en" and t.words and len(t.words) == len(t.text.split()):
-        try:
-            refined = align_script(path, t.text, transcript=t)
-        except Exception as exc:  # refinement is a bonus; the recognised timings stand
-            log.warning("forced alignment failed (%s); keeping the recognised word timings", exc)
-            return t
-        if len(refined.words) != len(t.words):
-            return t
-        words = [
-            Word(w.text, r.start_s, r.end_s, w.probability)
-            for w, r in zip(t.words, refined.words, strict=True)
-        ]
-        t = Transcript(
-            words,
-            t.language,
-            t.model,
-            t.duration_s,
-            "faster-whisper+align",
-            t.language_probability,
-            t.notes,
-        )
-    return t
+    return recognise(path, language=language)
 
 
 _COLOR_WORDS = (
@@ -568,7 +542,7 @@ async def make_captions(
             "nothing to caption. If it has speech, give me the script: 'use this script: ...'."
         )
     source = transcript.language
-    cues = build_cues(transcript.words, preset, duration_s=transcript.duration_s)
+    cues = cues_for(transcript, preset)
     caps[source] = _entry(transcript, media, preset, cues)
     made, missing = [source], []
     for lang in languages:
@@ -629,6 +603,7 @@ async def make_captions(
             "Say 'export' to burn them into the MP4, or download them as SRT, VTT or ASS "
             "(s.captions(format='srt'))."
         )
+    lines.append(summary_for(cues, preset, transcript))  # the last line: the rules kept
     return "\n".join(lines)
 
 
@@ -872,10 +847,11 @@ def _apply_preset(cmd: CaptionPreset, turn: Turn) -> str:
     sources = {lang: e for lang, e in caps.items() if e.get("engine") != "translation"}
     for lang, entry in sources.items():
         words = [Word.from_dict(w) for w in entry.get("words", [])]
-        cues = build_cues(words, preset, duration_s=entry.get("duration_s"))
-        entry["cues"] = [c.to_dict() for c in cues]
+        t = Transcript(words, lang, str(entry.get("model")), float(entry.get("duration_s") or 0))
+        cues = cues_for(t, preset)
+        entry["cues"] = cue_entries(cues, preset, t)
         entry["preset"] = preset.to_dict()
-        counts.append(f"{lang}: {len(cues)} cues")
+        counts.append(f"{lang}: {summary_for(cues, preset, t)}")
     for lang, entry in caps.items():
         if entry.get("engine") != "translation" or entry.get("translated_from") not in sources:
             continue

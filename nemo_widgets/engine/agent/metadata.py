@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import schema
+from ..meta.language import detect_language, language_of
 from ..meta.titles import SHORT_TITLE_MAX, MetaOptions, build_metadata, render_markdown
 from ..meta.words import TimedWord, coerce_words
 from .base import AgentError, Media, Turn
@@ -95,7 +96,10 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
                 filename=media.filename,
                 width=media.width,
                 height=media.height,
-                language=(language or "en")[:2],
+                # The recogniser's language when it says one, else read from the words.
+                language=language_of(language, " ".join(w.text for w in words[:200]))
+                if language
+                else None,
                 options=options,
             )
         except ValueError as exc:
@@ -133,24 +137,25 @@ class RefineMetadata(Command):
 
 _GENERATE = re.compile(
     r"\b(?:generate|create|write|suggest|make|give me|need|get|come up with|improve|optimi[sz]e|"
-    r"genera|crea|escribe|sugiere|dame)\b|生成|写|给我|想"
+    r"genera|crea|escribe|sugiere|dame|haz|hazme|necesito|quiero|mejora)\b|生成|写|给我|想"
 )
 _WHAT_RE = re.compile(
     r"\b(?:titles?|tags?|descriptions?|hashtags?|chapters?|metadata|seo|youtube description|"
-    r"t[ií]tulos|etiquetas|descripci[oó]n)\b|标题|标签|描述|简介|章节"
+    r"t[ií]tulos?|etiquetas?|descripci[oó]n(?:es)?|cap[ií]tulos?|metadatos)\b|标题|标签|描述|简介|章节"
 )
 _META_ONLY = re.compile(
-    r"\b(?:descriptions?|tags?|hashtags?|chapters?|metadata|seo|etiquetas|descripci[oó]n)\b|标签|描述|简介|章节"
+    r"\b(?:descriptions?|tags?|hashtags?|chapters?|metadata|seo|etiquetas?|descripci[oó]n(?:es)?|"
+    r"cap[ií]tulos?|metadatos)\b|标签|描述|简介|章节"
 )
 _FOCUS = re.compile(
     r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.{1,120})|"
     r"tags?\s+about\s+(.{1,120})|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.{1,120})|"
-    r"更多(?:关于)?(.{1,40}?)的?标签",
+    r"更多(?:关于)?(.{1,40}?)的?标签|m[aá]s\s+etiquetas\s+(?:sobre|de)\s+(.{1,120})",
 )
 _REFINE = re.compile(
     r"\b(?:shorter|longer|snappier|punchier)\s+(?:titles?|descriptions?)\b|\b(?:more|extra|additional|fewer)\s+tags?\b|"
     r"\btags?\s+about\s+\w|\b(?:no|without|remove|drop|add|with)\s+chapters\b|更短的?标题|更多.{0,20}标签|"
-    r"t[ií]tulos m[aá]s cortos"
+    r"\bt[ií]tulos m[aá]s (?:cortos|largos)\b|\bm[aá]s etiquetas\b|\bsin cap[ií]tulos\b|不要章节"
 )
 
 
@@ -183,7 +188,7 @@ def parse_metadata(clause: Clause, ctx: Context) -> list[Command] | None:
 
 def _refinement(text: str) -> RefineMetadata | None:
     shorter = bool(re.search(r"shorter|snappier|punchier|更短|m[aá]s cortos", text))
-    longer = not shorter and bool(re.search(r"longer\s+titles?", text))
+    longer = not shorter and bool(re.search(r"longer\s+titles?|t[ií]tulos m[aá]s largos", text))
     focus: tuple[str, ...] = ()
     found = _FOCUS.search(text)
     if found:
@@ -192,7 +197,7 @@ def _refinement(text: str) -> RefineMetadata | None:
         if topic:
             focus = (topic,)
     chapters = None
-    if re.search(r"\b(?:no|without|remove|drop)\s+chapters\b", text):
+    if re.search(r"\b(?:no|without|remove|drop)\s+chapters\b|\bsin cap[ií]tulos\b|不要章节", text):
         chapters = False
     elif re.search(r"\b(?:add|with)\s+chapters\b", text):
         chapters = True
@@ -205,7 +210,8 @@ async def apply_metadata(cmd: Command, turn: Turn) -> str:
     if isinstance(cmd, GenerateMetadata):
         old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
         meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
-        return render_markdown(meta) + _footer(meta)
+        asked = detect_language(turn.message, default="en")
+        return render_markdown(meta, language=asked) + _footer(meta, asked)
     assert isinstance(cmd, RefineMetadata)
     previous = turn.state.get(schema.STATE_METADATA)
     if not previous:
@@ -236,20 +242,52 @@ async def apply_metadata(cmd: Command, turn: Turn) -> str:
     for topic in opts.focus:
         if not any(topic.lower() in w[0].lower() for w in words):
             note = f"\n\nNote: “{topic}” is never said in the video; I added it as a tag as asked."
-    return "Updated: " + ", ".join(changes) + ".\n\n" + render_markdown(meta) + note
+    asked = detect_language(turn.message, default="en")
+    head = {"es": "Actualizado", "zh": "已更新"}.get(asked, "Updated")
+    return f"{head}: " + ", ".join(changes) + ".\n\n" + render_markdown(meta, language=asked) + note
 
 
-def _footer(meta: dict[str, Any]) -> str:
+# Reply wording in the request's language; the metadata itself is in the speech's language.
+_FOOTER = {
+    "en": {
+        "chapters": "{n} chapters are in the description.",
+        "none": "No chapters: the video is too short or has no clear topic shifts.",
+        "next": 'Ask for "shorter titles" or "more tags about …" to refine; everything is '
+        "also in `session.metadata()`.",
+        "spoken": "The titles, description and tags are in {lang}, the language spoken in the "
+        "video.",
+    },
+    "es": {
+        "chapters": "La descripción incluye {n} capítulos.",
+        "none": "Sin capítulos: el vídeo es demasiado corto o no cambia claramente de tema.",
+        "next": "Pide «títulos más cortos» o «más etiquetas sobre …» para ajustarlo; todo está "
+        "también en `session.metadata()`.",
+        "spoken": "Los títulos, la descripción y las etiquetas están en {lang}, el idioma que se "
+        "habla en el vídeo.",
+    },
+    "zh": {
+        "chapters": "简介中包含{n}个章节。",
+        "none": "没有章节：视频太短，或没有明显的话题转换。",
+        "next": "可以说“更短的标题”或“更多关于…的标签”来调整；"
+        "所有内容也在 `session.metadata()` 中。",
+        "spoken": "标题、简介和标签使用视频中所说的语言（{lang}）。",
+    },
+}
+_LANGUAGE_NAMES = {
+    "en": {"en": "English", "es": "Spanish", "zh": "Chinese"},
+    "es": {"en": "inglés", "es": "español", "zh": "chino"},
+    "zh": {"en": "英语", "es": "西班牙语", "zh": "中文"},
+}
+
+
+def _footer(meta: dict[str, Any], asked: str = "en") -> str:
+    words = _FOOTER.get(asked, _FOOTER["en"])
     n = len(meta.get("chapters") or [])
-    chap = (
-        f"{n} chapters are in the description."
-        if n
-        else "No chapters: the video is too short or has no clear topic shifts."
-    )
-    return (
-        f'\n\n{chap} Ask for "shorter titles" or "more tags about …" to refine; '
-        "everything is also in `session.metadata()`."
-    )
+    parts = [words["chapters"].format(n=n) if n else words["none"], words["next"]]
+    spoken = meta.get("language") or "en"
+    if spoken != asked:  # nothing is translated: say why the titles are not in the request's
+        parts.insert(0, words["spoken"].format(lang=_LANGUAGE_NAMES[asked].get(spoken, spoken)))
+    return "\n\n" + " ".join(parts)
 
 
 ROWS = [

@@ -78,11 +78,15 @@ class RefinePrompt(Command):
 
 _GREEDY = (
     r"\b(?:generate|create|write|make|give me|i need|build|draft|genera|crea|escribe|"
-    r"dame)\b[^.?!]{0,40}?"
+    r"dame)\b(?:(?!\b(?:and|then|y|luego)\b|[,;，；])[^.?!]){0,40}?"
     r"\b(?:prompts?|storyboards?|shot\s+lists?|text[- ]to[- ]video)\b|"
     r"^\s*(?:a\s+)?(?:detailed\s+)?(?:video\s+)?(?:prompts?|storyboards?|shot\s+lists?)\b|"
-    r"(?:生成|写|做)?(?:一个)?(?:视频)?(?:提示词|分镜)"
+    r"(?:生成|写|做)?(?:一个)?(?:视频)?(?:提示词|分镜)|"
+    r"\bguion(?:es)?\s+gr[aá]fico|\bdescripci[oó]n\s+detallada\b|"
+    # any other mention: the reader backs up to the start of the clause that names it
+    r"\b(?:prompts?|storyboards?|shot\s+lists?|text[- ]to[- ]video)\b"
 )
+_NEW = re.compile(r"\b(?:new|another|different|second)\b|\bfor\s+an?\s+\w|新的|另一个|otro|nuevo")
 _REFINE = re.compile(
     r"\b(?:make|keep)\s+(?:it|them|the\s+\w+)\s+(?:\w+\s+)?(?:moodier|moody|darker|dark|brighter|"
     r"cinematic|vertical|square|horizontal|calmer|warmer|cozier|cosier|dramatic|cheerful|"
@@ -91,31 +95,46 @@ _REFINE = re.compile(
     r"\bmoodier\b|\bdarker\b|\bbrighter\b|"
     r"\bfor\s+(?:an?\s+)?(?:vertical|portrait|square|horizontal|landscape|tiktok|reels?|shorts)\b|"
     r"\b(?:faster|quicker|snappier)\s+(?:cuts|pace|pacing)\b|\bmore\s+shots\b|"
-    r"\bthe\s+product\s+is\b|\bmake\s+it\s+about\b|更(?:暗|亮|有电影感)|竖屏|横屏|"
-    r"m[aá]s (?:oscuro|cinematogr[aá]fico|dram[aá]tico)"
+    r"\bthe\s+product\s+is\b|\bmake\s+it\s+about\b|更(?:暗|亮|有电影感|短|长|快|慢)|竖屏|横屏|"
+    r"改成\d+秒|产品是|"
+    r"\bm[aá]s\s+(?:oscur|luminos|cinematogr|dram[aá]tic|cort|larg|r[aá]pid|lent|tranquil|"
+    r"c[aá]lid|en[eé]rgic)|\ben\s+vertical\b|\bformato\s+(?:vertical|cuadrado|horizontal)\b|"
+    r"\bel\s+producto\s+es\b|\bque\s+dure\b|\bhazlo\b"
 )
-
-
-def _with_language(fn: Any, *args: Any, language: str) -> Any:
-    """``fn(*args)``, passing the request's language when the builder takes one."""
-    import inspect
-
-    if "language" in inspect.signature(fn).parameters:
-        return fn(*args, language=language)
-    return fn(*args)
 
 
 def parse_prompt(clause: Clause, ctx: Context) -> list[Command] | None:
     n = clause.norm
+    if ctx.has_prompt and _REFINE.search(n) and not _NEW.search(n):
+        return [RefinePrompt(str(clause), clause.lang)]  # "make the storyboard darker"
     if ctx.skill in SKILL and re.search(r"\bgenerate\s+my\s+text\s+descriptions?\b", n):
         return [GeneratePrompt(str(clause), clause.lang)]  # the prompt skill's "Try saying"
     if re.search(_GREEDY, clause.low) and not re.search(r"\b(?:captions?|subtitles?)\b|字幕", n):
         return [GeneratePrompt(str(clause), clause.lang)]
+    if ctx.skill in SKILL and not (ctx.has_footage or ctx.has_prompt):
+        # with nothing to edit, a description of a video is the idea, even if it names a
+        # format another row would read ("genera un vídeo vertical de ...")
+        idea = prompt_fallback(str(clause), ctx)
+        if idea and _names_a_subject(str(clause), clause.lang):
+            return idea
     if (ctx.has_prompt or ctx.skill in SKILL) and _REFINE.search(n):
-        if ctx.has_footage and not ctx.has_prompt:
+        if ctx.has_prompt:
+            return [RefinePrompt(str(clause), clause.lang)]
+        if ctx.has_footage:
             return None
-        return [RefinePrompt(str(clause), clause.lang)]
+        if _names_a_subject(str(clause), clause.lang):  # no prompt yet: a new idea
+            return [GeneratePrompt(str(clause), clause.lang)]
+        return [RefinePrompt(str(clause), clause.lang)]  # says there is nothing to refine
     return None
+
+
+def _names_a_subject(text: str, language: str) -> bool:
+    """Whether ``text`` is an idea of its own ("一瓶橄榄油的竖屏视频"), not only a change."""
+    try:
+        # the change words themselves are not a subject ("more cinematic" names none)
+        return bool(parse_idea(_REFINE.sub(" ", text), language=language).get("subject"))
+    except ValueError:
+        return False
 
 
 def prompt_fallback(message: str, ctx: Context) -> list[Command] | None:
@@ -126,7 +145,8 @@ def prompt_fallback(message: str, ctx: Context) -> list[Command] | None:
         r"\b\d+(?:\.\d+)?[- ]?(?:seconds?|secs?|s|minutes?|mins?)\b|\b(?:videos?|shots?|scenes?|"
         r"clips?|"
         r"film|footage|commercial|showcase|tour|timelapse|time-lapse|trailer|teaser|montage|reel|"
-        r"vlog|ad)\b|视频|镜头|场景|分镜|广告|v[ií]deo",
+        r"vlog|ad|v[ií]deos?|planos?|escenas?|anuncio|tr[aá]iler|recorrido|montaje|segundos)\b|"
+        r"视频|镜头|场景|分镜|广告|宣传片|短片|影片|预告片|片子|拍",
         message.lower(),
     ):
         return [GeneratePrompt(message.strip(), detect_language(message, ctx.language))]
@@ -148,23 +168,18 @@ async def apply_prompt(cmd: Command, turn: Turn) -> str:
                 )
             message = rest
         try:
-            spec = _with_language(parse_idea, message, language=cmd.language)
+            spec = parse_idea(message, language=cmd.language)
         except ValueError as exc:
             raise AgentError(str(exc)) from exc
         async with turn.tool("generate_video_prompt", {"idea": spec["normalised"]}) as result:
             board = build_storyboard(spec)
             result.update({"status": "ok", "scenes": len(board["scenes"])})
         await _store(turn, board)
+        lang = spec.get("language", "en")
         notes = []
         if not spec.get("subject"):
-            notes.append(
-                f"You didn't name the subject, so I chose {board['scenes'][0]['subject']}; "
-                'say e.g. "the product is a leather wallet" to use yours.'
-            )
-        notes.append(
-            'The storyboard is on the timeline as title cards. Refine with "make it moodier", '
-            '"for a vertical video", "more cinematic" or "make it 15 seconds".'
-        )
+            notes.append(_NO_SUBJECT[lang].format(board["scenes"][0]["subject"]))
+        notes.append(_NEXT[lang])
         return render_markdown(board) + "\n\n" + " ".join(notes)
     assert isinstance(cmd, RefinePrompt)
     previous = turn.state.get(schema.STATE_PROMPTS)
@@ -172,19 +187,40 @@ async def apply_prompt(cmd: Command, turn: Turn) -> str:
         raise AgentError(
             "There is no video prompt to refine yet. Describe the video first — " + _EXAMPLE + "."
         )
-    spec, changes = _with_language(
-        refine_spec, previous["spec"], cmd.request, language=cmd.language
-    )
+    spec, changes = refine_spec(previous["spec"], cmd.request)
     if not changes:
-        raise AgentError(
-            'I did not catch what to change. Try "make it moodier", "brighter", "more '
-            'cinematic", "for a vertical video", "make it 15 seconds" or "faster cuts".'
-        )
+        raise AgentError(_NOT_CAUGHT.get(cmd.language, _NOT_CAUGHT["en"]))
     async with turn.tool("refine_video_prompt", {"changes": changes}) as result:
         board = build_storyboard(spec)
         result.update({"status": "ok", "scenes": len(board["scenes"])})
     await _store(turn, board, changes)
     return render_markdown(board, changes=changes)
+
+
+# Reply wording in the idea's language (the prompt itself is written by engine/meta/prompts).
+_NO_SUBJECT = {
+    "en": "You didn't name the subject, so the prompts say “{}” rather than invent one; say "
+    'e.g. "the product is a leather wallet" to use yours.',
+    "es": "No has dicho cuál es el sujeto, así que los prompts dicen «{}» en lugar de inventar "
+    'uno; di p. ej. "el producto es una cartera de cuero" para usar el tuyo.',
+    "zh": "你没有说明主体，所以提示词里写的是“{}”，没有凭空编造；"
+    "可以说“产品是一只皮钱包”来换成你的。",
+}
+_NEXT = {
+    "en": 'The storyboard is on the timeline as title cards. Refine with "make it moodier", '
+    '"for a vertical video", "more cinematic" or "make it 15 seconds".',
+    "es": "El guion gráfico está en la línea de tiempo como rótulos. Ajústalo con «más "
+    "oscuro», «en vertical», «más cinematográfico» o «que dure 15 segundos».",
+    "zh": "分镜已作为字幕卡放到时间线上。"
+    "可以继续说“更暗一点”“竖屏”“更有电影感”或“改成15秒”来调整。",
+}
+_NOT_CAUGHT = {
+    "en": 'I did not catch what to change. Try "make it moodier", "brighter", "more cinematic", '
+    '"for a vertical video", "make it 15 seconds" or "faster cuts".',
+    "es": "No he entendido qué cambiar. Prueba con «más oscuro», «más luminoso», «más "
+    "cinematográfico», «en vertical», «que dure 15 segundos» o «cortes más rápidos».",
+    "zh": "没听明白要改什么。可以试试“更暗一点”“更亮”“更有电影感”“竖屏”“改成15秒”或“节奏更快”。",
+}
 
 
 ROWS = [

@@ -1042,6 +1042,25 @@ def _modifier(clause: Clause) -> bool:
     return bool(position(n) or colors(n) or t != Times() or text_style(n))
 
 
+_JOINED = re.compile(
+    r"(?:\b(?:and|then|also|plus|y|luego|despu[eé]s|tambi[eé]n)|然后|再|并且|并|还有|[,，;；.。!！?？:：、])\s*$"
+)
+
+
+def _greedy_start(low: str, at: int) -> int:
+    """Where a greedy row's text begins when its pattern matches at ``at``.
+
+    A request joined to what comes before ("make it 9:16 and generate a prompt ...") starts at
+    the match. A clause that runs straight into it is part of it: in Chinese the idea comes
+    before the keyword ("为咖啡杯生成一个30秒的产品展示视频提示词").
+    """
+    prefix = low[:at]
+    if not prefix.strip() or _JOINED.search(prefix):
+        return at
+    spans = split_clauses(prefix)
+    return spans[-1][0] if spans else at
+
+
 def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
     """The commands ``message`` asks for, in order, read by ``rows``.
 
@@ -1063,7 +1082,7 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
         if row.greedy_re is not None:
             m = row.greedy_re.search(masked_low)
             if m and m.start() < cut:
-                cut, greedy = m.start(), row
+                cut, greedy = _greedy_start(masked_low, m.start()), row
     spans = [(a, b, verb, None) for a, b, verb in split_clauses(masked_low[:cut])]
     if greedy is not None:
         spans.append((cut, len(masked_low), "", greedy))
