@@ -194,7 +194,7 @@ def test_the_agent_reads_each_idea_whole_as_a_prompt_request(skill: str) -> None
     # keyword (为咖啡杯生成一个30秒的产品展示视频提示词), so a split there loses the subject.
     from nemo_widgets.engine.agent import read_message
 
-    for idea, (subject, _, language) in IDEAS.items():
+    for idea, (subject, _, _) in IDEAS.items():
         if skill == "nemo-video" and not re.search(
             r"prompt|storyboard|提示词|分镜|guion|descripci", idea, re.I
         ):
@@ -203,5 +203,5 @@ def test_the_agent_reads_each_idea_whole_as_a_prompt_request(skill: str) -> None
         names = [type(s.command).__name__ for s in reading.steps]
         assert names == ["GeneratePrompt"], (idea, names, reading.unread)
         assert not reading.unread, (idea, reading.unread)
-        board, prompts = _prompts(reading.steps[0].command.idea)
+        _, prompts = _prompts(reading.steps[0].command.idea)
         assert all(subject.lower() in p.lower() for p in prompts), (idea, prompts[0])
