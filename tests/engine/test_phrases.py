@@ -228,6 +228,12 @@ PHRASES = [
     ),
     (
         "video",
+        "给视频加一个标题“新品发布”，持续三秒",
+        [AddTitle(text="新品发布", when=When(length_ms=3000))],
+    ),
+    ("video", "给视频加标题“新品发布”", [AddTitle(text="新品发布", when=When())]),
+    (
+        "video",
         "加一个标题“开始”，从2秒到5秒",
         [AddTitle(text="开始", when=When(start_ms=2000, end_ms=5000))],
     ),

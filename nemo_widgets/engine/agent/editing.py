@@ -66,7 +66,8 @@ _ORIGINAL = _re(
 _ADD = _re(
     r"\b(?:add|put|place|insert|include|create|write|overlay|show|display|stick|throw|slap|"
     r"añade|añadir|agrega|agregar|pon|ponle|poner|coloca|inserta|incluye|escribe|muestra)\b|"
-    r"添加|加上|加个|加一个|加入|插入|放上|放一个|放个|显示|写上|打上|^加|"
+    # numerals are digits by now ("加一个" reads "加1个"); 加粗/加快/加速 are changes, not adds
+    r"添加|加上|加入|加\d*个|加(?=标题|文字|字幕|一?[段行条])|插入|放上|放\d*个|显示|写上|打上|^加|"
     r"\bi'?d like\b|\bi would like\b|\bi want\b|\bi need\b|\bcan (?:i|you) (?:have|get)\b|"
     r"\bgive me\b|\bquiero\b|我要|我想要"
 )
