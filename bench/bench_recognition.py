@@ -9,8 +9,10 @@ alternating first, and the median of the pairs is reported:
   (the engine's choice for that language), the same settings (beam, VAD, int8, threads);
 * ours: ``recognize.transcribe()`` with the language detected, as "add captions" runs it
   (for English also with ``language="en"``, as ``--lang en`` runs it);
-* ours + cues: the whole "add captions" step (recognition, English timing refinement by
-  forced alignment, cue building) next to the anchor plus the same cue building by hand.
+* ours + cues: the whole "add captions" step, ``pipeline.recognise()`` (recognition, word
+  timings kept inside their speech, English ones force-aligned within bounds) and the cues,
+  next to the anchor plus the same cue building by hand (``bench_caption_timing.py``
+  measures what the timing step buys).
 
 Printed per language: WER and CER (lower case, no punctuation or diacritics), real-time
 factor (CPU seconds / audio seconds), peak memory (max RSS of the process), and the ratios.
@@ -120,9 +122,9 @@ def material(folder: Path, quick: bool) -> dict[str, list[tuple[Path, str]]]:
 def worker(side: str, lang: str, files: list[str], model_name: str, beam: int | None) -> dict:
     from faster_whisper.audio import decode_audio
 
-    from nemo_widgets.engine.agent.captions import _recognise_and_refine
     from nemo_widgets.engine.captions import models, recognize
     from nemo_widgets.engine.captions.cues import build_cues
+    from nemo_widgets.engine.captions.pipeline import recognise
 
     code = None if lang == "auto" else lang
     choice = recognize._packaged(model_name)
@@ -160,7 +162,7 @@ def worker(side: str, lang: str, files: list[str], model_name: str, beam: int | 
             texts.append(t.text)
             seconds += t.duration_s
         else:  # ours+cues: what the "add captions" turn does
-            t = _recognise_and_refine(Path(f), code)
+            t = recognise(Path(f), language=code)
             build_cues(t.words, duration_s=t.duration_s)
             texts.append(t.text)
             seconds += t.duration_s

@@ -34,33 +34,16 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: Whisper's languages in its own token order (``<|en|>`` is token 50259, then the rest).
-WHISPER_LANGUAGES: tuple[tuple[str, str], ...] = (
-    ("en", "English"), ("zh", "Chinese"), ("de", "German"), ("es", "Spanish"),
-    ("ru", "Russian"), ("ko", "Korean"), ("fr", "French"), ("ja", "Japanese"),
-    ("pt", "Portuguese"), ("tr", "Turkish"), ("pl", "Polish"), ("ca", "Catalan"),
-    ("nl", "Dutch"), ("ar", "Arabic"), ("sv", "Swedish"), ("it", "Italian"),
-    ("id", "Indonesian"), ("hi", "Hindi"), ("fi", "Finnish"), ("vi", "Vietnamese"),
-    ("he", "Hebrew"), ("uk", "Ukrainian"), ("el", "Greek"), ("ms", "Malay"), ("cs", "Czech"),
-    ("ro", "Romanian"), ("da", "Danish"), ("hu", "Hungarian"), ("ta", "Tamil"),
-    ("no", "Norwegian"), ("th", "Thai"), ("ur", "Urdu"), ("hr", "Croatian"),
-    ("bg", "Bulgarian"), ("lt", "Lithuanian"), ("la", "Latin"), ("mi", "Maori"),
-    ("ml", "Malayalam"), ("cy", "Welsh"), ("sk", "Slovak"), ("te", "Telugu"),
-    ("fa", "Persian"), ("lv", "Latvian"), ("bn", "Bengali"), ("sr", "Serbian"),
-    ("az", "Azerbaijani"), ("sl", "Slovenian"), ("kn", "Kannada"), ("et", "Estonian"),
-    ("mk", "Macedonian"), ("br", "Breton"), ("eu", "Basque"), ("is", "Icelandic"),
-    ("hy", "Armenian"), ("ne", "Nepali"), ("mn", "Mongolian"), ("bs", "Bosnian"),
-    ("kk", "Kazakh"), ("sq", "Albanian"), ("sw", "Swahili"), ("gl", "Galician"),
-    ("mr", "Marathi"), ("pa", "Punjabi"), ("si", "Sinhala"), ("km", "Khmer"),
-    ("sn", "Shona"), ("yo", "Yoruba"), ("so", "Somali"), ("af", "Afrikaans"),
-    ("oc", "Occitan"), ("ka", "Georgian"), ("be", "Belarusian"), ("tg", "Tajik"),
-    ("sd", "Sindhi"), ("gu", "Gujarati"), ("am", "Amharic"), ("yi", "Yiddish"),
-    ("lo", "Lao"), ("uz", "Uzbek"), ("fo", "Faroese"), ("ht", "Haitian Creole"),
-    ("ps", "Pashto"), ("tk", "Turkmen"), ("nn", "Nynorsk"), ("mt", "Maltese"),
-    ("sa", "Sanskrit"), ("lb", "Luxembourgish"), ("my", "Myanmar"), ("bo", "Tibetan"),
-    ("tl", "Tagalog"), ("mg", "Malagasy"), ("as", "Assamese"), ("tt", "Tatar"),
-    ("haw", "Hawaiian"), ("ln", "Lingala"), ("ha", "Hausa"), ("ba", "Bashkir"),
-    ("jw", "Javanese"), ("su", "Sundanese"), ("yue", "Cantonese"),
+#: Whisper's language codes in its own token order (``<|en|>`` is token 50259, then the rest);
+#: their names, in English and other languages, are in :mod:`nemo_widgets.engine.languages`.
+WHISPER_CODES: tuple[str, ...] = (
+    "en", "zh", "de", "es", "ru", "ko", "fr", "ja", "pt", "tr", "pl", "ca", "nl", "ar", "sv",
+    "it", "id", "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro", "da", "hu", "ta", "no",
+    "th", "ur", "hr", "bg", "lt", "la", "mi", "ml", "cy", "sk", "te", "fa", "lv", "bn", "sr",
+    "az", "sl", "kn", "et", "mk", "br", "eu", "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw",
+    "gl", "mr", "pa", "si", "km", "sn", "yo", "so", "af", "oc", "ka", "be", "tg", "sd", "gu",
+    "am", "yi", "lo", "uz", "fo", "ht", "ps", "tk", "nn", "mt", "sa", "lb", "my", "bo", "tl",
+    "mg", "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue",
 )  # fmt: skip
 _FIRST_LANGUAGE_TOKEN = 50259
 
@@ -271,9 +254,9 @@ def model_languages(model_dir: str) -> tuple[str, ...]:
     except (OSError, ValueError):
         return ()
     ids = config.get("lang_ids") or []
-    n = len(WHISPER_LANGUAGES)
+    n = len(WHISPER_CODES)
     offsets = [int(i) - _FIRST_LANGUAGE_TOKEN for i in ids]
-    return tuple(WHISPER_LANGUAGES[k][0] for k in offsets if 0 <= k < n)
+    return tuple(WHISPER_CODES[k] for k in offsets if 0 <= k < n)
 
 
 def packaged_languages(model: PackagedModel) -> tuple[str, ...]:

@@ -26,7 +26,6 @@ import subprocess
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,22 +75,27 @@ class Word:
 _OPENERS = '([{<"“‘«¿¡#@$£€¥'
 
 
-def _continues_word(raw: str) -> bool:
+def _continues_word(raw: str, previous: str = "") -> bool:
     """Whether a recognizer piece carries on the word before it rather than starting one.
 
     faster-whisper starts a new word at a space or at a lone punctuation token, so a hyphen,
     a percent sign or a thousands separator comes out as a piece of its own (``" ill"``
-    ``"-disposed"``, ``" 42"`` ``"%"``). Such a piece, glued to the word before it (no
-    leading space) or starting with a hyphen, continues that word. A piece that starts with a
-    letter or digit without a space is not joined (scripts without spaces, such as Chinese,
-    emit every word that way), nor is an opening bracket or quote, nor a lone dash.
+    ``"-disposed"``, ``" 42"`` ``"%"``). Only a piece glued to the word before it (no
+    leading space) continues it: one starting with punctuation or a symbol, or any piece after
+    a word that ends in a hyphen (``"ill-"`` ``"disposed"``). A piece after a space is a word
+    of its own even when it starts with a hyphen (``" self"`` ``" -too"`` are two words). A
+    piece that starts with a letter or digit without a space is otherwise not joined (scripts
+    without spaces, such as Chinese, emit every word that way), nor is an opening bracket or
+    quote, nor a lone dash.
     """
     text = raw.strip()
-    if not text or text in {"-", "--", "–", "—"}:
+    if not text or text in {"-", "--", "–", "—"} or raw[:1].isspace():
         return False
+    if previous.endswith("-") and previous.strip("-"):
+        return True
     if text[0] == "-":
         return True
-    if raw[:1].isspace() or text[0] in _OPENERS:
+    if text[0] in _OPENERS:
         return False
     return unicodedata.category(text[0])[0] in "PS"
 
@@ -121,11 +125,12 @@ def merge_word_pieces(pieces: Iterable[tuple[str, float, float, float]]) -> list
         text = raw.strip()
         if not text:
             continue
-        if words and (opener_pending or _continues_word(raw) or _only(text, _SPACED_CLOSERS)):
+        glued = _continues_word(raw, words[-1].text) if words else False
+        if words and (opener_pending or glued or _only(text, _SPACED_CLOSERS)):
             prev = words[-1]
-            sep = _NBSP if raw[:1].isspace() and not _continues_word(raw) else ""
-            if opener_pending:
-                sep = _NBSP if raw[:1].isspace() else ""
+            # a piece after a space never continues a word (see _continues_word): here it is a
+            # mark written apart ("dièse ?") or the word after a lone opener ("« Bonjour")
+            sep = _NBSP if raw[:1].isspace() else ""
             words[-1] = Word(
                 prev.text + sep + text,
                 prev.start_s,
@@ -219,13 +224,15 @@ def language_code(language: str | None) -> str | None:
     return code if code in _ALL_CODES else code.split("-")[0]
 
 
-_ALL_CODES = frozenset(code for code, _ in models.WHISPER_LANGUAGES)
-LANGUAGE_NAMES: dict[str, str] = dict(models.WHISPER_LANGUAGES)
+_ALL_CODES = frozenset(models.WHISPER_CODES)
 
 
 def language_name(code: str) -> str:
-    """``"es"`` -> ``"Spanish"`` (the code itself when it is not a Whisper language)."""
-    return LANGUAGE_NAMES.get(code, code)
+    """``"es"`` -> ``"Spanish"`` (the code itself when it is not a Whisper language), from the
+    engine's one table of language names (:mod:`..languages`)."""
+    from ..languages import name_of
+
+    return name_of(code)
 
 
 def _packaged(name: str) -> ModelChoice | None:
@@ -371,8 +378,8 @@ def whisper_model(choice: ModelChoice | str) -> Any:
 
 def warm_up() -> list[str]:
     """Make the first captions cost what later ones cost: load (verify, join) the default models,
-    run each once on a second of quiet noise (first-call allocations, the VAD model) and load
-    the forced-alignment decoder English captions use.
+    run each once on a second of quiet noise (first-call allocations, the VAD model) and bring
+    in the pocketsphinx model English timing refinement uses.
 
     The engine calls this in a background thread at start. Errors are logged, not raised: a
     request that needs the model then reports them in its reply.
@@ -402,10 +409,11 @@ def warm_up() -> list[str]:
         except Exception:  # a warm-up must never take the engine down
             log.exception("speech model warm-up failed")
     try:
-        from . import align  # noqa: F401  (its imports, once)
+        # English timing refinement builds a fresh pocketsphinx decoder per file (a shared one
+        # carries state between files); one built now brings its imports and model files in
+        from . import timing  # noqa: F401
 
-        with shared_decoder("align"):
-            pass
+        pocketsphinx_decoder(bestpath=False)
     except Exception:
         log.exception("alignment decoder warm-up failed")
     return loaded
@@ -679,25 +687,6 @@ def pocketsphinx_decoder(**kwargs: Any) -> Any:
     return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **kwargs)
 
 
-_DECODERS: dict[str, Any] = {}
-_DECODERS_LOCK = threading.Lock()
-
-
-@contextmanager
-def shared_decoder(kind: str = "recognize") -> Iterator[Any]:
-    """The process's pocketsphinx decoder for ``kind`` (loading one costs ~0.3 s).
-
-    A decoder is not thread-safe: holders are serialised (pocketsphinx is the quick part of
-    any captioning job, so this costs little).
-    """
-    lock = _DECODERS.setdefault(f"{kind}-lock", threading.Lock())
-    with lock:
-        with _DECODERS_LOCK:
-            if kind not in _DECODERS:
-                _DECODERS[kind] = pocketsphinx_decoder(bestpath=kind != "align")
-        yield _DECODERS[kind]
-
-
 def _ps_words(decoder: Any, offset: float) -> list[Word]:
     frate = decoder.config["frate"]
     out = []
@@ -725,15 +714,16 @@ def _transcribe_pocketsphinx(
         raise _unsupported(language, choice)
     words: list[Word] = []
     duration = 0.0
-    # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points
-    with shared_decoder("recognize") as decoder:
-        for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
-            duration = offset + len(samples) / SAMPLE_RATE
-            pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-            decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
-            decoder.end_utt()
-            words.extend(_ps_words(decoder, offset))
-            if on_progress is not None:
-                on_progress(duration)
+    # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points. A
+    # fresh decoder per file: a reused one carries its cepstral mean over from the last file.
+    decoder = pocketsphinx_decoder(bestpath=True)
+    for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
+        duration = offset + len(samples) / SAMPLE_RATE
+        pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        words.extend(_ps_words(decoder, offset))
+        if on_progress is not None:
+            on_progress(duration)
     return Transcript(words, "en", choice.name, round(duration, 3), POCKETSPHINX, None, notes)

@@ -186,7 +186,9 @@ def fit_preset(preset: Any, texts: Iterable[str]) -> Any:
 
     Only an unmodified named preset is adapted (a user's own "max 20 characters" stays): for
     Chinese, Japanese and Korean its limits are scaled by Netflix's ratio to English (16/42
-    characters per line; 9/17 or 12/17 characters per second).
+    characters per line; 9/17 or 12/17 characters per second, the hard ceiling alike). A
+    reading time per word (BBC's 0.3 s) is dropped for scripts without spaces: there a
+    recognised "word" is a character or two, and characters per second already say it.
     """
     from .cues import PRESETS  # here, not at import: cues imports this module
 
@@ -196,10 +198,13 @@ def fit_preset(preset: Any, texts: Iterable[str]) -> Any:
     if script not in NETFLIX_LIMITS:
         return preset
     chars, cps = NETFLIX_LIMITS[script]
+    scale = cps / _LATIN_NETFLIX[1]
     return replace(
         preset,
         max_chars=max(8, round(preset.max_chars * chars / _LATIN_NETFLIX[0])),
-        max_cps=round(preset.max_cps * cps / _LATIN_NETFLIX[1], 1) if preset.max_cps else 0.0,
+        max_cps=round(preset.max_cps * scale, 1) if preset.max_cps else 0.0,
+        hard_cps=round(preset.hard_cps * scale, 1) if preset.hard_cps else preset.hard_cps,
+        min_s_per_word=0.0 if script in UNSPACED else preset.min_s_per_word,
     )
 
 

@@ -28,12 +28,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from . import scripts
 from .cues import get_preset
-from .recognize import LANGUAGE_NAMES, language_name
+from .recognize import language_name
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "LANGUAGE_NAMES",
     "ApertiumProvider",
     "ArgosProvider",
     "TranslationProvider",
@@ -296,7 +295,7 @@ def translate_cues(
     out = []
     for cue, text in zip(cues, translated, strict=True):
         tokens = _tokens(text)
-        lines = break_lines(tokens, p.max_chars, p.max_lines + 1) if tokens else [""]
+        lines = break_lines(tokens, p.max_chars, p.max_lines + 1, target) if tokens else [""]
         st, et = float(cue["st"]), float(cue["et"])
         weights = [scripts.text_length(t) + 1 for t in tokens]
         total = float(sum(weights)) or 1.0
