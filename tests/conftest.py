@@ -52,7 +52,7 @@ def _own_account(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 @pytest.fixture(scope="session")
 def engine(engine_env: dict[str, str]) -> Iterator[Engine]:
     """The real engine, started once per session via the launcher (faults enabled)."""
-    eng = start_engine(Path(engine_env["NEMO_ENGINE_DIR"]))
+    eng = start_engine(Path(engine_env["NEMO_ENGINE_DIR"]), warm=True)  # captions tests use it
     try:
         yield eng
     finally:

@@ -82,9 +82,18 @@ class Engine:
             self.handle.stop()
 
 
-def start_engine(data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> Engine:
-    """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled)."""
+def start_engine(
+    data_dir: Path, *extra_args: str, env: dict[str, str] | None = None, warm: bool = False
+) -> Engine:
+    """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled).
+
+    ``warm`` lets it load the speech models in the background at start, as a user's engine
+    does; the short-lived engines of single tests skip that (on two shared cores it costs
+    every one of them seconds of CPU for captions they never make).
+    """
     from nemo_widgets.engine.launcher import ensure_engine
+
+    env = {**({} if warm else {"NEMO_ENGINE_WARM": "0"}), **(env or {})}
 
     args = [
         "--enable-faults",
