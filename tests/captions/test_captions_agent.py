@@ -307,3 +307,52 @@ async def test_languages_no_model_or_translator_here_can_make_are_refused_unchar
     # style words shaped like language names are not languages
     for message in ("add captions in italic", "add automatic captions", "add captions in bold"):
         assert cap_agent.unknown_language(message) is None, message
+
+
+async def test_bilingual_captions_are_shown_together_and_stay_so(clip: Path, monkeypatch) -> None:
+    from nemo_widgets.engine import textburn
+
+    monkeypatch.setattr(translate, "_PROVIDERS", [TinyProvider()])
+    turn, events = await run("add captions in English and Spanish and show both", clip)
+    assert "Both English and Spanish captions are shown" in texts(events)
+
+    def tracks(t):
+        return [x for x in t.draft["t"] if x.get("k") == "caption"]
+
+    assert [(x["lang"], bool(x.get("hid"))) for x in tracks(turn)] == [("en", False), ("es", False)]
+    es = tracks(turn)[1]
+    assert es["sty"]["color"] == es["sg"][0]["sty"]["color"] == "#FFE08A"  # styled apart
+    doc = textburn.build_ass(turn.draft, 1280, 720)
+    low = {ev.text: ev.marginv for ev in doc.events if ev.start < 1500}
+    assert max(v for k, v in low.items() if k.isupper()) > min(low.values())  # es above en
+    state = turn.state
+    turn, _ = await run("use the bbc preset", clip, state)  # new cues, still bilingual
+    assert [bool(x.get("hid")) for x in tracks(turn)] == [False, False]
+    assert tracks(turn)[1]["sty"]["color"] == "#FFE08A"
+    turn, _ = await run("show the Spanish captions", clip, state)  # one language again
+    assert [(x["lang"], bool(x.get("hid"))) for x in tracks(turn)] == [("en", True), ("es", False)]
+    assert tracks(turn)[1]["sty"].get("color") != "#FFE08A"
+    turn, events = await run("show both", clip, state)
+    assert "together" in texts(events) and not any(x.get("hid") for x in tracks(turn))
+
+
+async def test_named_languages_reach_the_recognizer_as_the_detection_hint(
+    clip: Path, monkeypatch
+) -> None:
+    from nemo_widgets.engine.captions import pipeline
+
+    calls: list[dict] = []
+    real = pipeline.transcribe
+
+    def spy(path, **kwargs):
+        calls.append(kwargs)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(pipeline, "transcribe", spy)
+    monkeypatch.setattr(translate, "_PROVIDERS", [TinyProvider()])
+    turn, _ = await run("add Spanish and English captions", clip)
+    assert calls[0]["expected"] == ("es", "en") and calls[0]["language"] is None
+    assert set(turn.state["captions"]) == {"en", "es"}  # English speech: detected so
+    calls.clear()
+    turn, _ = await run("add captions; the speech is in English", clip)
+    assert calls[0]["language"] == "en"

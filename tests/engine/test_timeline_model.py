@@ -193,6 +193,16 @@ def test_caption_tracks_set_show_restyle_remove():
     d, n = tl.restyle_captions(d, {"color": "#FFFF00"}, "es")
     assert n == 1 and d.caption_tracks()[1].segments[0].style["color"] == "#FFFF00"
     assert [t.lang for t in tl.remove_captions(d, ["en"]).caption_tracks()] == ["es"]
+    # bilingual: both shown, the second placed right after the first (the burn-in stacks it)
+    fr = tl.Track("captions-fr", 7, (seg,), kind="caption", lang="fr", style=tl.frozen({}))
+    d = tl.set_caption_track(d, fr)
+    both = tl.show_captions_together(d, "fr", "en")
+    assert [(t.lang, t.hidden) for t in both.caption_tracks()] == [
+        ("es", True), ("fr", False), ("en", False)
+    ]  # fmt: skip
+    assert len(both.tracks) == len(d.tracks)
+    with pytest.raises(tl.TimelineError, match="needs captions in both"):
+        tl.show_captions_together(d, "en", "de")
 
 
 def test_history_undo_redo_exactly():

@@ -205,8 +205,9 @@ WORD_CLASSES: dict[str, WordClasses] = {
         pronouns=_words("yo tú él ella nosotros nosotras vosotros ellos ellas usted ustedes"),
         weak_pronouns=_words("me te se nos os lo le les"),
         auxiliaries=_words(
-            "he has ha hemos han había habían es son era eran fue está están estaba "
-            "puede pueden podía voy vas va vamos van"
+            "he has ha hemos han había habían habrá habría es son era eran fue fueron será "
+            "serán sería serían sea sean está están estaba estaban estará estoy estamos "
+            "puede pueden podía podrá podría debe deben voy vas va vamos van"
         ),
         negations=_words("no nunca"),
         conjunctions=_words("y e o u pero sino porque aunque si cuando donde como que ni"),
@@ -222,8 +223,9 @@ WORD_CLASSES: dict[str, WordClasses] = {
         ),
         pronouns=_words("je j' tu il elle on nous vous ils elles"),
         auxiliaries=_words(
-            "ai as a avons avez ont avait avaient suis es est sommes êtes sont était "
-            "étaient vais va allons allez vont peut peuvent"
+            "ai as a avons avez ont avait avaient aura aurait suis es est sommes êtes sont "
+            "était étaient sera seront serait vais va allons allez vont peut peuvent pourra "
+            "pourrait doit doivent"
         ),
         negations=_words("ne n' pas jamais plus"),
         conjunctions=_words("et ou mais donc or ni car que qu' quand si comme lorsque"),
@@ -256,7 +258,8 @@ WORD_CLASSES: dict[str, WordClasses] = {
         ),
         pronouns=_words("io tu lui lei noi voi loro"),
         auxiliaries=_words(
-            "ho hai ha abbiamo avete hanno sono sei è siamo siete era erano può possono"
+            "ho hai ha abbiamo avete hanno aveva avrà sono sei è siamo siete era erano sarà "
+            "saranno sarebbe può possono potrà deve devono"
         ),
         negations=_words("non mai"),
         conjunctions=_words("e ed o ma però perché se quando come che né"),
@@ -271,8 +274,8 @@ WORD_CLASSES: dict[str, WordClasses] = {
         ),
         pronouns=_words("eu tu ele ela nós vós eles elas você vocês"),
         auxiliaries=_words(
-            "sou és é somos são era eram foi está estão estava tenho tem temos têm tinha "
-            "vou vai vamos vão pode podem"
+            "sou és é somos são era eram foi foram será serão seria está estão estava tenho "
+            "tem temos têm tinha terá vou vai vamos vão pode podem poderá deve devem"
         ),
         negations=_words("não nunca"),
         conjunctions=_words("e ou mas porque embora se quando onde como que nem"),
@@ -351,8 +354,8 @@ def break_penalty(
         return 9.0
     if lk in wc.auxiliaries and rk not in free | wc.articles | wc.pronouns | wc.weak_pronouns:
         return 9.0  # "would | go"; "do | for you" has no verb after it to keep
-    if lk in wc.negations and rk not in wc.function_words:
-        return 9.0  # "not | believe"; "ask not | what" is fine
+    if lk in wc.negations and (rk not in wc.function_words or rk in wc.auxiliaries):
+        return 9.0  # "not | believe", "no | fue"; "ask not | what" is fine
     if lk in wc.pronouns and rk not in free:
         return 9.0
     if left_prev is not None and _ends_sentence(left_prev):
