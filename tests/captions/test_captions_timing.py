@@ -162,3 +162,21 @@ def test_alignment_without_a_path_keeps_the_timings(tmp_path) -> None:
     assert [w.text for w in out] == ["hello", "extraordinarily"]
     assert all(w.end_s - w.start_s >= MIN_WORD_S for w in out)
     assert report.aligned_regions == 0
+
+
+def test_alignment_decoders_are_reused_as_new(chapter) -> None:
+    """A decoder is loaded once and reused, reinitialised: the same words come out as with a
+    decoder never used before, whatever it aligned in between."""
+    from nemo_widgets.engine.captions import timing
+
+    path, _, t, _ = chapter
+    with timing.aligner() as first:
+        pass
+    other = recognise(LIBRIVOX[2])  # aligns another file with the pooled decoder
+    assert other.engine.endswith("+align")
+    with timing.aligner() as again:
+        assert again is first  # reused, not loaded again
+    pooled = timing.refine_words(path, t.words, language="en")[0]
+    timing._IDLE.clear()  # nothing pooled: a new decoder
+    fresh = timing.refine_words(path, t.words, language="en")[0]
+    assert [w.to_dict() for w in pooled] == [w.to_dict() for w in fresh]

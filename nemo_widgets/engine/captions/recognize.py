@@ -378,8 +378,8 @@ def whisper_model(choice: ModelChoice | str) -> Any:
 
 def warm_up() -> list[str]:
     """Make the first captions cost what later ones cost: load (verify, join) the default models,
-    run each once on a second of quiet noise (first-call allocations, the VAD model) and bring
-    in the pocketsphinx model English timing refinement uses.
+    run each once on a second of quiet noise (first-call allocations, the VAD model) and load
+    the pocketsphinx decoder English timing refinement reuses.
 
     The engine calls this in a background thread at start. Errors are logged, not raised: a
     request that needs the model then reports them in its reply.
@@ -409,11 +409,10 @@ def warm_up() -> list[str]:
         except Exception:  # a warm-up must never take the engine down
             log.exception("speech model warm-up failed")
     try:
-        # English timing refinement builds a fresh pocketsphinx decoder per file (a shared one
-        # carries state between files); one built now brings its imports and model files in
-        from . import timing  # noqa: F401
+        from . import timing
 
-        pocketsphinx_decoder(bestpath=False)
+        with timing.aligner():  # the decoder English timing refinement reuses, loaded now
+            pass
     except Exception:
         log.exception("alignment decoder warm-up failed")
     return loaded
