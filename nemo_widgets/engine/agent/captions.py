@@ -263,8 +263,9 @@ def spoken_language(text: str) -> tuple[str | None, tuple[int, int] | None]:
                 continue
             # a code only where a language must follow ("the speech is in es"), not before a
             # noun ("el audio" is no Greek audio)
-            if key in langs.LANGUAGES and pattern in _SPOKEN[:2]:
-                return key, m.span()
+            base = key.split("-")[0]  # "pt-BR", "zh-TW": Whisper knows the language
+            if base in langs.LANGUAGES and pattern in _SPOKEN[:2]:
+                return base, m.span()
             found = langs.find_languages(word)
             if found:
                 return found[0][1], m.span()
