@@ -127,6 +127,12 @@ def test_two_languages_from_spanish_speech_and_from_english_speech(
     english = srt_text(s.captions(lang="en")).lower()
     assert "agent" in english and "number" in english  # Whisper's own speech translation
     assert s.credits().available == before - 10
+    # new rules re-cue the speech translation from its own timed words (never re-translated)
+    reply = s.chat("use the bbc preset")
+    assert "bbc rules" in reply.text, reply.text
+    entry = s.state().captions["en"]
+    assert entry["speech_translation"] and entry["preset"]["name"] == "bbc"
+    assert srt_text(s.captions(lang="en")).lower().split() == english.split()
     # English speech -> Spanish: Apertium's rule-based pair (Debian), labelled a draft
     jfk = jfk_clip(tmp_path)
     s = session(engine)
