@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from . import _sync, schema
+from ._display import short_id
 from .api import config, intents
 from .api import errors as E
 from .api.chat import RECOVERY_DELAYS_S, Reply, run_turn
@@ -110,16 +111,18 @@ class Session:
         credits = f" · {self._credits.available} credits" if self._credits else ""
         return (
             f"<nemo_widgets.Session {self.backend} · skill {self.skill.name} · "
-            f"session {self.session_id}{credits}>"
+            f"session {short_id(self.session_id)}{credits}>"
         )
 
     def _repr_html_(self) -> str:
         credits = f" · {self._credits.available} credits" if self._credits else ""
         tracks = f" · {len(self._state.draft.tracks)} tracks" if self._state else ""
+        sid = html.escape(self.session_id)
         return (
             '<span style="font-family:var(--jp-ui-font-family,sans-serif)">🎬 <b>NemoVideo</b> '
             f"{html.escape(self.backend)} · <code>{html.escape(self.skill.name)}</code> · "
-            f"session <code>{html.escape(self.session_id)}</code>{tracks}{credits}</span>"
+            f'session <code title="{sid}">{html.escape(short_id(self.session_id))}</code>'
+            f"{tracks}{credits}</span>"
         )
 
     # -- observers --------------------------------------------------------------------------
@@ -148,7 +151,12 @@ class Session:
 
     @property
     def draft(self) -> Draft:
-        """The timeline as last fetched (empty before the first ``state()``)."""
+        """The timeline: current after every upload, chat turn, export and ``state()``.
+
+        Everything this session does that changes the server's state (uploads from code or
+        the picker, chat turns, undo, exports) fetches the state before it returns, so
+        ``s.upload(clip); s.draft`` already shows the clip. Empty before the first of them.
+        """
         return self._state.draft if self._state else Draft()
 
     async def astate(self) -> SessionState:
@@ -208,11 +216,28 @@ class Session:
             files += await self._client.upload_files(
                 self.session_id, paths, on_progress=on_progress
             )
-        if urls:
-            files += await self._client.upload_urls(self.session_id, urls, checked=True)
-        self._uploads += files
-        self._notify("uploads", files)
+        try:
+            if urls:
+                files += await self._client.upload_urls(self.session_id, urls, checked=True)
+        finally:
+            self._uploads += files
+            if files:
+                # The server placed the clips on its draft: fetch it now, so `s.draft` and
+                # every observing widget show them when this returns (one source of truth).
+                await self._arefresh_after("upload")
+                self._notify("uploads", files)
         return files
+
+    async def _arefresh_after(self, what: str) -> None:
+        """Fetch the state after ``what`` changed it; a failed fetch is logged, not raised.
+
+        The change itself succeeded, so its result is returned either way; the next call
+        that reads the state tries again.
+        """
+        try:
+            await self.astate()
+        except E.NemoError as exc:
+            log.warning("nemo: could not refresh the draft after %s: %s", what, exc)
 
     def upload(
         self, *items: str | os.PathLike[str] | Iterable[Any], on_progress: Any = None
@@ -270,8 +295,9 @@ class Session:
             sleep=self._sleep,
             recovery_delays_s=self._recovery_delays_s,
         )
-        if reply.raw_text and not reply.dropped:
-            await self.astate()  # keep s.draft and the timeline widget current
+        # Every turn may have changed the draft (an edit, an undo, captions): read it once
+        # more so `s.draft` and the widgets observing it are current when this returns.
+        await self._arefresh_after("the chat turn")
         return reply
 
     async def _adirect(self, where: str, message: str) -> Reply:
