@@ -82,11 +82,18 @@ class Engine:
             self.handle.stop()
 
 
-def start_engine(data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> Engine:
-    """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled)."""
+def start_engine(
+    data_dir: Path, *extra_args: str, env: dict[str, str] | None = None, ration: bool = True
+) -> Engine:
+    """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled).
+
+    ``ration`` (the default here) makes it keep credits like the cloud, which the tests of
+    the 2001 paths and of charging need; users' engines never refuse work for credits.
+    """
     from nemo_widgets.engine.launcher import ensure_engine
 
     args = [
+        *(["--ration-credits"] if ration else []),
         "--enable-faults",
         "--heartbeat-s",
         "1",

@@ -303,7 +303,8 @@ async def run_sse(request: Request) -> Response:
     skill = request.headers.get("x-skill-source", "") or "nemo-video"
     runner: Runner = st.runner
     routed = runner.route(message, skill)
-    cost = routed[0].cost if routed else 0
+    # Credits are checked (2001) and reserved only when the engine rations like the cloud.
+    cost = routed[0].cost if routed and runner.rationing else 0
     if cost > 0 and runner.available(tok["user_id"]) < cost:
         raise ApiError(
             schema.ErrorCode.NO_CREDITS,
@@ -849,7 +850,7 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
     app.state.store = store
     app.state.faults = faults
     app.state.renders = renders
-    app.state.runner = Runner(store, config.data_dir)
+    app.state.runner = Runner(store, config.data_dir, rationing=config.ration_credits)
     app.state.base_url = base_url
     app.state.tasks = set()
     return app

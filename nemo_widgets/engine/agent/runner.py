@@ -69,12 +69,15 @@ class Runner:
         The engine's :class:`~nemo_widgets.engine.store.Store`.
     data_dir
         Where skills may write working files (``Turn.data_dir``).
+    rationing
+        Charge paid turns like the cloud (``EngineConfig.ration_credits``); off, work is free.
     """
 
-    def __init__(self, store: Any, data_dir: Path) -> None:
+    def __init__(self, store: Any, data_dir: Path, *, rationing: bool = False) -> None:
         load_skills()
         self.store = store
         self.data_dir = data_dir
+        self.rationing = rationing
         self._locks: dict[str, asyncio.Lock] = {}
         self._frozen: dict[str, int] = {}
 
@@ -170,7 +173,7 @@ class Runner:
                     self.store.save_state(sid, state, turn.history)
                 outcome.ok = True
                 outcome.changed = changed
-                if it is not None and it.cost > 0:
+                if it is not None and it.cost > 0 and self.rationing:
                     self.store.charge(session["user_id"], it.cost, f"chat:{it.name}", sid)
                     outcome.charged = it.cost
                 # only a changed *draft* may go silent: clients report silent edits from a
