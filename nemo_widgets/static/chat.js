@@ -252,6 +252,7 @@ function render({ model, el: root }) {
 
   function renderState() {
     header.textContent = model.get("title") || "";
+    header.hidden = !model.get("title");
     const busy = model.get("busy");
     send.disabled = busy;
     stop.style.display = busy ? "" : "none";

@@ -1,5 +1,6 @@
 // Theme probe (hand-written ESM, see widgets/timeline.py): tells the kernel whether the page
-// is light or dark, at render and whenever the theme changes, so plotly redraws to match.
+// is light or dark and how wide the figure's column is, at render and whenever either
+// changes, so plotly redraws to match (plotly sizes a figure once, when it is first drawn).
 
 function pageTheme(node) {
   const body = document.body;
@@ -29,13 +30,40 @@ function render({ model, el }) {
       model.save_changes();
     }
   };
-  // After layout, so the backgrounds around the view are the page's.
-  requestAnimationFrame(report);
   const watch = new MutationObserver(report);
   for (const node of [document.documentElement, document.body]) {
     watch.observe(node, { attributes: true, attributeFilter: ["class", "data-jp-theme-light", "data-jp-theme-name", "theme"] });
   }
-  return () => watch.disconnect();
+  // The column's width, debounced: a drag of the window edge is one redraw, not fifty.
+  let timer = null;
+  let frame = null;
+  const sized = new ResizeObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const width = Math.floor(el.parentElement?.getBoundingClientRect().width ?? 0);
+      if (width > 0 && Math.abs(width - model.get("width")) > 8) {
+        model.set("width", width);
+        model.save_changes();
+      }
+    }, 150);
+  });
+  // A view is rendered before it is attached: wait until it sits in its column, then report
+  // (after layout, so the backgrounds and widths around it are the page's).
+  const start = () => {
+    if (!el.isConnected || !el.parentElement) {
+      frame = requestAnimationFrame(start);
+      return;
+    }
+    report();
+    sized.observe(el.parentElement);
+  };
+  frame = requestAnimationFrame(start);
+  return () => {
+    watch.disconnect();
+    sized.disconnect();
+    clearTimeout(timer);
+    cancelAnimationFrame(frame);
+  };
 }
 
 export default { render };

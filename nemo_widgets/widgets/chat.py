@@ -104,7 +104,7 @@ class ChatCell(Replies, anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         skill = session.skill
-        kwargs.setdefault("title", skill.title or "NemoVideo chat")
+        kwargs.setdefault("title", skill.title or "NemoVideo chat")  # "" hides the title bar
         kwargs.setdefault("suggestions", list(skill.try_saying or ()))
         super().__init__(**kwargs)
         self._session = session

@@ -62,7 +62,8 @@ class Studio(ipywidgets.VBox):
     ) -> None:
         self._session = session
         self.upload = UploadPicker(session)
-        self.chat = ChatCell(session, **(chat_options or {}))
+        # The studio's header already names the skill: no second title over the chat.
+        self.chat = ChatCell(session, **{"title": "", **(chat_options or {})})
         self.timeline = Timeline(session)
         self.renders = RendersTable(session)
         self.errors = ipywidgets.Output()

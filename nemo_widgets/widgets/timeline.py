@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import html
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -452,11 +453,12 @@ def build_figure(
 
 
 class ThemeProbe(anywidget.AnyWidget):
-    """A zero-size view that tells the kernel whether the notebook's theme is light or dark.
+    """A hidden view that tells the kernel the notebook's theme and the figure's room.
 
     Every view reports on render and again when the page's theme changes (JupyterLab's
-    theme menu, VS Code's colour theme), so a reloaded page or a theme switch redraws the
-    figure it belongs to. It also carries the stylesheet the timeline's HTML parts use.
+    theme menu, VS Code's colour theme) or its column is resized, so a reloaded page, a theme
+    switch or a narrower window redraws the figure it belongs to. It also carries the
+    stylesheet the timeline's HTML parts use.
     """
 
     _esm = STATIC / "theme.js"
@@ -464,6 +466,34 @@ class ThemeProbe(anywidget.AnyWidget):
 
     theme = traitlets.Unicode("light").tag(sync=True)
     """``"light"`` or ``"dark"``, as the front end last reported it."""
+
+    width = traitlets.Int(0).tag(sync=True)
+    """Width in px of the column the figure is drawn in (0 until a view reports it)."""
+
+
+class _Figure(go.FigureWidget):
+    """A FigureWidget whose full state is the figure as it is now.
+
+    plotly's FigureWidget renders a new view from ``_widget_data`` / ``_widget_layout``,
+    which it fills only when the figure itself is displayed (``_repr_mimebundle_``); later
+    edits travel as deltas. Inside a container (our HBox) it is never displayed itself, so
+    after a page reload with the kernel alive a view would draw the empty figure of the
+    start. The full state (asked for by a reconnecting page, and saved with the notebook)
+    is therefore built from the current figure here.
+    """
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        state = super().get_state(key, drop_defaults=drop_defaults)
+        # (while plotly's constructor opens the comm, the figure itself does not exist yet)
+        if key is None and "_layout_obj" in vars(self):
+            fresh = {
+                "_widget_data": deepcopy(self._data),
+                "_widget_layout": deepcopy(self._layout_obj._props),
+            }
+            for name, value in fresh.items():
+                to_json = self.trait_metadata(name, "to_json", self._trait_to_json)
+                state[name] = to_json(value, self)
+        return state
 
 
 class Timeline(ipywidgets.HBox):
@@ -498,16 +528,18 @@ class Timeline(ipywidgets.HBox):
     def __init__(
         self, session: SessionLike | None = None, *, draft: Any = None, **kwargs: Any
     ) -> None:
-        self.fig = go.FigureWidget()
+        self.fig = _Figure()
         self.probe = ThemeProbe(layout=ipywidgets.Layout(width="0", height="0"))
         self.details = ipywidgets.HTML(
             value=self._details_html(None),
             layout=ipywidgets.Layout(width="260px", min_width="220px", padding="0 0 0 8px"),
         )
         self.errors = ipywidgets.Output()
+        # The figure's column takes what the details panel leaves (basis 0, not the figure's
+        # own width), and the figure is sized to it from the probe's report.
         main = ipywidgets.VBox(
             [self.probe, self.fig, self.errors],
-            layout=ipywidgets.Layout(flex="1 1 auto", min_width="0"),
+            layout=ipywidgets.Layout(flex="1 1 0%", min_width="0", overflow="hidden"),
         )
         kwargs.setdefault("layout", ipywidgets.Layout(width="100%", align_items="flex-start"))
         super().__init__([main, self.details], **kwargs)
@@ -521,6 +553,7 @@ class Timeline(ipywidgets.HBox):
             draft = session.draft
         self.show(draft)
         self.probe.observe(self._on_theme, "theme")
+        self.probe.observe(self._on_width, "width")
         # the layout object is kept across redraws: follow the time range (label culling)
         self.fig.layout.on_change(self._on_zoom, "xaxis.range")
         if session is not None:
@@ -613,6 +646,14 @@ class Timeline(ipywidgets.HBox):
             self.show(payload)
         except Exception as exc:
             self._show_error(exc)
+
+    def _on_width(self, change: dict[str, Any]) -> None:
+        width = int(change["new"] or 0)
+        if width < 200:  # not laid out yet, or hidden: keep plotly's own size
+            return
+        current = self.fig.layout.width
+        if current is None or abs(current - width) > 8:
+            self.fig.layout.width = width
 
     def _on_theme(self, change: dict[str, Any]) -> None:
         theme = change["new"] if change["new"] in THEMES else "light"
