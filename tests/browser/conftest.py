@@ -254,7 +254,7 @@ def chromium() -> Iterator[Any]:
 def watch_errors(page: Any) -> list[str]:
     """Console errors and uncaught page errors of ``page``, collected as they happen."""
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc} {exc.stack}"))
     page.on(
         "console",
         lambda msg: (

@@ -26,6 +26,12 @@ PLOT_TEXT_JS = """(root) => [
 ].map((t) => getComputedStyle(t).fill)"""
 
 
+#: Notebook 7.5 runs JupyterLab's file-browser restore in its notebook page, which asks for a
+#: command only JupyterLab has when JupyterLab was used on the same server before (the other
+#: front end's test, here). Not from the widgets; a Notebook-only session never shows it.
+UPSTREAM_NB7 = "Command 'filebrowser:open-path' not registered"
+
+
 def check_contrast(page: Any, theme: str) -> list[dict[str, Any]]:
     rows = page.locator(".nw-studio").first.evaluate(CONTRAST_JS)
     assert len(rows) > 30, f"too few texts found in the studio ({len(rows)})"
@@ -136,5 +142,5 @@ def test_studio_upload_chat_preview_themes_and_reload(
     box.press("Enter")
     plot.locator(".gtitle", has_text="1 segment").wait_for(timeout=60_000)
     assert plot.locator("text", has_text="Hello").count() == 0
-    errors = page.nw_errors
+    errors = [e for e in page.nw_errors if not (front == "notebook" and UPSTREAM_NB7 in e)]
     assert not errors, f"console errors ({before} before the reload): {errors}"
