@@ -212,9 +212,15 @@ class Picker:
                 continue
         raise RuntimeError("chromium's process was not found")
 
+    def split(self) -> dict[str, float]:
+        """CPU seconds so far of the kernel, the Jupyter server and chromium."""
+        kernel, server, *browser = self.procs
+        return {"kernel": _cpu([kernel]), "server": _cpu([server]), "browser": _cpu(browser)}
+
     def run(self, clip: Path) -> tuple[float, float]:
         """(wall s, CPU s) until the kernel holds the whole file; then wait for the engine."""
         page = self.page
+        split0 = self.split()
         cpu0, wall0 = _cpu(self.procs), time.perf_counter()
         page.set_input_files(".nw-upload input[type=file]", str(clip))
         page.wait_for_function(
@@ -223,6 +229,7 @@ class Picker:
             polling=20,
         )
         wall, cpu = time.perf_counter() - wall0, _cpu(self.procs) - cpu0
+        self.last_split = {k: round(v - split0[k], 2) for k, v in self.split().items()}
         # The kernel now streams the file to the engine: let it finish before the next step.
         page.wait_for_function(
             "() => !document.querySelector('.nw-upload .nw-transfer')", polling=100
@@ -283,7 +290,8 @@ def main() -> None:
                 )
                 print(
                     f"pair {i + 1}/{pairs} ({''.join(order)}): anchor {size_mb / a_wall:.0f} MB/s"
-                    f" ({a_cpu:.2f} CPU-s), picker {size_mb / b_wall:.0f} MB/s ({b_cpu:.2f} CPU-s)",
+                    f" ({a_cpu:.2f} CPU-s), picker {size_mb / b_wall:.0f} MB/s ({b_cpu:.2f} CPU-s:"
+                    f" {picker.last_split})",
                     flush=True,
                 )
             after = picker.report()
