@@ -16,7 +16,7 @@ Fixtures (reuse them for any widget's browser tests)
     A Playwright ``Browser`` (sync API).
 ``lab_page`` (function)
     A fresh browser context + page (1280x900); closed after the test, and every kernel the
-    test started is shut down.
+    test started is shut down. ``page.nw_errors`` collects its console errors and page errors.
 ``notebook`` (function)
     ``notebook(name, cells, front="lab") -> LabNotebook``: writes an ``.ipynb`` with those
     code cells into ``lab.root`` and returns a driver bound to ``lab_page``, for JupyterLab
@@ -29,6 +29,7 @@ Fixtures (reuse them for any widget's browser tests)
         nb.run_cell(3)                 # run one cell (0-based) and wait for it
         nb.output(3)                   # text of that cell's output
         nb.save(); nb.reload()         # docmanager:save, then reload the page
+        nb.set_theme("JupyterLab Dark")  # the front end's theme (a user setting: reset it)
         nb.page                        # the Playwright page for anything else
 ``sized_clip`` (session)
     ``sized_clip(megabytes, name=None) -> Path``: an H.264/AAC MP4 of about that size
