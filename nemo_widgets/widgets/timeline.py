@@ -513,6 +513,8 @@ class Timeline(ipywidgets.HBox):
         The figure (zoom in time with the mouse; click a segment to select it).
     details : ipywidgets.HTML
         The selected segment's details.
+    probe : ThemeProbe
+        Reports the notebook's theme and the figure's width from the front end.
     """
 
     selected = traitlets.Any(None, allow_none=True)
