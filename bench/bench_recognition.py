@@ -5,7 +5,9 @@ and JFK), prints for each path the real-time factor (processing seconds / audio 
 the WER (lower case, punctuation stripped, numbers as words). The anchor is faster-whisper's
 own ``WhisperModel.transcribe`` on the same files with the same settings and the same loaded
 model: ``transcribe()``'s overhead (ffmpeg decoding, windowing, word objects) must stay
-<= 1.1x. Also prints the cost of the forced-alignment timing refinement the chat uses.
+<= 1.1x. Also prints the cost of ``pipeline.recognise()`` (what the chat uses: the same
+recognition, then word timings kept inside their speech and force-aligned within bounds;
+``bench_caption_timing.py`` measures what that buys).
 
 Run: ``HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_recognition.py``
 """
@@ -24,7 +26,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from nemo_widgets.engine.captions import transcribe
-from nemo_widgets.engine.captions.align import align_script
+from nemo_widgets.engine.captions.pipeline import recognise
 from nemo_widgets.engine.captions.recognize import (
     SAMPLE_RATE,
     decode_audio,
@@ -113,8 +115,7 @@ def main() -> None:
             return t.text, t.duration_s
 
         def refined(path: Path) -> tuple[str, float]:
-            t = transcribe(path)
-            align_script(path, t.text, transcript=t)
+            t = recognise(path)
             return t.text, t.duration_s
 
         direct(jfk), ours(jfk)  # warm up (model loaded above; first-call allocations)
@@ -127,7 +128,7 @@ def main() -> None:
                 mine.append(run("nemo transcribe() (default path)", files, ours))
             ratio = min(mine) / min(anchor)
             print(f"  overhead of transcribe() vs anchor: {ratio:.3f}x (target <= 1.1x)")
-            run("transcribe() + forced-alignment refinement", files, refined)
+            run("pipeline.recognise() (timings refined)", files, refined)
             run("pocketsphinx (fallback)", files, sphinx)
 
 

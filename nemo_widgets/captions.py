@@ -8,6 +8,7 @@ turn it into DataFrames a notebook can sort, plot and check::
 
     cues = cues_frame(s.captions(format="json"))
     check_cues(cues, max_chars=42, max_cps=17).query("too_fast")
+    s.caption_report()          # one row per cue with the preset's rules it breaks
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["caption_languages", "check_cues", "cues_frame", "words_frame"]
+__all__ = ["caption_languages", "caption_report", "check_cues", "cues_frame", "words_frame"]
 
 CUE_COLUMNS = ["start_s", "end_s", "duration_s", "text", "lines", "chars", "words", "cps"]
 WORD_COLUMNS = ["word", "start_s", "end_s", "probability", "cue"]
+REPORT_COLUMNS = ["start", "end", "duration", "cps", "lines", "chars", "text", "rules", "ok"]
 
 
 def _payload(data: Any, lang: str | None) -> dict[str, Any]:
@@ -136,3 +138,85 @@ def check_cues(
     flags = ["long_line", "too_many_lines", "too_fast", "too_short", "too_long"]
     out["ok"] = ~out[flags].any(axis=1)
     return out
+
+
+def _basic_rules(cues: list[dict[str, Any]], preset: Mapping[str, Any]) -> list[list[str]]:
+    """The numeric rules, for cues stored without their check (older sessions, translations).
+
+    The engine checks the language rules too (line breaks inside phrases); this fallback only
+    measures what the numbers say.
+    """
+    out = []
+    for i, cue in enumerate(cues):
+        start, end = float(cue["st"]), float(cue["et"])
+        lines = str(cue.get("text", "")).split("\n")
+        chars = len(" ".join(lines))
+        words = len(cue.get("words") or " ".join(lines).split())
+        broken = []
+        if end - start < float(preset.get("min_duration_s", 0.833)) - 1e-3:
+            broken.append("min_duration")
+        if words > 1 and end - start > float(preset.get("max_duration_s", 7.0)) + 1e-3:
+            broken.append("max_duration")
+        cps = float(preset.get("max_cps") or 0)
+        if words > 1 and cps and chars > cps * (end - start) + 1e-6:
+            broken.append("reading_speed")
+        if words > 1 and max(len(x) for x in lines) > int(preset.get("max_chars", 42)):
+            broken.append("line_length")
+        if len(lines) > int(preset.get("max_lines", 2)):
+            broken.append("lines")
+        gap = float(preset.get("min_gap_s", 0.0))
+        if i + 1 < len(cues) and float(cues[i + 1]["st"]) - end < gap - 1e-3:
+            broken.append("gap")
+        out.append(broken)
+    return out
+
+
+def caption_report(data: Any, lang: str | None = None) -> Any:
+    """One row per cue: timing, reading speed, size, and the preset's rules it breaks.
+
+    Parameters
+    ----------
+    data
+        The session state (``s.state()`` or its dict); ``s.caption_report()`` passes it.
+    lang
+        Language to report on (default: the first with captions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``start, end, duration`` (seconds of the source), ``cps`` (characters per
+        second, spaces included), ``lines``, ``chars``, ``text``, ``rules`` (the names of the
+        rules the cue breaks, e.g. ``["reading_speed"]``; ``fast_speech`` means above the
+        reading speed only where the speech itself is faster than the preset allows) and
+        ``ok`` (no rule broken). ``frame.attrs["preset"]`` holds the preset's limits.
+    """
+    import pandas as pd
+
+    entry = _payload(data, lang)
+    cues = list(entry.get("cues", []))
+    preset = entry.get("preset") if isinstance(entry.get("preset"), Mapping) else {}
+    fallback = None
+    if any("rules" not in c for c in cues):
+        fallback = _basic_rules(cues, preset or {})
+    rows = []
+    for i, cue in enumerate(cues):
+        text = str(cue.get("text", ""))
+        start, end = float(cue["st"]), float(cue["et"])
+        chars = len(" ".join(text.split("\n")))
+        rules = list(cue["rules"]) if "rules" in cue else list(fallback[i])  # type: ignore[index]
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "duration": round(end - start, 3),
+                "cps": round(chars / max(end - start, 1e-9), 2),
+                "lines": text.count("\n") + 1,
+                "chars": chars,
+                "text": text,
+                "rules": rules,
+                "ok": not rules,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    frame.attrs["preset"] = dict(preset or {})
+    return frame

@@ -41,11 +41,13 @@ class Metadata:
     description : str
         The full description: hook, summary, chapters, hashtags.
     hashtags : list of str
-        3-5 hashtags such as ``"#SolarPanels"``.
+        Up to three hashtags such as ``"#SolarPanels"`` (YouTube shows three).
     hook : str
         The description's first line (at most 150 characters, shown above the fold).
     key_phrase : str
-        The phrase every title leads with.
+        The main subject: the best key phrase of the transcript.
+    language : str
+        ``"en"``, ``"es"`` or ``"zh"``: the language spoken, which everything is written in.
     raw : dict
         ``state["metadata"]`` as the server sent it.
     """
@@ -54,6 +56,7 @@ class Metadata:
     hashtags: list[str] = field(default_factory=list)
     hook: str = ""
     key_phrase: str = ""
+    language: str = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -65,6 +68,7 @@ class Metadata:
             hashtags=[str(h) for h in raw.get("hashtags") or []],
             hook=str(raw.get("hook") or ""),
             key_phrase=str(raw.get("key_phrase") or ""),
+            language=str(raw.get("language") or (raw.get("facts") or {}).get("language") or ""),
             raw=raw,
         )
 

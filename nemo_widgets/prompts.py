@@ -46,6 +46,8 @@ class Storyboard:
         ``"16:9"``, ``"9:16"``, ``"1:1"`` or ``"4:5"``; ``width``/``height`` in pixels.
     duration_s : float
         Total length; the scenes' lengths add up to exactly this.
+    language : str
+        ``"en"``, ``"es"`` or ``"zh"``: the idea's language, which the prompts are written in.
     refinements : list of str
         Follow-ups applied so far ("make it moodier", ...).
     raw : dict
@@ -59,6 +61,7 @@ class Storyboard:
     height: int = 0
     duration_s: float = 0.0
     genre: str = ""
+    language: str = ""
     refinements: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -75,6 +78,7 @@ class Storyboard:
             height=int(raw.get("height") or 0),
             duration_s=float(raw.get("duration_s") or 0.0),
             genre=str(raw.get("genre") or ""),
+            language=str(raw.get("language") or spec.get("language") or ""),
             refinements=[str(r) for r in spec.get("refinements") or []],
             raw=raw,
         )

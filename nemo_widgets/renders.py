@@ -183,9 +183,20 @@ class RenderJob:
 
     # -- async API ----------------------------------------------------------------------------
 
-    async def arefresh(self) -> RenderJob:
-        """Poll the server once and update this job."""
-        self._apply(R.parse_status(await self._client.poll_render(self.id)))
+    @property
+    def long_poll_s(self) -> float | None:
+        """Seconds the server may hold a poll of this job (the engine: 30), else None."""
+        value = getattr(self._client, "long_poll_max_s", None)
+        return float(value) if value else None
+
+    async def arefresh(self, wait_s: float | None = None) -> RenderJob:
+        """Poll the server once and update this job.
+
+        ``wait_s``: where the server holds polls (:attr:`long_poll_s`), answer as soon as the
+        job changes, within that many seconds; elsewhere a plain poll.
+        """
+        body = await self._client.poll_render(self.id, wait_s=wait_s)
+        self._apply(R.parse_status(body))
         return self
 
     async def await_(
@@ -212,10 +223,11 @@ class RenderJob:
                         on_progress(st.progress, st.status)
 
                 await R.poll_until_done(
-                    lambda: self._client.poll_render(self.id),
+                    lambda wait=None: self._client.poll_render(self.id, wait_s=wait),
                     sleep=self._sleep,
                     timeout_s=timeout or self.timeout_s,
                     on_status=_status,
+                    held=lambda: self.long_poll_s,
                 )
             if self.status == schema.RENDER_COMPLETED:
                 return self

@@ -55,6 +55,22 @@ def _session_key(backend: str, base_url: str, data_dir: Path | None) -> str:
     return base_url.rstrip("/")
 
 
+def _identity(token: str | None) -> str:
+    """Who is connecting: an explicit token (by fingerprint, never the token), else the client.
+
+    Sessions belong to an account: remembering them per (server, identity) means resuming
+    as one identity never picks a session of another, and never overwrites its last one.
+    """
+    import hashlib
+
+    explicit = token or os.environ.get("NEMO_TOKEN")
+    if explicit:
+        return "token:" + hashlib.sha256(explicit.encode()).hexdigest()[:16]
+    from .api import auth
+
+    return "client:" + auth.client_id()
+
+
 class Session:
     """An editing session on NemoVideo or the embedded engine. Create it with :func:`connect`.
 
@@ -294,6 +310,7 @@ class Session:
             describe=lambda a, b: a.diff(b).lines,
             sleep=self._sleep,
             recovery_delays_s=self._recovery_delays_s,
+            reachable=lambda: self._client.aping("checking on your message after the drop"),
         )
         # Every turn may have changed the draft (an edit, an undo, captions): read it once
         # more so `s.draft` and the widgets observing it are current when this returns.
@@ -478,6 +495,23 @@ class Session:
         """The session's captions as text (ask for captions in ``s.chat`` first)."""
         return _sync.run(self.acaptions(lang, format))
 
+    def caption_report(self, lang: str | None = None) -> Any:
+        """One row per cue (start, end, duration, cps, lines, chars, rules broken).
+
+        Parameters
+        ----------
+        lang
+            Language of the captions (default: the first the session has).
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`nemo_widgets.captions.caption_report`.
+        """
+        from .captions import caption_report
+
+        return caption_report(self.state(), lang)
+
     async def adownload_captions(
         self, path: str | os.PathLike[str], format: str | None = None, lang: str | None = None
     ) -> Path:
@@ -621,7 +655,16 @@ async def aconnect(
         base_url, token=token, skill=skill, transport=transport, sleep=sleep, web_url=web_url
     )
     stores = Path(store_dir).expanduser() if store_dir else config.data_dir()
-    key = _session_key(backend, base_url, engine_dir if engine is not None else None)
+    server = _session_key(backend, base_url, engine_dir if engine is not None else None)
+    if backend == "engine":
+        # an engine's port changes at each start: key its tokens (and, when it was started
+        # by hand, its sessions) by the identity of its data folder instead
+        instance = await client.engine_instance()
+        if instance:
+            client.cache_key = f"engine:{instance}"
+            if engine is None:
+                server = client.cache_key
+    key = f"{server} {_identity(token)}"
     remembered = config.read_json(_sessions_path(stores), {})
     remembered = remembered if isinstance(remembered, dict) else {}
     task_id = None
@@ -629,17 +672,14 @@ async def aconnect(
         last = remembered.get(key) or {}
         session_id, task_id = last.get("session_id"), last.get("task_id")
         if not session_id:
-            log.info("nemo: no previous session for %s; opening a new one", key)
+            log.info("nemo: no previous session of this identity on %s; opening a new one", server)
     if session_id:
         data = await client.state(session_id)  # SessionNotFoundError if it is gone
         task_id = data.get("task_id") or task_id
-        for k, rec in remembered.items():
-            if isinstance(rec, dict) and rec.get("session_id") == session_id:
-                task_id = task_id or rec.get("task_id")
-                key = k if resume else key
     else:
         info = await client.create_session(language)
         session_id, task_id = info.session_id, info.task_id
+    # only a session just proven to exist (for this identity) replaces the remembered one
     remembered[key] = {
         "session_id": session_id,
         "task_id": task_id,

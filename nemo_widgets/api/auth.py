@@ -66,12 +66,13 @@ def client_id() -> str:
     try:
         value = path.read_text(encoding="utf-8").strip()[:CLIENT_ID_MAX]
         if _CLIENT_ID_RE.match(value):
+            if path.stat().st_mode & 0o077:  # an older version wrote it 0644
+                os.chmod(path, 0o600)
             return value
     except OSError:
         pass
     value = str(uuid.uuid4())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(value + "\n", encoding="utf-8")
+    config.write_text(path, value + "\n")  # 0600 in a 0700 folder: the id names an account
     return value
 
 

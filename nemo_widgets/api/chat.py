@@ -153,12 +153,15 @@ async def run_turn(
     max_turn_s: float = MAX_TURN_S,
     heartbeat_only_s: float = HEARTBEAT_ONLY_S,
     clock: Callable[[], float] = time.monotonic,
+    reachable: Callable[[], Awaitable[Any]] | None = None,
 ) -> Reply:
     """Consume one reply stream into a :class:`Reply` (see the module docstring for rules).
 
     ``events`` is the async iterator from :meth:`NemoClient.stream_chat`; it is closed when
     this coroutine is cancelled, so cancelling a turn closes the connection and re-sends
-    nothing.
+    nothing. ``reachable`` (e.g. :meth:`NemoClient.aping`) is awaited right after a drop:
+    when the server is gone it raises :class:`ServerUnreachableError` at once, instead of
+    minutes of checks that cannot succeed.
     """
     reply = Reply()
     texts: list[str] = []
@@ -216,11 +219,15 @@ async def run_turn(
         return reply
     if dropped is not None:
         reply.dropped = True
+        if reachable is not None:
+            await reachable()
         log.info("nemo: reply stream dropped; polling the state instead of re-sending")
         for delay in recovery_delays_s:
             await sleep(delay)
             try:
                 after = await snapshot()
+            except E.ServerUnreachableError:
+                raise  # nothing listens: the next checks would be refused as well
             except E.NemoError as exc:
                 if not (exc.status is None or exc.status in (408, 429) or exc.status >= 500):
                     raise

@@ -12,12 +12,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import httpx
 
@@ -169,6 +170,21 @@ def check_output_path(dest: Path) -> Path:
     return dest
 
 
+def size_over_limit(name: str, size: int, limit: int = schema.MAX_UPLOAD_BYTES) -> str:
+    """ "clip.mp4 is 612.3 MB, over the 500 MB limit", with the precision that makes the point.
+
+    A file just over the limit would read "500 MB, over the 500 MB limit" when rounded;
+    then the exact excess is shown ("500 MB + 1 byte").
+    """
+    mb, limit_mb = size / 2**20, limit / 2**20
+    shown = f"{mb:,.1f} MB"
+    if f"{mb:.1f}" == f"{limit_mb:.1f}" or mb < limit_mb + 0.05:
+        extra = size - limit
+        unit = "byte" if extra == 1 else "bytes"
+        shown = f"{limit_mb:g} MB + {extra:,} {unit}"
+    return f"{name} is {shown}, over the {limit_mb:g} MB ({limit:,}-byte) limit"
+
+
 def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     """Validate a local file before any byte is sent: ``(path, mime, size)``.
 
@@ -176,6 +192,20 @@ def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     ------
     FileNotFoundError, UnsupportedFileError, FileTooLargeError
     """
+    text = os.fspath(path)
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):/", text) if isinstance(text, str) else None
+    if scheme and len(scheme.group(1)) > 1:  # "C:/clip.mp4" is a Windows path, not a URL
+        name = scheme.group(1).lower()
+        if name == "file":
+            local = unquote(urlparse(text).path) or "/path/to/clip.mp4"
+            raise ValueError(
+                f"file:// URLs are not accepted ({text}). To upload a local file, pass its "
+                f"path: s.upload({local!r}), or pick it in s.upload_picker()."
+            )
+        raise ValueError(
+            f"{name}:// URLs cannot be imported ({text}): only http:// and https:// links are. "
+            "Download the file yourself and pass its path, e.g. s.upload('clip.mp4')."
+        )
     p = Path(path).expanduser()
     if p.is_dir():
         raise IsADirectoryError(
@@ -193,9 +223,8 @@ def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     size = p.stat().st_size
     if size > schema.MAX_UPLOAD_BYTES:
         raise E.FileTooLargeError(
-            f"{p.name} is {size / 2**20:.0f} MB, over the "
-            f"{schema.MAX_UPLOAD_BYTES // 2**20} MB limit. Trim it to the part you need or "
-            "compress it (lower resolution or bitrate) and upload it again."
+            f"{size_over_limit(p.name, size)}. Trim it to the part you need or compress it "
+            "(lower resolution or bitrate) and upload it again."
         )
     return p, kind[1], size
 
@@ -249,6 +278,37 @@ class NemoClient:
         self._http_client: httpx.AsyncClient | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
         self._token_lock: asyncio.Lock | None = None
+        #: what cached tokens are filed under: the base URL, or for the embedded engine (whose
+        #: port changes at every start) its data folder's identity (set by ``connect``)
+        self.cache_key = self.base_url
+        #: seconds a render poll may be held by the server (its ``X-Nemo-Long-Poll`` header,
+        #: an engine extension); None: poll at the contract's pace
+        self.long_poll_max_s: float | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the server is on this machine (the embedded engine or one started by hand)."""
+        host = (urlparse(self.base_url).hostname or "").lower()
+        return host in ("localhost", "::1") or host.startswith("127.")
+
+    def _unreachable(self, during: str, exc: BaseException) -> E.ServerUnreachableError:
+        if self.is_local:
+            return E.ServerUnreachableError(
+                f"Cannot reach {self.base_url} while {during}: the engine at {self.base_url} "
+                "is not running (nothing answers there). Start it again with "
+                "`s = nw.connect(resume=True)` (the session resumes from the engine's data "
+                "folder), or `nemo-widgets engine` in a terminal."
+            )
+        return E.ServerUnreachableError(
+            f"Cannot reach {self.base_url} while {during} ({type(exc).__name__}). Check the URL "
+            "and your connection, then try again."
+        )
+
+    def _note(self, resp: httpx.Response) -> None:
+        held = resp.headers.get("x-nemo-long-poll")
+        if held:
+            with contextlib.suppress(ValueError):
+                self.long_poll_max_s = max(0.0, min(float(held), 60.0)) or None
 
     def __repr__(self) -> str:
         return f"NemoClient({self.base_url!r}, skill={self.skill.name!r})"
@@ -304,7 +364,7 @@ class NemoClient:
         async with self._token_lock:
             if self._token:
                 return
-            cached = auth.load_token(self.base_url)
+            cached = auth.load_token(self.cache_key)
             if cached is not None:
                 self._token, self.user_id = cached.token, cached.user_id
                 return
@@ -313,9 +373,20 @@ class NemoClient:
     async def _acquire_anonymous_token(self) -> None:
         headers = self._headers(auth_header=False)
         headers["X-Client-Id"] = auth.client_id()
-        data = await self._send(
-            "POST", "/api/auth/anonymous-token", headers=headers, during="getting a free token"
-        )
+        try:
+            data = await self._send(
+                "POST", "/api/auth/anonymous-token", headers=headers, during="getting a free token"
+            )
+        except E.RateLimitedError:
+            # one token per client id: another notebook (or client object) of this user may
+            # have just been given it and be saving it to the shared cache; use that one
+            for _ in range(10):
+                cached = auth.load_token(self.cache_key)
+                if cached is not None:
+                    self._token, self.user_id = cached.token, cached.user_id
+                    return
+                await asyncio.sleep(0.2)
+            raise
         token = (data or {}).get("token") if isinstance(data, dict) else None
         if not token:
             raise E.NemoError(
@@ -323,7 +394,7 @@ class NemoClient:
             )
         expires = auth.parse_expiry(data.get("expires_at")) or time.time() + schema.TOKEN_TTL_S
         cached = auth.CachedToken(auth.Secret(token), data.get("user_id"), expires)
-        auth.save_token(self.base_url, cached)
+        auth.save_token(self.cache_key, cached)
         self._token, self.user_id = cached.token, cached.user_id or self.user_id
         log.info("nemo: got an anonymous token for %s", self.base_url)
 
@@ -340,7 +411,7 @@ class NemoClient:
             if used is not None and self._token is not used:
                 return  # another request renewed it meanwhile
             log.info("nemo: token expired; renewing it with the same client id")
-            auth.forget_token(self.base_url)
+            auth.forget_token(self.cache_key)
             self._token = None
             await self._acquire_anonymous_token()
 
@@ -365,18 +436,28 @@ class NemoClient:
                     "Check your connection and try again.",
                     status=408,
                 ) from exc
+            except httpx.ConnectError as exc:
+                raise self._unreachable(during, exc) from exc
             except httpx.TransportError as exc:
                 raise E.NemoError(
                     f"Cannot reach {self.base_url} while {during} ({type(exc).__name__}). "
                     "Check the URL and your connection, then try again.",
                 ) from exc
             log.debug("nemo: %s %s -> %s", method, path, resp.status_code)
+            self._note(resp)
             body = _body(resp)
             env = envelopes.parse(resp.status_code, body)
             if env.ok:
                 return body if raw else env.data
             err = envelopes.error_for(env, bind_url=self.bind_url, during=during)
-            if isinstance(err, E.RateLimitedError) and attempt == 0 and rate_retry:
+            # "wait 30 s and retry once", unless the server says the wait is longer (one token
+            # per client per 7 days): then waiting here would only delay the same refusal
+            if (
+                isinstance(err, E.RateLimitedError)
+                and attempt == 0
+                and rate_retry
+                and _retry_after_s(resp) <= 2 * self.rate_limit_wait_s
+            ):
                 log.info(
                     "nemo: rate limited; waiting %.0f s before one retry", self.rate_limit_wait_s
                 )
@@ -510,9 +591,9 @@ class NemoClient:
                     return
             except (httpx.TransportError, httpx.StreamError) as exc:
                 if not started and isinstance(exc, httpx.ConnectError):
-                    raise E.NemoError(
-                        f"Cannot reach {self.base_url} to send the message; it was not sent. "
-                        "Check the connection and send it again."
+                    raise self._unreachable(
+                        "sending the message (it was not sent; send it again once it answers)",
+                        exc,
                     ) from exc
                 raise E.StreamDroppedError(
                     f"The reply stream broke off ({type(exc).__name__}).", status=None
@@ -594,8 +675,8 @@ class NemoClient:
             return  # unknown size: let the server decide
         if size > schema.MAX_UPLOAD_BYTES:
             raise E.FileTooLargeError(
-                f"{name or url} is {size / 2**20:.0f} MB, over the "
-                f"{schema.MAX_UPLOAD_BYTES // 2**20} MB limit. Trim or compress it first."
+                f"{size_over_limit(name or url, size)}. Trim or compress it first, then upload "
+                "the file."
             )
 
     # -- state, credits, captions -------------------------------------------------------------
@@ -664,15 +745,52 @@ class NemoClient:
             raw=True,
         )
 
-    async def poll_render(self, render_id: str) -> Any:
-        """``GET /api/render/proxy/lambda/{id}``: the raw body (shapes vary, see ``render``)."""
+    async def poll_render(self, render_id: str, *, wait_s: float | None = None) -> Any:
+        """``GET /api/render/proxy/lambda/{id}``: the raw body (shapes vary, see ``render``).
+
+        ``wait_s``: on a server that holds polls (the engine, ``X-Nemo-Long-Poll``), let it
+        answer as soon as the job changes, within that many seconds; elsewhere ignored.
+        """
+        kwargs: dict[str, Any] = {}
+        if wait_s and self.long_poll_max_s:
+            wait = min(wait_s, self.long_poll_max_s)
+            kwargs["params"] = {"wait": f"{wait:g}"}
+            kwargs["timeout"] = httpx.Timeout(wait + 30.0, connect=15.0)
         return await self.request(
             "GET",
             f"/api/render/proxy/lambda/{quote(render_id)}",
             during="checking the export",
             raw=True,
             rate_retry=False,
+            **kwargs,
         )
+
+    async def aping(self, during: str = "checking the server") -> None:
+        """Raise :class:`ServerUnreachableError` when nothing answers at the base URL.
+
+        Any HTTP answer (even 404) means the server is there; only a refused or failed
+        connection counts as unreachable.
+        """
+        try:
+            await self._http.get("/health", headers={}, timeout=httpx.Timeout(10.0, connect=5.0))
+        except httpx.ConnectError as exc:
+            raise self._unreachable(during, exc) from exc
+        except httpx.HTTPError:
+            return  # it answered something, slowly or oddly: not "unreachable"
+
+    async def engine_instance(self) -> str | None:
+        """The embedded engine's data-folder id (``GET /health``, an engine extension).
+
+        None when the server is not an engine (or does not answer): the caller then keys its
+        memory by the base URL.
+        """
+        try:
+            resp = await self._http.get("/health", headers={}, timeout=5.0)
+            body = resp.json() if resp.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return None
+        value = body.get("instance") if isinstance(body, dict) else None
+        return str(value) if isinstance(value, str) and value else None
 
     async def cancel_render(self, render_id: str) -> Any:
         """``POST /api/render/proxy/lambda/{id}/cancel``."""
@@ -717,7 +835,9 @@ class NemoClient:
                     envelopes.unwrap(resp.status_code, _body(resp), during="downloading")
                 total = int(resp.headers.get("content-length", "0") or 0)
                 done = 0
-                with part.open("wb") as fh:
+                # 0600 like everything the toolkit writes (the video may be private)
+                fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as fh:
                     async for chunk in resp.aiter_bytes(1 << 20):
                         fh.write(chunk)
                         done += len(chunk)
@@ -733,6 +853,13 @@ class NemoClient:
             part.unlink(missing_ok=True)
             raise
         return dest
+
+
+def _retry_after_s(resp: httpx.Response) -> float:
+    try:
+        return float(resp.headers.get("retry-after") or 0)
+    except ValueError:
+        return 0.0
 
 
 def _body(resp: httpx.Response) -> Any:

@@ -2,6 +2,8 @@
 
 ``NEMO_CONFIG_DIR`` (default ``~/.config/nemovideo``, the vendor's config path) and
 ``NEMO_WIDGETS_DATA_DIR`` (default ``~/.local/share/nemo-widgets``) move them, e.g. in tests.
+Everything written here is the user's alone: files 0600, the folders made for them 0700 (on a
+shared computer a readable client id or session list is an account someone else can use).
 """
 
 from __future__ import annotations
@@ -37,16 +39,39 @@ def read_json(path: Path, default: Any) -> Any:
         return default
 
 
-def write_json(path: Path, value: Any, *, private: bool = False) -> None:
-    """Write JSON atomically (temp file + rename), so a crash never leaves half a file.
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) with mode 0700; tighten it if it exists."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+    except OSError:
+        pass  # not ours to change (a shared parent): the files inside stay 0600
+    return path
 
-    ``private=True`` creates the file with mode 0600 (it holds a token).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+def write_text(path: Path, text: str) -> None:
+    """Write text atomically with mode 0600 in a 0700 folder."""
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        if private:
-            os.chmod(tmp, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, value: Any, *, private: bool = True) -> None:
+    """Write JSON atomically (temp file + rename), so a crash never leaves half a file.
+
+    The file gets mode 0600 (``mkstemp``'s) and its folder 0700, whatever ``private`` says
+    (kept for callers of the earlier signature).
+    """
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(value, fh, indent=1, sort_keys=True)
         os.replace(tmp, path)

@@ -86,11 +86,22 @@ def _with_hint(message: str | None, cls: type[E.NemoError]) -> str | None:
     """The server's own words (they name the file, the reason) followed by what to do next.
 
     Messages about files are specific on the server ("notes.mp4 is not a readable video"),
-    and the class's default text carries the generic next step; a user needs both.
+    and the class's default text carries the generic next step; a user needs both, but
+    never twice: the list of supported formats is added only when the refusal is about the
+    type and the server did not list them, and the generic next step only when the server's
+    words carry none of their own ("...; compress or trim it and upload it again").
     """
     if not message or message.strip().rstrip(".").lower() in cls.default_message.lower():
         return None
-    return f"{message.strip().rstrip('.')}. {cls.default_message}"
+    text = message.strip().rstrip(".")
+    said = text.lower()
+    parts = [f"{text}."]
+    about_type = "type" in said or "format" in said or "extension" in said
+    if cls is E.UnsupportedFileError and about_type and "supported formats" not in said:
+        parts.append(f"Supported formats: {schema.SUPPORTED_FORMATS_TEXT}.")
+    if not (";" in text or " again" in said):
+        parts.append(cls.next_step or cls.default_message)
+    return " ".join(parts)
 
 
 #: ``during`` of a URL import: a refusal there is about the link, not about a file's type.
@@ -141,7 +152,7 @@ def error_for(env: Envelope, *, bind_url: str | None = None, during: str = "") -
         if status == 415:
             return E.UnsupportedFileError(_upload_hint(msg, E.UnsupportedFileError, during), **kw)
         if status == 429:
-            return E.RateLimitedError(**kw)
+            return E.RateLimitedError(_with_hint(msg, E.RateLimitedError), **kw)
     where = f" while {during}" if during else ""
     label = f"HTTP {status}" + (f", code {code}" if code not in (None, 0) else "")
     text = (msg or "no details were given").strip()

@@ -45,6 +45,8 @@ class NemoError(Exception):
     """
 
     default_message = "The NemoVideo service returned an error."
+    #: What to do next, added after a server's own (more specific) words; None: the default.
+    next_step: str | None = None
 
     def __init__(
         self,
@@ -107,6 +109,7 @@ class UnsupportedFileError(NemoError):
         f"This file type is not supported. Supported formats: {schema.SUPPORTED_FORMATS_TEXT}. "
         "Convert the file (e.g. to MP4) and upload it again."
     )
+    next_step = "Convert the file (e.g. to MP4) and upload it again."
 
 
 class FileTooLargeError(NemoError):
@@ -115,6 +118,10 @@ class FileTooLargeError(NemoError):
     default_message = (
         f"The file is larger than {schema.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Trim it to the "
         "part you need or compress it (e.g. lower resolution or bitrate) and upload it again."
+    )
+    next_step = (
+        "Trim it to the part you need or compress it (e.g. lower resolution or bitrate) and "
+        "upload it again."
     )
 
 
@@ -133,6 +140,18 @@ class RateLimitedError(NemoError):
     default_message = (
         "The service is rate limiting this client (free tokens: one per client per 7 days). "
         "Wait a few minutes and try again, or set NEMO_TOKEN to an existing token."
+    )
+
+
+class ServerUnreachableError(NemoError):
+    """Nothing answers at the server's address (connection refused, no route, DNS failure).
+
+    Raised at once, without waiting out retry schedules: a server that is not there will not
+    answer the next check either.
+    """
+
+    default_message = (
+        "The server cannot be reached. Check the URL and your connection, then try again."
     )
 
 

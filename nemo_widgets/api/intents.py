@@ -1,9 +1,11 @@
-"""Intent routing (which endpoint a message goes to) and translation of the backend's GUI talk.
+"""Direct actions (which endpoint a message goes to) and translation of the backend's GUI talk.
 
-Routing follows the seeds' table: export / credits / status / upload go straight to their
-endpoints and skip the agent; everything else is a chat turn on ``/run_sse``. A message that
-asks for an edit *and* mentions export ("add captions and export") is a chat turn: the edit must
-happen first, and the agent can export afterwards.
+Routing follows the seeds' table: a message that *is* an export, credits, status or upload
+request goes straight to its endpoint and skips the agent; everything else is a chat turn on
+``/run_sse``, where the agent alone decides what it means. A message is direct only when all
+its words belong to one action (plus polite filler and export options): "export 1080p MP4"
+and "how many credits do I have?" are direct, "add captions and export" is a chat turn (the
+edit must happen first). Nothing here knows what the agent can do.
 """
 
 from __future__ import annotations
@@ -11,30 +13,118 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-Intent = Literal["export", "credits", "status", "upload", "chat"]
+Route = Literal["export", "credits", "status", "upload", "chat"]
 
-# English keywords use word boundaries so that "status" never matches inside "statuses" or
-# "statusbar"; Chinese has no word boundaries, so those match as substrings.
-_EXPORT = re.compile(
-    r"\b(export|render|download)\b|send me the (video|file|mp4)|导出|下载|渲染", re.I
+#: the seeds' routing table: the words that name each direct action
+_ACTIONS: dict[str, frozenset[str]] = {
+    "export": frozenset({"export", "render", "download", "导出", "下载", "渲染"}),
+    "credits": frozenset({"credits", "credit", "balance", "积分", "余额"}),
+    "status": frozenset({"status", "tracks", "timeline", "状态", "轨道", "时间线"}),
+    "upload": frozenset({"upload", "上传"}),
+}
+#: words that do not change which action a message asks for
+_FILLER = frozenset(
+    [
+        "please",
+        "pls",
+        "now",
+        "the",
+        "my",
+        "a",
+        "an",
+        "it",
+        "this",
+        "that",
+        "video",
+        "file",
+        "files",
+        "me",
+        "thanks",
+        "thank",
+        "you",
+        "can",
+        "could",
+        "would",
+        "will",
+        "i",
+        "do",
+        "does",
+        "have",
+        "left",
+        "how",
+        "many",
+        "much",
+        "what",
+        "is",
+        "are",
+        "show",
+        "check",
+        "get",
+        "see",
+        "tell",
+        "current",
+        "mp4",
+        "final",
+        "in",
+        "as",
+        "at",
+        "to",
+        "all",
+        "remaining",
+        "available",
+        "some",
+        "just",
+        "quickly",
+        "right",
+        "away",
+        "ok",
+        "okay",
+        "hey",
+        "let's",
+        "lets",
+        "me",
+        "us",
+        "our",
+        "is's",
+        "what's",
+        "whats",
+        "there",
+        "any",
+    ]
+) | frozenset(
+    {
+        "请",
+        "一下",
+        "我的",
+        "视频",
+        "吧",
+        "查看",
+        "看看",
+        "显示",
+        "多少",
+        "还有",
+        "剩余",
+        "当前",
+        "文件",
+        "帮我",
+    }
 )
-_CREDITS = re.compile(r"\b(credits?|balance)\b|积分|余额", re.I)
-_STATUS = re.compile(r"\bstatus\b|\bshow (the |my )?(tracks?|timeline)\b|状态|轨道", re.I)
-_UPLOAD = re.compile(r"\bupload\b|上传", re.I)
-# Words that make a message an editing request even if it also names a direct action.
-_EDIT = re.compile(
-    r"\b(add|generate|create|make|edit|cut|trim|remove|delete|change|replace|translate|"
-    r"caption|captions|subtitles?|title|music|bgm|crop|resize|speed|mute|fade|insert|put|"
-    r"turn|convert|write|summari[sz]e|storyboard|prompts?|tags?|chapters?)\b"
-    r"|添加|加上|生成|字幕|标题|剪|删除|修改|替换|翻译|音乐",
-    re.I,
+_SEND_ME = re.compile(r"\bsend me the (?:video|file|mp4)\b")
+_EXPORT_OPTION = re.compile(r"^(?:\d{3,4}p|high|medium|low|quality|hd|full)$")
+_TOKEN = re.compile(r"[a-z0-9']+|[\u4e00-\u9fff]+")
+_CJK_WORDS = re.compile(
+    "|".join(
+        sorted(
+            (w for words in (*_ACTIONS.values(), _FILLER) for w in words if not w.isascii()),
+            key=len,
+            reverse=True,
+        )
+    )
 )
-# "download the srt" is a captions request, not an export of the video.
-_CAPTION_FILE = re.compile(r"\b(srt|vtt|ass|captions?|subtitles?|transcript)\b|字幕", re.I)
 
 
-def route(message: str) -> Intent:
-    """Which action a user message asks for.
+def route(message: str) -> Route:
+    """Which endpoint a user message asks for.
 
     Parameters
     ----------
@@ -53,18 +143,31 @@ def route(message: str) -> Intent:
     >>> route("add captions in English and export")
     'chat'
     """
-    text = message.strip()
+    text = message.strip().lower()
     if not text:
         return "chat"
-    if _CREDITS.search(text) and not _EDIT.search(text):
-        return "credits"
-    if _STATUS.search(text) and not _EDIT.search(text):
-        return "status"
-    if _EXPORT.search(text) and not _EDIT.search(text) and not _CAPTION_FILE.search(text):
-        return "export"
-    if _UPLOAD.search(text) and not _EDIT.search(text):
-        return "upload"
-    return "chat"
+    if _SEND_ME.search(text):
+        text = _SEND_ME.sub(" export ", text)
+    found: set[str] = set()
+    for token in _TOKEN.findall(text):
+        words = [token]
+        if not token.isascii():  # Chinese runs have no spaces: take the known words out
+            rest = _CJK_WORDS.sub(" ", token).strip()
+            if rest:
+                return "chat"
+            words = _CJK_WORDS.findall(token)
+        for word in words:
+            action = next((a for a, names in _ACTIONS.items() if word in names), None)
+            if action:
+                found.add(action)
+            elif word in _FILLER or (_EXPORT_OPTION.match(word) and "export" in found | {"export"}):
+                continue
+            else:
+                return "chat"
+    if len(found) != 1:
+        return "chat"
+    where = found.pop()
+    return where  # type: ignore[return-value]
 
 
 _RESOLUTION = re.compile(r"\b(1080|720|480)\s*p\b", re.I)

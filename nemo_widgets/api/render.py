@@ -2,9 +2,11 @@
 
 Poll shapes (contract §6.2), all accepted: ``{"success", "data": {"status", "outputUrl"}}``,
 top-level ``status`` + ``output.url``, the old ``{"taskId", "status", "output": {...}}`` and the
-engine's superset. Polling starts at 2 s, grows ×1.5 up to 15 s, and gives up after a total
-time-out; network errors, 408, 429 and 5xx are retried on the same id (the job keeps running
-on the server), other errors are not.
+engine's superset. Polling starts at 2 s, grows ×1.5 up to 15 s (the pace of the vendor's
+CLI), and gives up after a total time-out measured on the wall clock; network errors, 408,
+429 and 5xx are retried on the same id (the job keeps running on the server), other errors
+are not. A server that holds polls (the engine's ``X-Nemo-Long-Poll`` extension) is asked
+to answer as soon as the job changes, so completion is noticed at once, with no sleeping.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class RenderStatus:
     finished_at: float | None = None
     size_bytes: int | None = None
     duration_s: float | None = None
+    #: the server sent an output URL that is not http(s) (e.g. ``javascript:``): it was dropped
+    refused_url: bool = False
 
     @property
     def done(self) -> bool:
@@ -64,6 +68,20 @@ def _epoch(v: Any) -> float | None:
 
         return parse_expiry(v)
     return None
+
+
+def safe_output_url(value: Any) -> str | None:
+    """``value`` when it is an absolute http(s) URL, else None: a render URL becomes a link."""
+    from urllib.parse import urlsplit
+
+    text = str(value or "").strip()
+    if not text or any(ord(c) < 0x21 for c in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def parse_status(body: Any) -> RenderStatus:
@@ -90,6 +108,9 @@ def parse_status(body: Any) -> RenderStatus:
         out_top.get("url"),
         data.get("url"),
     )
+    safe = safe_output_url(url) if url is not None else None
+    refused = url is not None and safe is None
+    url = safe
     err = _first(data.get("error"), top.get("error") if top.get("success") is not True else None)
     if isinstance(err, dict):
         err = err.get("message") or str(err)
@@ -110,6 +131,7 @@ def parse_status(body: Any) -> RenderStatus:
         finished_at=_epoch(_first(data.get("completedAt"), top.get("completedAt"))),
         size_bytes=_first(out_data.get("size"), out_top.get("size"), data.get("size")),
         duration_s=_first(out_data.get("duration"), out_top.get("duration")),
+        refused_url=refused,
     )
 
 
@@ -125,15 +147,24 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+#: A held poll that came back this fast with nothing new is not held: pause before the next.
+_HOT_LOOP_S = 0.05
+
+
 async def poll_until_done(
-    poll: Callable[[], Awaitable[Any]],
+    poll: Callable[..., Awaitable[Any]],
     *,
     sleep: Callable[[float], Awaitable[Any]],
     timeout_s: float = DEFAULT_TIMEOUT_S,
     on_status: Callable[[RenderStatus], Any] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    held: Callable[[], float | None] | None = None,
 ) -> RenderStatus:
     """Poll until a terminal status; completed without a URL keeps polling (per the CLI).
+
+    ``held()`` tells how long the server may hold a poll (None or 0: it does not); while it
+    does, ``poll(wait_s)`` is called back to back and no sleep is needed. The time-out is
+    wall-clock time (``clock``): an injected fast ``sleep`` does not shorten it.
 
     Raises
     ------
@@ -143,14 +174,18 @@ async def poll_until_done(
     """
     delay = FIRST_DELAY_S
     start = clock()
-    # ``elapsed`` also counts the injected sleeps, so a fake sleep in tests still hits the
-    # time-out without real waiting.
-    slept = 0.0
     transient = 0
     last: RenderStatus | None = None
     while True:
+        hold = held() if held is not None else None
+        asked = clock()
+        seen = (last.status, last.progress) if last else None
         try:
-            last = parse_status(await poll())
+            if hold:
+                wait = max(1.0, min(hold, timeout_s - (asked - start)))
+                last = parse_status(await poll(wait))
+            else:
+                last = parse_status(await poll())
             transient = 0
         except E.NemoError as exc:
             if not is_transient(exc):
@@ -164,17 +199,27 @@ async def poll_until_done(
         else:
             if on_status is not None:
                 on_status(last)
-            if last.status == schema.RENDER_COMPLETED and last.url:
-                return last
+            if last.status == schema.RENDER_COMPLETED and (last.url or last.refused_url):
+                return last  # without a usable URL, download() asks the API for the file
             if last.status in (schema.RENDER_FAILED, schema.RENDER_CANCELLED):
                 return last
-        elapsed = max(clock() - start, slept)
-        if elapsed + delay > timeout_s:
-            where = f" (last status: {last.status}, {last.progress:.0f}%)" if last else ""
-            raise E.RenderFailedError(
-                f"The export did not finish within {timeout_s:.0f} s{where}. It may still "
-                "finish on the server: call `job.wait()` again, or `job.cancel()`."
-            )
-        await sleep(delay)
-        slept += delay
-        delay = min(delay * BACKOFF, MAX_DELAY_S)
+        elapsed = clock() - start
+        quick = clock() - asked < _HOT_LOOP_S
+        if hold and transient == 0 and not (quick and seen == (last.status, last.progress)):
+            if elapsed >= timeout_s:
+                _timed_out(timeout_s, last)
+            continue  # the server held the poll until something changed: ask again now
+        pause = min(delay, 1.0) if hold else delay
+        if elapsed + pause > timeout_s:
+            _timed_out(timeout_s, last)
+        await sleep(pause)
+        if not hold:
+            delay = min(delay * BACKOFF, MAX_DELAY_S)
+
+
+def _timed_out(timeout_s: float, last: RenderStatus | None) -> None:
+    where = f" (last status: {last.status}, {last.progress:.0f}%)" if last else ""
+    raise E.RenderFailedError(
+        f"The export did not finish within {timeout_s:.0f} s{where}. It may still "
+        "finish on the server: call `job.wait()` again, or `job.cancel()`."
+    )

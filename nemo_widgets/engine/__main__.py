@@ -83,6 +83,9 @@ def _live_engine(path: Path) -> dict | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the engine until interrupted (SIGINT / SIGTERM)."""
+    # everything this process (and its ffmpeg children) writes is the user's alone: the
+    # database, uploads, renders and temp files get 0600, folders 0700
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     import uvicorn
 
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if initial:
         faults.update(json.loads(initial))
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     other = _live_engine(config.info_path)
     if other:
         # two engines on one data dir would fight over renders and state; use the live one

@@ -28,10 +28,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__, schema
-from . import uploads
-from .agent import IMPORT_ERRORS, REGISTRY
+from . import bodies, uploads
+from . import timeline as tl
+from .agent import IMPORT_ERRORS, ROWS
 from .agent.runner import Runner, media_for, message_text
 from .config import EngineConfig
 from .faults import Faults
@@ -43,10 +45,6 @@ ROUTE_MODULES = ("nemo_widgets.engine.captions.routes", "nemo_widgets.engine.web
 
 _MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9]+$")
 _DONE = object()
-#: longest chat message the engine reads: the agent's rule-based routing is regex matching
-#: whose cost grows with the square of the length (20,000 characters take ~7 s, 100,000
-#: minutes, all of it holding the event loop), and no request needs more
-MAX_MESSAGE_CHARS = 10_000
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -154,19 +152,36 @@ def _check_fault(request: Request, call: str, *, render: bool = False) -> None:
     )
 
 
-async def _json_body(request: Request, *, render: bool = False) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
+#: Largest JSON body the engine reads (a 4 h draft with word-level captions is ~10 MB).
+MAX_JSON_BYTES = 32 * 1024 * 1024
+
+
+async def _raw_object(request: Request, *, render: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object (400 when it is not one)."""
+    declared = request.headers.get("content-length") or ""
+    if declared.isdigit() and int(declared) > MAX_JSON_BYTES:
         raise ApiError(
-            400, f"The request body is not valid JSON ({exc}).", 400, render=render
-        ) from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.", 400, render=render)
-    return body
+            413,
+            f"The request body is over {MAX_JSON_BYTES // 2**20} MB; send a smaller one.",
+            413,
+            render=render,
+        )
+    try:
+        return bodies.load_object(await request.body())
+    except bodies.BodyError as exc:
+        raise ApiError(400, str(exc), 400, render=render) from None
+
+
+async def parse_body(request: Request, model: type[Any], *, render: bool = False) -> Any:
+    """The request body validated as ``model`` (``bodies``); 400 naming the field otherwise."""
+    return _validated(model, await _raw_object(request, render=render), render=render)
+
+
+def _validated(model: type[Any], data: dict[str, Any], *, render: bool = False) -> Any:
+    try:
+        return bodies.validate(model, data)
+    except bodies.BodyError as exc:
+        raise ApiError(400, str(exc), 400, render=render) from None
 
 
 def _iso(ts: float) -> str:
@@ -188,20 +203,34 @@ async def anonymous_token(request: Request) -> Response:
     if len(client_id) > 64:
         raise ApiError(400, "X-Client-Id must be at most 64 characters.", 400)
     now = time.time()
-    live = st.store.live_token_for_client(client_id, now)
-    if live is None:
-        ip = request.client.host if request.client else "unknown"
-        cfg: EngineConfig = st.config
-        cap = cfg.ip_token_cap if st.faults.ip_token_cap is None else st.faults.ip_token_cap
-        if st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
-            raise ApiError(
-                429,
-                f"Too many anonymous tokens from this address (limit {cap} per "
-                "7 days): wait 30 s and retry once, or reuse your X-Client-Id.",
-                429,
-                headers={"Retry-After": "30"},
-            )
-        live = st.store.create_token(client_id, ip, cfg.token_ttl_s, cfg.anon_credits, now)
+    held = st.store.live_token_for_client(client_id, now)
+    if held is not None:
+        # one token per client per 7 days (the cloud's rule). The engine keeps only the
+        # token's hash, and handing a live token to whoever knows a client id would let
+        # anyone who can read that id act as its owner.
+        wait_s = max(1, int(held["expires_at"] - now))
+        raise ApiError(
+            429,
+            "An anonymous token was already issued to this X-Client-Id (valid until "
+            f"{_iso(held['expires_at'])}) and a client id alone never gets it again. Use the "
+            "token your client cached when it was issued (nemo-widgets keeps it in "
+            "~/.config/nemovideo/tokens.json), or send a new X-Client-Id (NEMO_CLIENT_ID) for "
+            "a new anonymous account.",
+            429,
+            headers={"Retry-After": str(wait_s)},
+        )
+    ip = request.client.host if request.client else "unknown"
+    cfg: EngineConfig = st.config
+    cap = cfg.ip_token_cap if st.faults.ip_token_cap is None else st.faults.ip_token_cap
+    if st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
+        raise ApiError(
+            429,
+            f"Too many anonymous tokens from this address (limit {cap} per "
+            "7 days): wait 30 s and retry once, or reuse your X-Client-Id.",
+            429,
+            headers={"Retry-After": "30"},
+        )
+    live = st.store.create_token(client_id, ip, cfg.token_ttl_s, cfg.anon_credits, now)
     return ok(
         {
             "token": live["token"],
@@ -215,17 +244,19 @@ async def anonymous_token(request: Request) -> Response:
 async def create_session(request: Request) -> Response:
     _check_fault(request, "create_session")
     tok = require_token(request)
-    body = await _json_body(request)
-    task_name = str(body.get("task_name") or "project")[:200]
-    language = str(body.get("language") or "en")[:20]
+    body: bodies.CreateSession = await parse_body(request, bodies.CreateSession)
+    task_name = body.task_name or "project"
+    language = body.language or "en"
     return ok(_state(request).store.create_session(tok["user_id"], task_name, language))
 
 
 async def claim_token(request: Request) -> Response:
     _check_fault(request, "claim_token")
-    body = await _json_body(request)
-    tok, session = require_session(request, str(body.get("session_id") or ""))
-    if body.get("task_id") and body["task_id"] != session["task_id"]:
+    raw = await _raw_object(request)
+    require_token(request)  # an unauthenticated caller learns nothing about the body
+    body: bodies.ClaimToken = _validated(bodies.ClaimToken, raw)
+    tok, session = require_session(request, body.session_id)
+    if body.task_id and body.task_id != session["task_id"]:
         raise ApiError(
             schema.ErrorCode.SESSION_NOT_FOUND,
             "task_id does not belong to this session; send the pair create-session returned.",
@@ -270,41 +301,9 @@ def _heartbeat(style: str) -> ServerSentEvent:
     return ServerSentEvent(comment="keep-alive")
 
 
-class _StreamDropped(Exception):
-    """Raised inside the SSE body to cut the connection without a clean end (fault)."""
-
-
-async def run_sse(request: Request) -> Response:
-    _check_fault(request, "run_sse")
-    st = _state(request)
-    body = await _json_body(request)
-    sid = str(body.get("session_id") or body.get("sessionId") or "")
-    if not sid:
-        require_token(request)
-        raise ApiError(
-            400,
-            "session_id is required (snake_case body: app_name, user_id, session_id, new_message).",
-            400,
-        )
-    tok, session = require_session(request, sid)
-    message = message_text(body)
-    if not message:
-        raise ApiError(
-            400, 'new_message.parts[].text is empty: send {"parts":[{"text":"..."}]}.', 400
-        )
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise ApiError(
-            400,
-            f"The message is {len(message):,} characters; the assistant reads at most "
-            f"{MAX_MESSAGE_CHARS:,}. Send a shorter request; for a long script, save it as a "
-            "text file and say 'use this script: /path/to/script.txt'.",
-            400,
-        )
-    skill = request.headers.get("x-skill-source", "") or "nemo-video"
+def check_credits(st: Any, tok: dict[str, Any], cost: int) -> None:
+    """Refuse a turn (2001) the account cannot pay for, before its stream starts."""
     runner: Runner = st.runner
-    routed = runner.route(message, skill)
-    # Credits are checked (2001) and reserved only when the engine rations like the cloud.
-    cost = routed[0].cost if routed and runner.rationing else 0
     if cost > 0 and runner.available(tok["user_id"]) < cost:
         raise ApiError(
             schema.ErrorCode.NO_CREDITS,
@@ -313,9 +312,50 @@ async def run_sse(request: Request) -> Response:
             f"{st.base_url}/register?bind={tok['user_id']} to get more (free on this local "
             "engine).",
         )
+
+
+class _StreamDropped(Exception):
+    """Raised inside the SSE body to cut the connection without a clean end (fault)."""
+
+
+async def run_sse(request: Request) -> Response:
+    _check_fault(request, "run_sse")
+    st = _state(request)
+    raw = await _raw_object(request)
+    require_token(request)
+    body: bodies.RunSse = _validated(bodies.RunSse, raw)
+    sid = body.session_id or ""
+    if not sid:
+        raise ApiError(
+            400,
+            "session_id is required (snake_case body: app_name, user_id, session_id, new_message).",
+            400,
+        )
+    tok, session = require_session(request, sid)
+    message = message_text(raw) or body.text()
+    if not message:
+        raise ApiError(
+            400, 'new_message.parts[].text is empty: send {"parts":[{"text":"..."}]}.', 400
+        )
+    skill = request.headers.get("x-skill-source", "") or "nemo-video"
+    runner: Runner = st.runner
+    cfg: EngineConfig = st.config
+    media = media_for(st.store, sid, st.base_url, cfg.uploads_dir)
+    # read first (pure, linear in the message's length): the cost is known before the stream;
+    # in a thread, so a very long message never holds the event loop
+    reading = await asyncio.to_thread(
+        runner.read,
+        message,
+        state=st.store.state(sid),
+        media=media,
+        skill=skill,
+        language=session["language"],
+    )
+    # credits are checked (2001) and reserved only when the engine rations like the cloud
+    cost = reading.cost if runner.rationing else 0
+    check_credits(st, tok, cost)
     runner.reserve(tok["user_id"], cost)
     faults: Faults = st.faults
-    cfg: EngineConfig = st.config
     hb_s = float(faults.heartbeat_s or cfg.heartbeat_s)
     style = faults.heartbeat_style or cfg.heartbeat_style
     drop = faults.take_drop()
@@ -330,8 +370,8 @@ async def run_sse(request: Request) -> Response:
                 session=session,
                 message=message,
                 emit=emit,
-                media=media_for(st.store, sid, st.base_url, cfg.uploads_dir),
-                routed=routed,
+                media=media,
+                reading=reading,
                 skill=skill,
                 language=session["language"],
                 silent_mode=faults.silent,
@@ -377,66 +417,19 @@ def _has_text(event: dict[str, Any]) -> bool:
 
 
 # -- uploads --------------------------------------------------------------------------------------
-def _ratio(width: int, height: int) -> str:
-    for name, (w, h) in schema.ASPECT_RATIOS.items():
-        if abs(width / height - w / h) < 0.02:
-            return name
-    from math import gcd
-
-    g = gcd(width, height) or 1
-    return f"{width // g}:{height // g}"
-
-
 def _apply_upload(state: dict[str, Any], rows: list[dict[str, Any]]) -> None:
-    """Add uploads to ``video_infos``; the first video goes on a video track of the draft."""
-    infos = state.setdefault(schema.STATE_VIDEO_INFOS, [])
-    infos.extend(rows)
-    draft = state.get(schema.STATE_DRAFT) or {}
-    has_video = any(
-        t.get(schema.TRACK_TYPE) == schema.TrackType.VIDEO and t.get(schema.SEGMENTS)
-        for t in draft.get(schema.TRACKS) or []
+    """Add uploads to ``video_infos``; the first video goes on the draft's main track."""
+    state.setdefault(schema.STATE_VIDEO_INFOS, []).extend(rows)
+    draft = tl.Draft.from_dict(state.get(schema.STATE_DRAFT))
+    placed = tl.place_first_clip(
+        draft, [tl.Upload.from_record(r) for r in rows if r["file_type"] == "video"]
     )
-    first = next((r for r in rows if r["file_type"] == "video"), None)
-    if has_video or first is None:
+    if placed is draft:
         return
-    dur_ms = round((first.get("duration") or 0) * 1000)
-    width, height = first.get("width") or 1920, first.get("height") or 1080
-    ratio = _ratio(width, height)
-    label = Path(first["filename"]).stem or "video"
-    tracks = [t for t in draft.get(schema.TRACKS) or [] if t.get(schema.SEGMENTS)]
-    tracks.insert(
-        0,
-        {
-            schema.TRACK_ID: "trk_v1",
-            schema.TRACK_TYPE: schema.TrackType.VIDEO,
-            schema.TRACK_NAME: "Video",
-            schema.TRACK_KIND: schema.TrackKind.VIDEO,
-            schema.SEGMENTS: [
-                {
-                    schema.SEG_ID: "seg_v1",
-                    schema.SEG_START: 0,
-                    schema.SEG_END: dur_ms,
-                    schema.SEG_SOURCE_OFFSET: 0,
-                    schema.SEG_SOURCE: first["cdn_url"],
-                    schema.SEG_LABEL: label,
-                }
-            ],
-        },
-    )
-    state[schema.STATE_DRAFT] = {
-        **draft,
-        schema.DURATION: max(dur_ms, int(draft.get(schema.DURATION) or 0)),
-        schema.META: {
-            **(draft.get(schema.META) or {}),
-            "title": (draft.get(schema.META) or {}).get("title") or label,
-            "width": width,
-            "height": height,
-            "fps": first.get("fps") or 30,
-            "ratio": ratio,
-        },
-        schema.TRACKS: tracks,
-    }
-    state[schema.STATE_CANVAS] = {"width": width, "height": height, "ratio": ratio}
+    state[schema.STATE_DRAFT] = placed.to_dict()
+    canvas = placed.canvas()
+    if canvas:
+        state[schema.STATE_CANVAS] = canvas
 
 
 async def upload(request: Request) -> Response:
@@ -449,9 +442,9 @@ async def upload(request: Request) -> Response:
     max_bytes = st.faults.max_upload_bytes or cfg.max_upload_bytes
     try:
         if ctype.startswith("application/json"):
-            body = await _json_body(request)
-            urls = body.get("urls") or ([body["url"]] if body.get("url") else [])
-            if not isinstance(urls, list) or not urls:
+            body: bodies.UploadUrls = await parse_body(request, bodies.UploadUrls)
+            urls = body.all_urls()
+            if not urls:
                 raise uploads.UploadError(
                     schema.ErrorCode.UNSUPPORTED_FILE,
                     'Send {"urls": ["https://..."], "source_type": "url"} with at least one URL.',
@@ -602,6 +595,9 @@ def _render_view(st: Any, job: dict[str, Any]) -> dict[str, Any]:
 
 def _job_for(request: Request, render_id: str) -> dict[str, Any]:
     tok = require_token(request, render=True)
+    problem = bodies.check_render_id(render_id)
+    if problem:
+        raise ApiError(400, problem, 400, render=True)
     job = _state(request).store.render(render_id)
     if job is None or job["user_id"] != tok["user_id"]:
         raise ApiError(
@@ -613,10 +609,11 @@ def _job_for(request: Request, render_id: str) -> dict[str, Any]:
 async def render_submit(request: Request) -> Response:
     _check_fault(request, "render_submit", render=True)
     st = _state(request)
-    body = await _json_body(request, render=True)
-    sid = str(body.get("sessionId") or body.get("session_id") or "")
+    raw = await _raw_object(request, render=True)
+    require_token(request, render=True)
+    body: bodies.RenderSubmit = _validated(bodies.RenderSubmit, raw, render=True)
+    sid = body.session_id or ""
     if not sid:
-        require_token(request, render=True)
         raise ApiError(
             400, "sessionId is required (camelCase in the render API).", 400, render=True
         )
@@ -630,10 +627,9 @@ async def render_submit(request: Request) -> Response:
             402,
             render=True,
         )
-    draft = body.get("draft")
+    draft = raw.get("draft")
     if isinstance(draft, str):
-        with contextlib.suppress(ValueError):
-            draft = json.loads(draft)
+        draft = json.loads(draft)  # the schema already read it as a JSON object
     if not isinstance(draft, dict) or not any(
         isinstance(t, dict) and t.get(schema.SEGMENTS) for t in draft.get(schema.TRACKS) or []
     ):
@@ -644,19 +640,18 @@ async def render_submit(request: Request) -> Response:
             400,
             render=True,
         )
-    output = body.get("output") or {}
-    quality = str(output.get("quality") or "high")
-    resolution = output.get("resolution")
-    if quality not in schema.QUALITIES:
-        raise ApiError(400, f"quality must be one of {schema.QUALITIES}.", 400, render=True)
-    if resolution is not None and resolution not in schema.RESOLUTIONS:
-        raise ApiError(
-            400, f"resolution must be one of {tuple(schema.RESOLUTIONS)}.", 400, render=True
+    output = body.output or bodies.Output()
+    quality = output.quality or "high"
+    resolution = output.resolution
+    from . import render
+
+    try:
+        await asyncio.to_thread(
+            render.validate_draft, draft, st.renders.resolver(session["session_id"])
         )
-    fmt = str(output.get("format") or "mp4")
-    if fmt != "mp4":
-        raise ApiError(400, "Only mp4 output is supported.", 400, render=True)
-    render_id = str(body.get("id") or f"render_{uuid.uuid4().hex}")[:200]
+    except render.RenderError as exc:
+        raise ApiError(400, str(exc), 400, render=True) from None
+    render_id = body.id or f"render_{uuid.uuid4().hex}"
     record = {
         "render_id": render_id,
         "session_id": session["session_id"],
@@ -677,13 +672,74 @@ async def render_submit(request: Request) -> Response:
             render=True,
         )
     view = _render_view(st, st.store.render(render_id))
-    return JSONResponse(view)
+    return JSONResponse(view, headers=_LONG_POLL_HEADER)
+
+
+#: How long ``GET .../render/...?wait=`` may hold its answer (engine extension).
+MAX_WAIT_S = 30.0
+#: While a job runs, a held poll answers a progress change after this long (a status change
+#: or the end answers at once): progress bars move, without a request every 0.25 s.
+PROGRESS_EVERY_S = 1.0
+#: Tells clients that polls here may be held (``?wait=``): the cloud sends no such header.
+_LONG_POLL_HEADER = {"X-Nemo-Long-Poll": f"{MAX_WAIT_S:g}"}
+
+
+def _wait_param(request: Request) -> float:
+    raw = request.query_params.get("wait")
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_WAIT_S or value != value:
+        raise ApiError(
+            400,
+            f"wait must be a number of seconds from 0 to {MAX_WAIT_S:g} (got {raw[:20]!r}).",
+            400,
+            render=True,
+        )
+    return value
+
+
+async def _held(request: Request, job: dict[str, Any], wait_s: float) -> dict[str, Any]:
+    """``job`` once it changed (status at once, progress after a second) or ``wait_s`` passed."""
+    st = _state(request)
+    if wait_s <= 0 or job["status"] in schema.RENDER_TERMINAL:
+        return job
+    render_id = job["render_id"]
+    start = time.monotonic()
+    deadline = start + wait_s
+    first = (job["status"], job["progress"])
+    changed = asyncio.Event()
+    waiters = st.render_waiters.setdefault(render_id, set())
+    waiters.add(changed)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or await request.is_disconnected():
+                break
+            with contextlib.suppress(asyncio.TimeoutError):
+                # wake at least every second: to notice a client that went away
+                await asyncio.wait_for(changed.wait(), timeout=min(left, 1.0))
+            changed.clear()
+            job = st.store.render(render_id) or job
+            if job["status"] in schema.RENDER_TERMINAL or job["status"] != first[0]:
+                break
+            if job["progress"] != first[1] and time.monotonic() - start >= PROGRESS_EVERY_S:
+                break
+    finally:
+        waiters.discard(changed)
+        if not waiters:
+            st.render_waiters.pop(render_id, None)
+    return job
 
 
 async def render_poll(request: Request) -> Response:
     _check_fault(request, "render_poll", render=True)
     job = _job_for(request, request.path_params["render_id"])
-    return JSONResponse(_render_view(_state(request), job))
+    job = await _held(request, job, _wait_param(request))
+    return JSONResponse(_render_view(_state(request), job), headers=_LONG_POLL_HEADER)
 
 
 async def render_cancel(request: Request) -> Response:
@@ -691,7 +747,7 @@ async def render_cancel(request: Request) -> Response:
     st = _state(request)
     job = _job_for(request, request.path_params["render_id"])
     job = await asyncio.to_thread(st.renders.cancel, job["render_id"]) or job
-    return JSONResponse(_render_view(st, job))
+    return JSONResponse(_render_view(st, job), headers=_LONG_POLL_HEADER)
 
 
 async def render_download(request: Request) -> Response:
@@ -737,7 +793,8 @@ async def health(request: Request) -> Response:
             "status": "ok",
             "version": __version__,
             "pid": __import__("os").getpid(),
-            "intents": [i.name for i in REGISTRY.intents],
+            "instance": _state(request).store.instance_id,
+            "intents": [r.name for r in ROWS],
             "skill_errors": IMPORT_ERRORS,
         }
     )
@@ -759,22 +816,23 @@ async def faults_endpoint(request: Request) -> Response:
         # JSON only: a browser page cannot send it without a CORS preflight we never answer
         if not request.headers.get("content-type", "").startswith("application/json"):
             raise ApiError(415, "Send the faults as application/json.", 415)
-        body = await _json_body(request)
+        body = await _raw_object(request)
+        actions: bodies.FaultActions = _validated(bodies.FaultActions, body)
         try:
             st.faults.update(body)
         except (TypeError, ValueError) as exc:
             raise ApiError(400, str(exc), 400) from None
         done: dict[str, Any] = {}
-        if body.get("expire_tokens"):
-            value = body["expire_tokens"]
+        if actions.expire_tokens:
+            value = actions.expire_tokens
             done["expired"] = st.store.expire_tokens(value if isinstance(value, str) else None)
-        if body.get("forget_session"):
-            value = body["forget_session"]
+        if actions.forget_session:
+            value = actions.forget_session
             done["forgotten"] = st.store.forget_session(value if isinstance(value, str) else None)
-        if body.get("set_credits"):
-            spec = body["set_credits"]
-            st.store.set_balance(str(spec["user_id"]), int(spec["amount"]))
-            done["credits"] = st.store.balance(str(spec["user_id"]))
+        if actions.set_credits:
+            spec = actions.set_credits
+            st.store.set_balance(spec.user_id, spec.amount)
+            done["credits"] = st.store.balance(spec.user_id)
         return ok({"faults": st.faults.as_dict(), **done})
     return ok({"faults": st.faults.as_dict()})
 
@@ -796,21 +854,108 @@ def _contributed_routes() -> list[Any]:
     return routes
 
 
-def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None) -> Starlette:
-    """Build the engine's Starlette app for ``config``, serving at ``base_url``."""
-    for folder in (config.data_dir, config.uploads_dir, config.renders_dir, config.tmp_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+class LoopbackHosts:
+    """Answer only requests whose ``Host`` is a loopback name with the engine's own port.
+
+    A web page on another site can make a browser send requests to ``127.0.0.1`` under its
+    own host name (DNS rebinding); checking ``Host`` stops that. Starlette's
+    ``TrustedHostMiddleware`` ignores the port and answers in plain text, so this small
+    middleware checks the exact ``name:port`` pairs and answers in the API's envelope.
+    """
+
+    NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+    def __init__(self, app: ASGIApp, port: int) -> None:
+        self.app = app
+        self.allowed = {f"{name}:{port}".encode() for name in self.NAMES}
+        if port == 80:  # a browser leaves the default port out
+            self.allowed |= {name.encode() for name in self.NAMES}
+        self.example = f"127.0.0.1:{port}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        hosts = [v for k, v in scope.get("headers") or () if k == b"host"]
+        if len(hosts) == 1 and hosts[0].lower() in self.allowed:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        body = {
+            "code": 400,
+            "message": f"This engine answers only requests to {self.example} (or localhost "
+            "with that port); the Host header named another server.",
+            "data": None,
+        }
+        await JSONResponse(body, status_code=400)(scope, receive, send)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Last resort for a bug: the contract's envelope, never a bare "Internal Server Error"."""
+    import traceback
+
+    traceback.print_exception(exc, file=sys.stderr)
+    return JSONResponse(
+        {
+            "code": 500,
+            "message": f"The engine failed on this request ({type(exc).__name__}); this is a "
+            "bug: see engine.log in the engine's data folder, and try again.",
+            "data": None,
+        },
+        status_code=500,
+    )
+
+
+def private_dirs(config: EngineConfig) -> None:
+    """Create the engine's folders 0700 (and tighten ones an older version made 0755)."""
+    import os
+
+    for folder in (
+        config.data_dir,
+        config.data_dir / "media",
+        config.uploads_dir,
+        config.renders_dir,
+        config.tmp_dir,
+    ):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700)
+    for media in (config.uploads_dir, config.renders_dir):
+        for path in media.iterdir():
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.stat().st_mode & 0o077:
+                    os.chmod(path, 0o600)
+    for name in ("engine.json", "engine.log", "engine.lock"):
+        with contextlib.suppress(OSError):
+            os.chmod(config.data_dir / name, 0o600)
+
+
+def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None) -> ASGIApp:
+    """Build the engine's ASGI app for ``config``, serving at ``base_url``.
+
+    The Starlette app is wrapped in :class:`LoopbackHosts`; ``app.state`` of the returned
+    object is the Starlette app's state.
+    """
+    private_dirs(config)
     store = Store(config.db_path)
     store.base_url = base_url
     faults = faults or Faults()
     renders = RenderQueue(store, config, faults)
+    waiters: dict[str, set[asyncio.Event]] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # leftovers of an interrupted upload are never valid; clear them
-        for leftover in config.tmp_dir.glob("up-*"):
-            leftover.unlink(missing_ok=True)
-        failed = renders.start()
+        loop = asyncio.get_running_loop()
+
+        def wake(render_id: str) -> None:  # in the event loop: wake held polls of the job
+            for event in list(waiters.get(render_id, ())):
+                event.set()
+
+        # render workers are threads: they hand the news to the loop
+        renders.listeners.append(lambda rid: loop.call_soon_threadsafe(wake, rid))
+        failed = renders.start()  # also sweeps partial files an interrupted run left
         if failed:
             print(f"nemo-engine: {failed} unfinished render(s) marked failed", file=sys.stderr)
         try:
@@ -818,7 +963,7 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
         finally:
             for task in list(app.state.tasks):
                 task.cancel()
-            renders.stop()
+            await asyncio.to_thread(renders.stop)
 
     api = "/api"
     routes = [
@@ -844,13 +989,19 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
         *_contributed_routes(),
     ]
     app = Starlette(
-        routes=routes, lifespan=lifespan, exception_handlers={ApiError: _api_error_handler}
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={ApiError: _api_error_handler, Exception: _unexpected},
     )
     app.state.config = config
     app.state.store = store
     app.state.faults = faults
     app.state.renders = renders
+    app.state.render_waiters = waiters
     app.state.runner = Runner(store, config.data_dir, rationing=config.ration_credits)
     app.state.base_url = base_url
     app.state.tasks = set()
-    return app
+    port = int(base_url.rsplit(":", 1)[-1].split("/")[0])
+    guarded = LoopbackHosts(app, port)
+    guarded.state = app.state  # type: ignore[attr-defined]
+    return guarded

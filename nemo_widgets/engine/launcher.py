@@ -145,7 +145,7 @@ def ensure_engine(
         The engine exited or did not answer in time; the message includes its log tail.
     """
     data_dir = Path(data_dir).expanduser().resolve() if data_dir else default_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # the file lock keeps two processes (two notebooks) from both starting an engine on the
     # same data dir; the thread lock does the same for threads of this process
     with _lock, _file_lock(data_dir / "engine.lock"):
@@ -164,7 +164,7 @@ def _file_lock(path: Path) -> Iterator[None]:
     except ImportError:  # Windows: the thread lock is all we have
         yield
         return
-    with open(path, "a+") as fh:
+    with os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -182,7 +182,8 @@ def _spawn(
     timeout: float,
 ) -> EngineHandle:
     log_path = data_dir / "engine.log"
-    log = open(log_path, "ab")  # noqa: SIM115 - owned by the handle, closed on stop
+    # owned by the handle, closed on stop; 0600: the log may name the user's files
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
     cmd = [
         sys.executable,
         "-m",

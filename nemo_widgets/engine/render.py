@@ -18,7 +18,9 @@ import functools
 import logging
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -33,12 +35,14 @@ from .media import MediaError, MediaInfo, ffmpeg_exe, probe
 from .textburn import build_ass, font_files, has_burnable_text
 
 __all__ = [
+    "MAX_RENDER_S",
     "RenderCancelled",
     "RenderError",
     "RenderPlan",
     "build_command",
     "canvas_size",
     "render_draft",
+    "validate_draft",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,12 @@ QUALITY = {
     "low": (28, "veryfast", "128k"),
 }
 MAX_SIDE = 1920
+#: Longest export the engine renders (4 h). A longer draft is refused before it is queued:
+#: one render worker busy for days helps nobody, and a 4 h timeline is already beyond what
+#: anyone edits in a notebook.
+MAX_RENDER_S = 4 * 3600
+#: Slack when a segment is checked against its media or the draft (rounding to ms, frames).
+_SLACK_MS = 100
 AUDIO_RATE = 48000
 _STDERR_TAIL = 12  # lines of ffmpeg's stderr kept in a RenderError
 
@@ -157,6 +167,96 @@ def _speed(seg: dict[str, Any]) -> float:
     except (TypeError, ValueError):
         spd = 1.0
     return min(max(spd, 0.25), 4.0)
+
+
+def _seconds(ms: float) -> str:
+    s = ms / 1000
+    if s >= 86400:
+        return f"{s / 86400:,.1f} days"
+    if s >= 3600:
+        return f"{s / 3600:.1f} h"
+    return f"{s:.1f} s"
+
+
+def _segment_name(track: dict[str, Any], ti: int, seg: dict[str, Any], si: int) -> str:
+    seg_id = seg.get(schema.SEG_ID)
+    track_id = track.get(schema.TRACK_ID)
+    what = f"segment {seg_id!r}" if isinstance(seg_id, str) and seg_id else f"segment {si + 1}"
+    where = f"track {track_id!r}" if isinstance(track_id, str) and track_id else f"track {ti + 1}"
+    return f"{what} of {where} ({schema.TrackType.name(track.get(schema.TRACK_TYPE))})"
+
+
+def validate_draft(
+    draft: dict[str, Any], resolve: Resolver, *, max_duration_s: float = MAX_RENDER_S
+) -> None:
+    """Check a draft against its sources before it is queued: a cheap, early refusal.
+
+    Every media segment must use a source ``resolve`` knows (the caller scopes it to the
+    submitting session) and read within that media's length (images and looped music
+    excepted); every segment must lie within the draft; the whole must be at most
+    ``max_duration_s`` long.
+
+    Raises
+    ------
+    RenderError
+        Naming the first segment that fails and why, with what to do.
+    """
+    tracks = [t for t in draft.get(schema.TRACKS) or [] if isinstance(t, dict)]
+    total = draft_duration_ms(draft)
+    cap_ms = max_duration_s * 1000
+    for ti, track in enumerate(tracks):
+        tt = track.get(schema.TRACK_TYPE)
+        loops = tt == schema.TrackType.AUDIO and track.get(schema.TRACK_KIND) == "music"
+        for si, seg in enumerate(track.get(schema.SEGMENTS) or []):
+            name = _segment_name(track, ti, seg, si)
+            start, end = _span(seg)
+            if end < start:
+                raise RenderError(
+                    f"{name} ends ({_seconds(end)}) before it starts ({_seconds(start)}); "
+                    "fix its times and export again."
+                )
+            if end > cap_ms:
+                raise RenderError(
+                    f"{name} ends at {_seconds(end)}; exports are limited to "
+                    f"{_seconds(cap_ms)}. Shorten it and export again."
+                )
+            if end > start and (start >= total or end > total + _SLACK_MS):
+                raise RenderError(
+                    f"{name} runs {_seconds(start)}-{_seconds(end)}, outside the draft "
+                    f"(0-{_seconds(total)}); move it inside or remove it, then export again."
+                )
+            src = seg.get(schema.SEG_SOURCE)
+            if tt not in (schema.TrackType.VIDEO, schema.TrackType.AUDIO) and not src:
+                continue  # text: nothing to read from disk
+            if not src:
+                raise RenderError(f"{name} has no source; remove it and export again.")
+            path = resolve(str(src))
+            if path is None or not Path(path).is_file():
+                raise RenderError(
+                    f"{name} uses {src}, which is not one of this session's uploads; upload "
+                    "that file to this session (or remove the segment) and export again."
+                )
+            try:
+                info = _info(Path(path).resolve())
+            except MediaError as exc:
+                raise RenderError(f"{name}: {exc}") from exc
+            if info.file_type == "audio" and tt == schema.TrackType.VIDEO:
+                raise RenderError(f"{name} is an audio file on a video track; move it.")
+            if loops or info.file_type == "image" or not info.duration_s:
+                continue
+            needed_ms = _ms(seg.get(schema.SEG_SOURCE_OFFSET)) + (end - start) * _speed(seg)
+            have_ms = info.duration_s * 1000
+            if needed_ms > have_ms + max(_SLACK_MS, have_ms * 0.01):
+                raise RenderError(
+                    f"{name} reads its source up to {_seconds(needed_ms)}, but "
+                    f"{Path(path).name} is only {_seconds(have_ms)} long; shorten the segment "
+                    "(or its offset) and export again."
+                )
+    if total > cap_ms:  # a "d" longer than any segment
+        raise RenderError(
+            f"The draft is {_seconds(total)} long; exports are limited to "
+            f"{_seconds(cap_ms)}. Set its length (d) within that and export again."
+        )
 
 
 @functools.lru_cache(maxsize=256)
@@ -570,6 +670,46 @@ def _stderr_tail(path: Path) -> str:
     return "\n".join(lines[-_STDERR_TAIL:])
 
 
+#: ffmpeg processes running now (killed at interpreter exit if a render is still going).
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child die with this process (Linux ``PR_SET_PDEATHSIG``).
+
+    Without it an engine killed with SIGKILL leaves ffmpeg running (reparented to PID 1),
+    still writing its partial file. Elsewhere there is no such switch: the engine's exit
+    paths kill the children they know (:func:`kill_running`).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:  # runs in the child between fork and exec: syscalls only
+        prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the line above took effect
+            os._exit(1)
+
+    return preexec
+
+
+def kill_running() -> int:
+    """Kill every ffmpeg this process started that still runs; returns how many."""
+    with _RUNNING_LOCK:
+        procs = list(_RUNNING)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+    return len(procs)
+
+
 def render_draft(
     draft: dict[str, Any],
     resolve: Resolver,
@@ -580,6 +720,7 @@ def render_draft(
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     cancel_event: threading.Event | None = None,
+    work_root: Path | None = None,
 ) -> dict[str, Any]:
     """Render ``draft`` to an MP4 at ``out_path``.
 
@@ -601,6 +742,9 @@ def render_draft(
     cancel : threading.Event, optional
         Set it to stop ffmpeg; :class:`RenderCancelled` is raised. ``cancel_event`` is
         accepted as another name for it.
+    work_root : Path, optional
+        Folder for the private work directory (the engine passes its ``tmp`` folder, which
+        it sweeps at start); default the system's temporary folder.
 
     Returns
     -------
@@ -611,7 +755,9 @@ def render_draft(
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     partial = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex[:8]}.partial.mp4")
-    with tempfile.TemporaryDirectory(prefix="nemo-render-") as tmp:
+    if work_root is not None:
+        Path(work_root).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="render-", dir=work_root) as tmp:
         workdir = Path(tmp)
         plan = build_command(
             draft, resolve, partial, workdir, quality=quality, resolution=resolution
@@ -629,7 +775,10 @@ def render_draft(
                     text=True,
                     encoding="utf-8",
                     errors="replace",
+                    preexec_fn=_die_with_parent(),
                 )
+                with _RUNNING_LOCK:
+                    _RUNNING.add(proc)
                 reader = threading.Thread(
                     target=_progress_reader,
                     args=(proc.stdout, plan.duration_s, on_progress, last),
@@ -660,6 +809,10 @@ def render_draft(
                 proc.wait()
             _unlink_quietly(partial)
             raise
+        finally:
+            if "proc" in locals():
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(proc)
     try:
         info = probe(out_path, verify=False)
         duration = info.duration_s or plan.duration_s

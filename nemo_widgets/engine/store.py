@@ -3,18 +3,24 @@
 One connection shared by all threads behind a lock: every operation is a short statement, so the
 lock is never held long, and WAL keeps readers from blocking on a writer. Media files live in
 the data directory beside the database; rows only name them.
+
+Bearer secrets (API tokens, claim tokens) are kept only as SHA-256 hashes: whoever reads the
+database cannot use what it holds. A database written by an earlier version with plain-text
+tokens is migrated when it is opened.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import secrets
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +96,10 @@ CREATE TABLE IF NOT EXISTS ledger (
     ts REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ledger_user ON ledger(user_id);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS claims (
     claim_token TEXT PRIMARY KEY,
     user_id TEXT NOT NULL,
@@ -107,6 +117,14 @@ _OLD_MEDIA_URL = re.compile(r"http://127\.0\.0\.1:\d+/media/")
 HISTORY_LIMIT = 20
 
 
+def _private_files(db_path: Path) -> None:
+    """The database and its WAL/SHM files readable by their owner only (0600)."""
+    for suffix in ("", "-wal", "-shm"):
+        p = db_path.with_name(db_path.name + suffix)
+        with suppress(OSError):
+            os.chmod(p, 0o600)
+
+
 def empty_state() -> dict[str, Any]:
     """The state of a new session: nothing uploaded, an empty draft."""
     return {
@@ -116,6 +134,15 @@ def empty_state() -> dict[str, Any]:
         schema.STATE_ANALYSES: {},
         schema.STATE_GENERATED: [],
     }
+
+
+#: Prefix of a stored secret's hash (a plain-text token of an older database has none).
+_HASHED = "sha256:"
+
+
+def secret_hash(secret: str) -> str:
+    """What the store keeps of a bearer secret: ``sha256:<hex>`` (lookups hash the same way)."""
+    return _HASHED + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def new_session_id() -> str:
@@ -141,6 +168,40 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA_SQL)
+        self._hash_plain_secrets()
+        self.instance_id = self._instance_id()
+        _private_files(path)
+
+    def _hash_plain_secrets(self) -> None:
+        """Migrate a database that kept tokens (and claim tokens) in plain text: hash them."""
+        migrated = 0
+        with self._tx() as db:
+            for table, column in (("tokens", "token"), ("claims", "claim_token")):
+                rows = db.execute(
+                    f"SELECT {column} FROM {table} WHERE {column} NOT LIKE ?", (_HASHED + "%",)
+                ).fetchall()
+                for (plain,) in rows:
+                    db.execute(
+                        f"UPDATE {table} SET {column}=? WHERE {column}=?",
+                        (secret_hash(plain), plain),
+                    )
+                migrated += len(rows)
+        if migrated:
+            # the plain text may survive in free pages and in the WAL: rewrite both
+            with self._lock:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _instance_id(self) -> str:
+        """A random id of this data directory, made once: clients key their memory by it."""
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='instance'").fetchone()
+            if row is not None:
+                return str(row[0])
+            value = "eng_" + secrets.token_hex(8)
+            db.execute("INSERT INTO meta VALUES ('instance', ?)", (value,))
+            return value
 
     def close(self) -> None:
         with self._lock:
@@ -209,19 +270,22 @@ class Store:
                 )
             db.execute(
                 "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
-                (token, user_id, client_id, ip, now, now + ttl_s),
+                (secret_hash(token), user_id, client_id, ip, now, now + ttl_s),
             )
+        # the only moment the token exists in plain text: handed to the caller, never stored
         return {"token": token, "user_id": user_id, "expires_at": now + ttl_s}
 
     def token(self, token: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM tokens WHERE token=?", token)
+        """The row of a presented token (found by its hash); None when unknown."""
+        return self._one("SELECT * FROM tokens WHERE token=?", secret_hash(token))
 
     def expire_tokens(self, token: str | None = None) -> int:
         """Make one token (or every token) expired now; used by fault injection."""
         with self._tx() as db:
             if token:
                 cur = db.execute(
-                    "UPDATE tokens SET expires_at=? WHERE token=?", (time.time() - 1, token)
+                    "UPDATE tokens SET expires_at=? WHERE token=?",
+                    (time.time() - 1, secret_hash(token)),
                 )
             else:
                 cur = db.execute("UPDATE tokens SET expires_at=?", (time.time() - 1,))
@@ -346,7 +410,7 @@ class Store:
         with self._tx() as db:
             db.execute(
                 "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
-                (claim, user_id, task_id, session_id, now, now + ttl_s),
+                (secret_hash(claim), user_id, task_id, session_id, now, now + ttl_s),
             )
         return claim
 
@@ -354,7 +418,7 @@ class Store:
         """The claim row of ``claim_token`` while it is valid; None when unknown or expired."""
         return self._one(
             "SELECT * FROM claims WHERE claim_token=? AND expires_at>?",
-            claim_token,
+            secret_hash(claim_token),
             time.time() if now is None else now,
         )
 

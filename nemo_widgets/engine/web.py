@@ -5,12 +5,19 @@ of the out-of-credits error): registering an anonymous account here grants a one
 top-up. ``GET /workspace/claim?ct=<claim token>`` stands in for the web app's claim page: a
 read-only view of the session (timeline summary, uploads, finished renders). Loopback only;
 every value shown is HTML-escaped, and no page or link carries an API token.
+
+The register form carries a one-time CSRF token made for that page: only a page this engine
+served can post it (a page on another site, even one on another loopback port, cannot read
+it), so no other page can grant credits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
+import secrets
+import threading
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -20,7 +27,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import schema
-from .agent.general import summarize
+from . import timeline as tl
 
 #: Credits a local registration adds, once per anonymous account.
 REGISTER_CREDITS = 1000
@@ -43,6 +50,39 @@ background:#1f883d;color:#fff;cursor:pointer}
 """
 
 _e = html.escape
+
+#: How long a register page's form stays valid.
+CSRF_TTL_S = 3600.0
+
+
+class FormTokens:
+    """One-time tokens of the register form: made per page, bound to its account."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, user_id: str) -> str:
+        token = secrets.token_urlsafe(24)
+        now = time.monotonic()
+        with self._lock:
+            self._tokens = {k: v for k, v in self._tokens.items() if v[1] > now}
+            self._tokens[token] = (user_id, now + CSRF_TTL_S)
+        return token
+
+    def redeem(self, token: str, user_id: str) -> bool:
+        """True (once) when ``token`` was issued for ``user_id`` and has not expired."""
+        with self._lock:
+            entry = self._tokens.pop(token, None)
+        return entry is not None and entry[0] == user_id and entry[1] > time.monotonic()
+
+
+def _form_tokens(request: Request) -> FormTokens:
+    st = request.app.state
+    tokens = getattr(st, "form_tokens", None)
+    if tokens is None:
+        tokens = st.form_tokens = FormTokens()
+    return tokens
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
@@ -73,15 +113,20 @@ def _not_found(what: str) -> HTMLResponse:
 
 
 def _foreign_origin(request: Request) -> bool:
-    """A form posted by a page of another site (a browser sends ``Origin`` with every POST)."""
+    """A form posted by another page than the engine's own (browsers send ``Origin``).
+
+    Any other origin is foreign, a page on another loopback port included.
+    """
     origin = request.headers.get("origin")
     if origin is None:
         return False
-    host = urlparse(origin).hostname or ""
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host != "localhost"
+    parsed = urlparse(origin)
+    own = urlparse(request.app.state.base_url)
+    host = (parsed.hostname or "").lower()
+    loopback = host == "localhost"
+    with contextlib.suppress(ValueError):
+        loopback = loopback or ipaddress.ip_address(host).is_loopback
+    return not (loopback and parsed.scheme == "http" and parsed.port == own.port)
 
 
 # -- /register ------------------------------------------------------------------------------------
@@ -90,13 +135,20 @@ async def register(request: Request) -> Response:
     if not _loopback(request):
         return _not_found("This page is only served to this computer.")
     st = request.app.state
+    refused = _page(
+        "Refused",
+        "<div class='box warn'>This form did not come from this engine's register page "
+        "(or it expired). Open the register link from your notebook again and press "
+        "the button there.</div>",
+        403,
+    )
+    csrf = ""
     if request.method == "POST":
         if _foreign_origin(request):
-            return _page(
-                "Refused", "<div class='box warn'>Register from the engine's own page.</div>", 403
-            )
+            return refused
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         user_id = (form.get("bind") or [""])[0].strip()
+        csrf = (form.get("csrf") or [""])[0]
     else:
         user_id = (request.query_params.get("bind") or "").strip()
     if not user_id or not st.store.user_exists(user_id):
@@ -108,7 +160,10 @@ async def register(request: Request) -> Response:
         )
     runner = st.runner
     granted = None
-    if request.method == "POST":
+    # a post for an account that registered already grants nothing: it only shows that
+    if request.method == "POST" and not st.store.granted(user_id, REGISTER_REASON):
+        if not _form_tokens(request).redeem(csrf, user_id):
+            return refused
         granted = st.store.grant_once(user_id, REGISTER_CREDITS, REGISTER_REASON)
     registered = st.store.granted(user_id, REGISTER_REASON)
     balance = runner.available(user_id)
@@ -135,6 +190,7 @@ async def register(request: Request) -> Response:
         + account
         + "<form method='post' action='/register'>"
         f"<input type='hidden' name='bind' value='{_e(user_id)}'>"
+        f"<input type='hidden' name='csrf' value='{_e(_form_tokens(request).issue(user_id))}'>"
         "<button type='submit'>Register locally</button></form>"
     )
     return _page("Register this anonymous account", body)
@@ -202,11 +258,12 @@ async def claim(request: Request) -> Response:
         if caps
         else ""
     )
+    summary = tl.summary(tl.Draft.from_dict(state.get(schema.STATE_DRAFT)))
     body = (
         "<div class='box'>"
         f"<p>Project <strong id='task'>{_e(str(session['task_name']))}</strong> · session "
         f"<code>{_e(sid)}</code></p>"
-        f"<p id='timeline'>{_e(summarize(state.get(schema.STATE_DRAFT)))}</p>{captions}</div>"
+        f"<p id='timeline'>{_e(summary)}</p>{captions}</div>"
         f"<h2>Uploads</h2>{_uploads_table(st.store.files(sid))}"
         f"<h2>Exports</h2>{_renders_table(st.base_url, st.store.renders_for_session(sid))}"
     )

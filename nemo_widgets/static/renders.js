@@ -8,6 +8,18 @@
 const READ_BYTES = 4 * 1024 * 1024;
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 
+// A backend's URL is shown as <a href> and <video src> only when it is http(s) or a Blob URL:
+// "javascript:" or "data:" from a misbehaving server must never become a link (issue 14).
+const SAFE_PROTOCOLS = new Set(["http:", "https:", "blob:"]);
+export function safeUrl(value) {
+  if (typeof value !== "string" || !value) return null;
+  try {
+    return SAFE_PROTOCOLS.has(new URL(value).protocol) ? value : null;
+  } catch {
+    return null; // relative or malformed: not a link we made
+  }
+}
+
 function uid() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
@@ -155,8 +167,9 @@ function render({ model, el: root }) {
     const mode = model.get("preview_mode");
     const done = row.status === "completed";
     if (!done) return { key: `wait`, node: el("span", { class: "nw-muted" }, TERMINAL.has(row.status) ? "" : "…") };
-    if (mode === "url" && row.url) {
-      return { key: `url:${row.url}`, node: el("video", { controls: true, preload: "metadata", src: row.url }) };
+    const url = safeUrl(row.url);
+    if (mode === "url" && url) {
+      return { key: `url:${url}`, node: el("video", { controls: true, preload: "metadata", src: url }) };
     }
     if (loading.has(row.id)) return { key: `loading:${loading.get(row.id)}`, node: el("span", { class: "nw-muted" }, `loading ${loading.get(row.id)}%`) };
     const blob = blobs.get(row.id);
@@ -188,7 +201,8 @@ function render({ model, el: root }) {
         }, "Save to kernel"),
       );
       const blob = blobs.get(row.id);
-      if (model.get("preview_mode") === "url" && row.url) buttons.push(el("a", { class: "nw-btn nw-btn-small", href: row.url, download: `${row.id}.mp4`, target: "_blank", rel: "noopener" }, "Download"));
+      const url = safeUrl(row.url);
+      if (model.get("preview_mode") === "url" && url) buttons.push(el("a", { class: "nw-btn nw-btn-small", href: url, download: `${row.id}.mp4`, target: "_blank", rel: "noopener" }, "Download"));
       else if (blob) buttons.push(el("a", { class: "nw-btn nw-btn-small", href: blob, download: `${row.id}.mp4` }, "Download"));
     }
     if (row.saved_path) {

@@ -7,8 +7,10 @@ websocket), while the durable transcript trait is written only when something st
 happens (a tool call, the end of the turn). A saved notebook therefore shows the whole
 conversation, and the streamed deltas are never saved.
 
-Messages that name a direct action (export / credits / status / upload, see
-:func:`nemo_widgets.api.intents.route`) skip the agent. Replies are rewritten by
+Every message goes to the session once (``Session.achat``): the session answers the seeds'
+direct actions itself (export / credits / status / upload, see
+:func:`nemo_widgets.api.intents.route`) and says so in ``Reply.route``; everything else is
+the agent's. Replies are rewritten by
 :func:`nemo_widgets.api.intents.translate_gui`: the backend's "click Export" becomes an Export
 button that starts a render.
 """
@@ -26,7 +28,7 @@ import anywidget
 import traitlets
 
 from .. import schema
-from ..api.intents import export_options, route, translate_gui
+from ..api.intents import export_options, translate_gui
 from ..api.sse import ErrorEvent, HeartbeatEvent, TextEvent, ToolCallEvent, ToolResultEvent
 from ._protocol import SessionLike
 from ._static import STATIC, widget_css
@@ -333,9 +335,8 @@ class ChatCell(Replies, anywidget.AnyWidget):
 
     # -- turns -----------------------------------------------------------------------------
     async def _run_turn(self, message: str) -> None:
-        where = route(message)
         user = {"id": _new_id(), "role": "user", "text": message, "status": "done"}
-        reply = self._assistant(where)
+        reply = self._assistant("chat")
         self._append(user, reply)
         self.error = ""
         self.busy = True
@@ -344,10 +345,13 @@ class ChatCell(Replies, anywidget.AnyWidget):
         self._last_activity = time.monotonic()
         watchdog = asyncio.get_running_loop().create_task(self._watch_silence())
         try:
+            result = await self._session.achat(message, on_event=self._on_event)
+            where = str(getattr(result, "route", "chat") or "chat")
             if where == "chat":
-                await self._chat(message)
+                self._show_reply(result)
             else:
-                text, actions = await self._direct(where, message)
+                text, actions = self._direct(where, result)
+                self._update(reply["id"], route=where)
                 self._stream_text(text)
                 self._commit_live(status="done", actions=actions)
                 self._notify(where, self._message(reply["id"]))
@@ -368,8 +372,8 @@ class ChatCell(Replies, anywidget.AnyWidget):
             self.still_working = False
             self.busy = False
 
-    async def _chat(self, message: str) -> None:
-        result = await self._session.achat(message, on_event=self._on_event)
+    def _show_reply(self, result: Any) -> None:
+        """The agent's reply in the transcript (GUI talk translated, or the draft's changes)."""
         final = getattr(result, "text", None) or ""
         if not final.strip():
             final = ""
@@ -407,9 +411,9 @@ class ChatCell(Replies, anywidget.AnyWidget):
             return f"✅ {lines[0]}"
         return "✅ Updated the timeline:\n" + "\n".join(f"- {line}" for line in lines)
 
-    async def _direct(self, where: str, message: str) -> tuple[str, list[dict[str, Any]]]:
-        """Export / credits / status / upload: the session answers them without the agent."""
-        reply = await self._session.achat(message)
+    @staticmethod
+    def _direct(where: str, reply: Any) -> tuple[str, list[dict[str, Any]]]:
+        """Export / credits / status / upload: what the session answered without the agent."""
         kinds = set(getattr(reply, "actions", ()) or ())
         if where == "upload":
             text = (

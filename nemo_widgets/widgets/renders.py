@@ -80,6 +80,32 @@ def _percent(job: Any) -> float:
         return 0.0
 
 
+#: Schemes a backend's render URL may have to be shown as a link or a video source.
+SAFE_URL_SCHEMES = ("http", "https", "blob")
+
+
+def safe_url(value: Any) -> str | None:
+    """``value`` when it is an http(s) or Blob URL, else None (never ``javascript:``, ``data:``).
+
+    The URL comes from the backend and becomes ``<a href>`` / ``<video src>`` in the browser:
+    a misbehaving server must not be able to put script there. The ESM checks again.
+    """
+    from urllib.parse import urlsplit
+
+    text = str(value or "").strip()
+    if not text or any(ord(c) < 0x21 for c in text):  # browsers drop controls: "java\nscript:"
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_URL_SCHEMES:
+        return None
+    if parts.scheme.lower() != "blob" and not parts.netloc:
+        return None
+    return text
+
+
 def job_row(job: Any, saved_path: str | None = None) -> dict[str, Any]:
     """The ``rows`` entry of one RenderJob (JSON-safe; no token: render URLs carry none)."""
     size = getattr(job, "size_bytes", None)
@@ -92,7 +118,7 @@ def job_row(job: Any, saved_path: str | None = None) -> dict[str, Any]:
         "finished_at": _iso(getattr(job, "finished_at", None)),
         "duration_s": float(duration) if duration is not None else None,
         "size_bytes": int(size) if size is not None else None,
-        "url": str(getattr(job, "url", "") or "") or None,
+        "url": safe_url(getattr(job, "url", None)),
         "error": str(getattr(job, "error", "") or "") or None,
         "saved_path": saved_path,
     }
@@ -148,6 +174,7 @@ class RendersTable(Replies, anywidget.AnyWidget):
         self._local: dict[str, Path] = {}
         self._cache_dir: Path | None = None
         self._poller: asyncio.Task[Any] | None = None
+        self._watched: set[str] = set()
         self.preview_mode = self._preview_mode()
         for job in session.render_jobs:
             self._jobs[str(job.id)] = job
@@ -209,6 +236,9 @@ class RendersTable(Replies, anywidget.AnyWidget):
             if not live:
                 return
             for job in live:
+                if getattr(job, "long_poll_s", None):
+                    self._watch(job)  # the server tells of changes at once: no timed polls
+                    continue
                 try:
                     await job.arefresh()
                     failures = 0
@@ -219,6 +249,32 @@ class RendersTable(Replies, anywidget.AnyWidget):
                     self.error = f"Render {job.id}: {error_text(exc)}"
             self._sync_rows()
             await asyncio.sleep(self._poll_interval_s * min(1 + failures, 10))
+
+    def _watch(self, job: Any) -> None:
+        """Follow one job with held polls (the engine's extension): rows change at once."""
+        key = str(job.id)
+        if key in self._watched:
+            return
+        self._watched.add(key)
+
+        async def follow() -> None:
+            failures = 0
+            try:
+                while not _finished(job):
+                    try:
+                        await job.arefresh(wait_s=job.long_poll_s)
+                        failures = 0
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        failures += 1
+                        self.error = f"Render {job.id}: {error_text(exc)}"
+                        await asyncio.sleep(self._poll_interval_s * min(1 + failures, 10))
+                    self._sync_rows()
+            finally:
+                self._watched.discard(key)
+
+        self._tasks.start(follow())
 
     # ------------------------------------------------------------------ messages
     def _on_custom(self, _widget: Any, content: Any, buffers: list[Any]) -> None:

@@ -29,13 +29,20 @@ def fake() -> FakeNemo:
 
 
 class Sleeper:
-    """An injectable ``async sleep`` that records the delays instead of waiting."""
+    """An injectable ``async sleep`` that records the delays instead of waiting.
+
+    ``clock`` reads the time these sleeps would have taken: pass it where a time-out is
+    tested without real waiting (time-outs are wall-clock time otherwise).
+    """
 
     def __init__(self) -> None:
         self.calls: list[float] = []
 
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
+
+    def clock(self) -> float:
+        return sum(self.calls)
 
 
 @pytest.fixture

@@ -95,7 +95,8 @@ async def test_client_errors_are_not_retried(sleeper, status):
 async def test_total_timeout(sleeper):
     poll = Poller({"status": "processing", "progress": 10})
     with pytest.raises(E.RenderFailedError, match="did not finish within 60 s"):
-        await R.poll_until_done(poll, sleep=sleeper, timeout_s=60)
+        # issue 14: the time-out is wall-clock time, so a fake sleep needs its fake clock
+        await R.poll_until_done(poll, sleep=sleeper, timeout_s=60, clock=sleeper.clock)
     assert sum(sleeper.calls) <= 60
 
 
@@ -117,3 +118,22 @@ async def test_client_poll_through_transport(client, fake, sleeper):
     polls = fake.calls("GET /api/render/proxy/lambda/render_1")
     assert len(polls) == 4  # same id each time; 429 handled by back-off, not a 30 s wait
     assert 30.0 not in sleeper.calls
+
+
+async def test_a_server_without_held_polls_is_polled_at_the_contracts_pace(client, fake, sleeper):
+    # issue 15: only a server that says it holds polls (X-Nemo-Long-Poll) is asked to wait
+    await client.ensure_token()
+    fake.renders["render_2"] = [
+        {"status": "processing", "progress": 10},
+        {"status": "processing", "progress": 60},
+        {"status": "completed", "output": {"url": URL}},
+    ]
+    st = await R.poll_until_done(
+        lambda wait=None: client.poll_render("render_2", wait_s=wait),
+        sleep=sleeper,
+        held=lambda: client.long_poll_max_s,
+    )
+    assert st.url == URL and client.long_poll_max_s is None
+    assert sleeper.calls == [2.0, 3.0]
+    polls = fake.calls("GET /api/render/proxy/lambda/render_2")
+    assert all("wait" not in str(p.url) for p in polls)

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+from agent_kit import rows
 from captions_speech import JFK
 
-from nemo_widgets.engine.agent import REGISTRY, AgentError, Media, Turn
+from nemo_widgets.engine import timeline as tl
+from nemo_widgets.engine.agent import AgentError, Media, Turn, read_message
 from nemo_widgets.engine.agent import captions as cap_agent
+from nemo_widgets.engine.agent.runner import answer
 from nemo_widgets.engine.captions import translate
 
 pytestmark = pytest.mark.slow
@@ -45,7 +48,8 @@ def make_turn(message: str, clip: Path, state: dict | None = None) -> tuple[Turn
         }
     }
     media = [Media(url, clip, clip.name, "video", 11.0, 320, 240, 25.0, has_audio=True)]
-    return Turn("sid", message, emit, state, media, skill="ai-auto-caption"), events
+    turn = Turn("sid", message, emit, state, media, skill="ai-auto-caption", history=tl.History())
+    return turn, events
 
 
 def texts(events: list) -> str:
@@ -56,38 +60,44 @@ def texts(events: list) -> str:
 
 async def run(message: str, clip: Path, state: dict | None = None) -> tuple[Turn, list]:
     turn, events = make_turn(message, clip, state)
-    found = REGISTRY.route(message, "ai-auto-caption")
-    assert found is not None, message
-    await found[0].handler(turn, found[1])
+    reading = read_message(message, turn.state, turn.media, skill="ai-auto-caption")
+    assert reading.steps, message
+    await turn.say((await answer(turn, reading)).text)
     return turn, events
+
+
+CAPTIONS_STATE = {
+    "draft": {"t": [{"tt": 0, "k": "video", "sg": [{"st": 0, "et": 11000, "so": 0}]}]},
+    "captions": {"en": {"language": "en", "cues": [], "words": []}},
+}
 
 
 @pytest.mark.parametrize(
     ("message", "name"),
     [
-        ("generate accurate captions in English and Spanish for this video", "captions"),
-        ("add captions in English and Spanish automatically", "captions"),
-        ("burn in subtitles", "captions"),
-        ("add captions to my TikTok video", "captions"),
-        ("添加字幕", "captions"),
-        ("use this script: and so my fellow americans", "captions_script"),
-        ("make the captions yellow and bigger", "captions_style"),
-        ("use karaoke style", "captions_style"),
-        ("move them to the top", "captions_style_them"),
-        ("use the vertical preset", "captions_preset"),
-        ("max 32 characters per line", "captions_preset"),
-        ("hide the subtitles", "captions_remove"),
-        ("remove the captions", "captions_remove"),
-        ("show the Spanish captions", "captions_show"),
+        ("generate accurate captions in English and Spanish for this video", "AddCaptions"),
+        ("add captions in English and Spanish automatically", "AddCaptions"),
+        ("burn in subtitles", "AddCaptions"),
+        ("add captions to my TikTok video", "AddCaptions"),
+        ("添加字幕", "AddCaptions"),
+        ("use this script: and so my fellow americans", "CaptionScript"),
+        ("make the captions yellow and bigger", "StyleCaptions"),
+        ("use karaoke style", "StyleCaptions"),
+        ("move them to the top", "StyleCaptions"),
+        ("use the vertical preset", "CaptionPreset"),
+        ("max 32 characters per line", "CaptionPreset"),
+        ("hide the subtitles", "HideCaptions"),
+        ("remove the captions", "HideCaptions"),
+        ("show the Spanish captions", "ShowCaptions"),
         # what `nemo-widgets caption --preset/--style` sends
-        ("use the subtitle-edit preset for the captions", "captions_preset"),
-        ("make the captions vertical style", "captions_style"),
-        ("make the captions boxed style", "captions_style"),
+        ("use the subtitle-edit preset for the captions", "CaptionPreset"),
+        ("make the captions vertical style", "StyleCaptions"),
+        ("make the captions boxed style", "StyleCaptions"),
     ],
 )
 def test_routing(message: str, name: str) -> None:
-    found = REGISTRY.route(message, "ai-subtitles-for-video")
-    assert found is not None and found[0].name == name
+    reading = read_message(message, CAPTIONS_STATE, skill="ai-subtitles-for-video")
+    assert [type(s.command).__name__ for s in reading.steps] == [name]
 
 
 @pytest.mark.parametrize(
@@ -117,17 +127,13 @@ def test_preset_changes() -> None:
 
 
 def test_other_skills_requests_are_not_taken() -> None:
-    from nemo_widgets.engine.agent import load_skills
-
-    load_skills()
     for message in (
         "write a YouTube description from the transcript",
         "add a title Hello",
         "write an Instagram caption for this video",
         "generate a TikTok caption with hashtags",
     ):
-        found = REGISTRY.route(message, "nemo-video")
-        assert found is None or not found[0].name.startswith("captions"), message
+        assert not any(n.startswith("captions") for n in rows(message)), message
 
 
 def tool_calls(events: list) -> list[str]:
@@ -214,7 +220,7 @@ async def test_script_alignment_by_chat_and_clear_errors(clip: Path, tmp_path: P
     with pytest.raises(AgentError, match="Upload a video first"):
         t, _ = make_turn("add captions", clip)
         t.media = []
-        await cap_agent.captions_intent(t, None)
+        await cap_agent.apply_captions(cap_agent.AddCaptions(), t)
     with pytest.raises(AgentError, match="no captions yet"):
         await run("use karaoke style", clip)
 
@@ -227,7 +233,7 @@ async def test_no_speech_and_no_audio_are_clear(make_clip, tmp_path: Path) -> No
     turn, _ = make_turn("add captions", silent)
     turn.media[0].has_audio = False
     with pytest.raises(AgentError, match="no audio track"):
-        await cap_agent.captions_intent(turn, None)
+        await cap_agent.apply_captions(cap_agent.AddCaptions(), turn)
     from nemo_widgets.engine.captions.recognize import RecognitionError, transcribe
 
     with pytest.raises(RecognitionError, match="could not read the audio"):
@@ -238,16 +244,24 @@ def test_caption_answers_are_never_silent() -> None:
     from nemo_widgets.engine.agent.runner import is_silent
 
     for message in ("add captions", "add captions in English and Spanish", "添加字幕"):
-        found = REGISTRY.route(message, "ai-auto-caption")
-        assert found is not None and not is_silent(message, found[0], "auto")
+        reading = read_message(message, skill="ai-auto-caption")
+        assert reading.steps and not is_silent(message, reading, "auto")
 
 
 async def test_unknown_language_is_refused_before_any_work(clip: Path) -> None:
-    for message in ("add captions in Swahili", "add Vietnamese subtitles"):
-        turn, events = make_turn(message, clip)
-        with pytest.raises(AgentError, match=r"can't make captions in (Swahili|Vietnamese)"):
-            await cap_agent.captions_intent(turn, None)
-        assert "captions" not in turn.state and events == []  # nothing recognised or written
+    # Swahili and Vietnamese are languages, but this engine's English model cannot caption
+    # them and no offline translation is installed; Klingon is no language at all
+    for message, name in (
+        ("add captions in Swahili", "Swahili"),
+        ("add Vietnamese subtitles", "Vietnamese"),
+        ("subtitles in Klingon please", "Klingon"),
+        ("添加中文字幕", "Chinese"),
+        ("subtítulos en klingon", "klingon"),
+    ):
+        turn, _ = make_turn(message, clip)
+        with pytest.raises(AgentError, match=rf"can't make {name} captions"):
+            await run(message, clip, turn.state)
+        assert "captions" not in turn.state  # nothing recognised or written
     # style words shaped like language names are not languages
     for message in ("add captions in italic", "add automatic captions", "add captions in bold"):
         assert cap_agent.unknown_language(message) is None, message

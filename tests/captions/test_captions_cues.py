@@ -15,6 +15,7 @@ from nemo_widgets.engine.captions.cues import (
     break_lines,
     break_penalty,
     build_cues,
+    cue_rules,
     cues_words,
     get_preset,
 )
@@ -73,13 +74,17 @@ VOCAB = [
 
 
 @st.composite
-def word_streams(draw):
+def word_streams(draw, degenerate: bool = False):
+    """Speech-like words: speakable durations (<= 25 characters a second), random gaps and
+    pauses, ~10 % untimed. ``degenerate`` also allows zero-length words stacked on one
+    instant, which no recognizer should give but the builder must survive."""
     n = draw(st.integers(min_value=0, max_value=120))
     t = draw(st.floats(min_value=0, max_value=5))
     words = []
     for _ in range(n):
         text = draw(st.sampled_from(VOCAB))
-        dur = draw(st.floats(min_value=0.0, max_value=1.2))
+        shortest = 0.0 if degenerate else max(0.05, len(text) / 25)
+        dur = draw(st.floats(min_value=shortest, max_value=max(shortest, 1.2)))
         gap = draw(st.sampled_from([0.0, 0.0, 0.05, 0.2, 0.6, 1.1, 3.0]))
         timed = draw(st.integers(0, 9)) > 0  # ~10 % of words come without timings
         words.append(Word(text, t, t + dur) if timed else Word(text, math.nan, math.nan))
@@ -87,49 +92,84 @@ def word_streams(draw):
     return words
 
 
-def _check_limits(cues, p) -> None:
-    for c in cues:
-        single = len(c.words) == 1
+def _check_limits(cues, p, *, hard_only: bool = False) -> None:
+    """The preset's hard limits; with ``hard_only`` (degenerate input) only those that can
+    always hold (lines, characters, gap, positive durations, every word kept)."""
+    rules = cue_rules(cues, p)
+    for i, (c, broken) in enumerate(zip(cues, rules, strict=True)):
+        # a word longer than a line is the one exception to the line limits; it shares a cue
+        # only when the words beside it would have no time at all on their own
+        single = len(c.words) == 1 or any(len(w.text) > p.max_chars for w in c.words)
+        assert c.start_s == c.words[0].start_s  # starts with its speech
+        assert c.end_s > c.start_s
+        speech_end = max(w.end_s for w in c.words)
         if not single:
             assert len(c.lines) <= p.max_lines, c
             assert all(len(line) <= p.max_chars for line in c.lines), c
-            span = max(w.end_s for w in c.words) - c.words[0].start_s
-            assert span <= p.max_duration_s + 1e-6, c
-            if p.max_words:
-                assert len(c.words) <= p.max_words
+            assert speech_end - c.words[0].start_s <= p.max_duration_s + 1e-6, c
             # no cue across a long silence
-            for a, b in zip(c.words, c.words[1:], strict=False):
+            for a, b in itertools.pairwise(c.words):
                 assert b.start_s - a.end_s <= p.pause_split_s + 1e-9
-        assert c.start_s == c.words[0].start_s  # starts with its speech
-        assert c.end_s > c.start_s
-        assert c.end_s <= max(w.end_s for w in c.words) + p.linger_s + 1e-6  # linger <= 0.5 s
-        assert c.end_s <= c.start_s + max(p.max_duration_s, c.words[-1].end_s - c.start_s) + 1e-6
-        if not single:  # reading speed: only a word alone may be too fast to read
-            assert c.chars <= p.max_cps * (c.end_s - c.start_s) + 1e-6, (c.chars, c)
+        # on screen at most max_duration_s, unless one word is spoken for longer
+        assert c.end_s - c.start_s <= max(p.max_duration_s, speech_end - c.start_s) + 1e-6
+        # lingers at most linger_s after the speech, unless the minimum duration needs more
+        assert c.end_s <= max(speech_end + p.linger_s, c.start_s + p.min_duration_s) + 1e-6
+        if hard_only:
+            continue
+        # a word longer than a line must stand alone, so a neighbour may have no room
+        overlong = any(len(w.text) > p.max_chars for x in cues[i : i + 2] for w in x.words)
+        assert overlong or c.end_s - c.start_s >= p.min_duration_s - 1e-6, c
+        # reading speed: a cue too fast to read stays as long as it may (into the gap up to
+        # the linger or the next cue); which cues are to blame is the speech's business,
+        # measured on real speech in test_captions_timing and bench/
+        if {"reading_speed", "fast_speech"} & set(broken):
+            most = min(speech_end + p.linger_s, c.start_s + p.max_duration_s)
+            if i + 1 < len(cues):
+                most = min(most, cues[i + 1].start_s - p.min_gap_s)
+            assert c.end_s >= most - 1e-6, (c, broken)
+        assert single or not {"max_duration", "line_length", "lines"} & set(broken), broken
     for a, b in itertools.pairwise(cues):
-        assert a.end_s <= b.start_s - p.min_gap_s + 1e-6 or a.end_s <= a.start_s + 0.0011
+        assert b.start_s - a.end_s >= p.min_gap_s - 1e-6, (a, b)
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(words=word_streams())
-def test_cues_respect_limits_and_keep_every_word(name: str, words) -> None:
-    p = get_preset(name)
-    cues = build_cues(words, p)
+def _check_words(words, cues) -> None:
     kept = cues_words(cues)
     assert [w.text for w in kept] == [w.text for w in words]  # none lost, none reordered
     assert all(not math.isnan(w.start_s) and w.end_s >= w.start_s for w in kept)
     assert all(b.start_s >= a.start_s for a, b in itertools.pairwise(kept))
     for c in cues:
         assert " ".join(c.lines) == " ".join(w.text for w in c.words)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=word_streams())
+def test_cues_respect_limits_and_keep_every_word(name: str, words) -> None:
+    p = get_preset(name)
+    cues = build_cues(words, p)
+    _check_words(words, cues)
     _check_limits(cues, p)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=word_streams(degenerate=True))
+def test_degenerate_timings_still_give_valid_cues(name: str, words) -> None:
+    p = get_preset(name)
+    cues = build_cues(words, p)
+    _check_words(words, cues)
+    _check_limits(cues, p, hard_only=True)
 
 
 @settings(max_examples=40, deadline=None)
 @given(words=word_streams(), chars=st.integers(10, 60), lines=st.integers(1, 3))
 def test_overrides_are_honoured(words, chars: int, lines: int) -> None:
     p = get_preset("netflix", max_chars=chars, max_lines=lines)
-    _check_limits(build_cues(words, p), p)
+    cues = build_cues(words, p)
+    _check_words(words, cues)
+    # one line of 10 characters holds less than 0.833 s of speech: the user's own limits
+    # can rule out the minimum duration, so only the limits that always hold are checked
+    _check_limits(cues, p, hard_only=chars * lines < 40)
 
 
 def tokens(text: str) -> list[str]:
@@ -183,7 +223,9 @@ def test_cue_ends_at_a_good_break() -> None:
     text = "We walked along the river for hours, and then we went home to sleep well"
     words = timed(text, step=0.35)
     cues = build_cues(words, "netflix", max_chars=20, max_lines=2)
-    assert cues[0].text.replace("\n", " ").endswith("hours,")
+    # "along the river" stays one phrase; the comma ends a line
+    assert any(line.endswith("hours,") for c in cues for line in c.lines), cues
+    assert cue_rules(cues, get_preset("netflix", max_chars=20)) == [[]] * len(cues)
 
 
 def test_untimed_words_get_estimated_timings() -> None:
@@ -223,3 +265,63 @@ def test_vertical_reading_speed_on_real_speech() -> None:
     fast.append(Word("do", 1.0, 1.2))
     cues = build_cues(fast, "vertical")
     _check_limits(cues, PRESETS["vertical"])
+
+
+def test_function_words_per_language() -> None:
+    from nemo_widgets.engine.captions.cues import FORBIDDEN, WORD_CLASSES
+
+    assert {"en", "es", "fr", "de", "it", "pt"} <= set(WORD_CLASSES)
+    for left, right, lang in [
+        ("el", "perro", "es"), ("la", "maison", "fr"), ("der", "Hund", "de"),
+        ("il", "cane", "it"), ("o", "cão", "pt"), ("nous", "allons", "fr"),
+    ]:  # fmt: skip
+        assert break_penalty(left, right, None, lang) >= FORBIDDEN, (left, right, lang)
+    assert break_penalty("perro", "con", None, "es") < 0  # before a preposition: fine
+    assert break_penalty("the", "house", None, "xx") >= FORBIDDEN  # unknown: English rules
+
+
+def test_names_abbreviations_and_sentence_starts() -> None:
+    from nemo_widgets.engine.captions.cues import FORBIDDEN
+
+    assert break_penalty("Mr.", "John") >= FORBIDDEN  # "Mr." ends no sentence
+    assert break_penalty("To", "execute", "modem.") >= FORBIDDEN  # a sentence's first word
+    lines = break_lines(tokens("Unplug the modem. To execute the script you need a key"), 42, 2)
+    assert not any(line.endswith(" To") for line in lines), lines
+    for phrase in ("the gaudy spring", "a remote location", "in the house", "I am"):
+        a, b, *rest = phrase.split()
+        prev = None
+        if rest:  # "the gaudy | spring": the break after the adjective
+            prev, a, b = a, b, rest[0]
+        assert break_penalty(a, b, prev) >= FORBIDDEN, phrase
+
+
+def test_too_short_cues_merge_or_extend_into_the_gap() -> None:
+    # "touchtone" said quickly right after a phrase: merged, never a 1 ms cue
+    words = [*timed("Press one for sales", step=0.25), Word("touchtone.", 1.0, 1.3)]
+    words += timed("Or hold the line for an operator.", start=1.35, step=0.25)
+    cues = build_cues(words)
+    assert all(c.end_s - c.start_s >= 0.833 - 1e-6 for c in cues), cues
+    # a lone word before a long pause lingers into the gap, never into the next speech
+    lone = [Word("Yes.", 0.0, 0.2), *timed("Then we go on talking.", start=2.0)]
+    cues = build_cues(lone)
+    assert cues[0].text == "Yes." and cues[0].end_s >= 0.833 - 1e-6
+    assert cues[0].end_s <= 2.0 - 0.083 + 1e-6
+
+
+def test_rules_and_summary_line() -> None:
+    from nemo_widgets.engine.captions.cues import Cue, summary_line
+
+    w = [Word("see", 0.0, 0.1), Word("the", 0.1, 0.3)]
+    short = Cue(0.0, 0.3, ["see the"], w)  # too short, and ends on an article
+    heavy = Cue(
+        1.0, 4.0, ["the longest first line here,", "short"],
+        [Word(t, 1.0 + k * 0.3, 1.2 + k * 0.3) for k, t in enumerate(
+            ["the", "longest", "first", "line", "here,", "short"])],
+    )  # fmt: skip
+    rules = cue_rules([short, heavy], "netflix")
+    assert "min_duration" in rules[0] and "split_article" in rules[0]
+    assert "top_heavy" in rules[1]
+    line = summary_line([short, heavy], "netflix")
+    assert line.startswith("2 cues, 1 shorter than 0.833 s"), line
+    good = build_cues(timed("This is fine."), "netflix")
+    assert summary_line(good, "netflix") == "1 cue, all within netflix"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -87,3 +88,47 @@ def test_captions_end_to_end(engine, tmp_path: Path) -> None:
     changed = np.abs(a - b).max(axis=2) > 80  # text pixels, not codec noise
     bottom, top = changed[250:350].mean(), changed[10:110].mean()
     assert bottom > 0.01 and top < 0.001, (bottom, top)
+
+
+def test_cli_and_session_give_identical_srt(engine, engine_env, tmp_path: Path) -> None:
+    """Same file, same cues, byte for byte: through a Session on the shared engine (which
+    has just captioned another file) and through the command line on an engine of its own."""
+    import os
+    import sys
+
+    from captions_speech import LIBRIVOX
+
+    clip = tmp_path / "speech.mp4"
+    shutil.copyfile(nw.sample_path("speech"), clip)
+
+    def session() -> nw.Session:
+        tok = engine.new_token()
+        sess = engine.new_session(tok["token"])
+        return nw.connect(
+            base_url=engine.url, token=tok["token"], session_id=sess["session_id"],
+            skill="ai-auto-caption",
+        )  # fmt: skip
+
+    other = session()
+    other.upload(LIBRIVOX[0])
+    other.chat("add captions in English")
+    s = session()
+    s.upload(clip)
+    reply = s.chat("add captions in English")
+    last = reply.text.strip().splitlines()[-1]
+    assert last.endswith("all within netflix"), reply.text
+    via_session = s.captions(format="srt")
+    report = s.caption_report()
+    assert len(report) == via_session.count("-->") and report["ok"].all()
+    assert list(report.columns[:6]) == ["start", "end", "duration", "cps", "lines", "chars"]
+
+    out = tmp_path / "cli.srt"
+    cli = Path(sys.executable).with_name("nemo-widgets")
+    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "nemo_widgets.cli"]
+    proc = subprocess.run(
+        [*cmd, "caption", str(clip), "--format", "srt", "-o", str(out), "-q",
+         "--engine-dir", str(tmp_path / "own-engine")],
+        capture_output=True, text=True, timeout=300, check=False, env=dict(os.environ),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == via_session.encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -82,6 +83,27 @@ def test_burn_styles(preset: str) -> None:
     if preset == "vertical":
         # inside the 9:16 safe zone: off the bottom 460 px and the right 180 px
         assert style.marginv >= 460 and style.marginr >= 180 and style.fontsize >= 60
+
+
+def test_karaoke_lights_each_word_when_spoken_and_waits_in_pauses() -> None:
+    """Regression: "pity" lit 1.7 s before it was said, across a pause."""
+    words = [Word("I", 0.5, 0.7), Word("am", 0.75, 1.0), Word("sorry,", 1.05, 1.5)]
+    words += [Word("what", 2.3, 2.5), Word("a", 2.5, 2.6), Word("pity.", 2.6, 3.1)]
+    cues = build_cues(words, "netflix")
+    e = {"language": "en", "cues": [c.to_dict() for c in cues]}
+    track = caption_track(e, style={"preset": "karaoke"})
+    _, events = caption_events(track, 1920, 1080)
+    lit = [ev for ev in events if "\\c&H" in ev.text]
+    assert len(lit) == len(words)
+    for ev, w in zip(lit, words, strict=True):
+        assert ev.start >= round(w.start_s * 1000) - 1 or ev is lit[0], (ev, w)
+        assert ev.start <= round(w.start_s * 1000) + 1 or ev is lit[0]
+    pity = lit[-1]
+    assert pity.start == 2600  # lit when it is said
+    # in the 0.8 s pause after "sorry," the cue waits: nothing is lit
+    waiting = [ev for ev in events if "\\c&H" not in ev.text and ev.start < 2300]
+    assert waiting and waiting[0].start < 2000 and waiting[0].end == 2300
+    assert all(a.end <= b.start for a, b in itertools.pairwise(lit))
 
 
 def burn(tmp_path: Path, text: str, name: str) -> np.ndarray:

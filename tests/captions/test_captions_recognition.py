@@ -186,13 +186,19 @@ def test_word_pieces_are_joined_into_whole_words() -> None:
         (" (well)", 3.1, 3.5, 0.9),
         (" ", 3.5, 3.5, 0.9),
         (" Jean", 3.6, 3.8, 0.9),
-        (" -Paul", 3.8, 4.0, 0.9),
+        ("-Paul", 3.8, 4.0, 0.9),
+        (" self", 4.1, 4.3, 0.9),  # regression: "self-too", two words joined by a dash
+        (" -too", 4.3, 4.5, 0.9),
+        (" bud", 4.6, 4.8, 0.9),
+        (" -buriest", 4.8, 5.1, 0.9),
+        (" cold-", 5.2, 5.4, 0.9),  # a piece ending in a hyphen is carried on by the next
+        ("hearted", 5.4, 5.7, 0.9),
     ]
     words = merge_word_pieces(raw)
     texts = [w.text for w in words]
     assert texts == [
         "He", "was", "ill-disposed,", "Kennedy's", "don't", "42%", "of", "10,000", "-",
-        "(well)", "Jean-Paul",
+        "(well)", "Jean-Paul", "self", "-too", "bud", "-buriest", "cold-hearted",
     ]  # fmt: skip
     ill = words[2]
     assert (ill.start_s, ill.end_s, ill.probability) == (0.4, 1.1, 0.7)

@@ -33,7 +33,7 @@ def fresh_client(engine, monkeypatch, tmp_path):
 @pytest.fixture
 def editing(engine):
     health = httpx.get(f"{engine.url}/health").json()
-    if "add_title" not in health["intents"]:  # the skill ships with the engine: fail, never skip
+    if "titles" not in health["intents"]:  # the skill ships with the engine: fail, never skip
         pytest.fail(f"editing intents not loaded: {health['skill_errors'].get('editing')}")
 
 

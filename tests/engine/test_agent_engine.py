@@ -16,7 +16,7 @@ TITLE = "add a title 'Urban Dreams' for 3 seconds at the top"
 @pytest.fixture
 def sess(engine, make_clip, tmp_path):
     health = httpx.get(f"{engine.url}/health").json()
-    if "add_title" not in health["intents"]:
+    if "titles" not in health["intents"]:
         # the editing skill ships with the engine: not loading it is a bug, not a reason to skip
         pytest.fail(f"editing intents not loaded: {health['skill_errors'].get('editing')}")
     tok = engine.new_token()

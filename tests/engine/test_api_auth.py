@@ -24,18 +24,22 @@ def test_health(engine):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["version"]
-    assert {"help", "status", "undo"} <= set(body["intents"])
+    assert {"help", "questions", "history", "titles", "captions"} <= set(body["intents"])
 
 
-def test_anonymous_token_shape_and_idempotence(engine):
+def test_anonymous_token_shape_and_one_per_client(engine):
     cid = f"client-{uuid.uuid4()}"
     a = engine.new_token(cid)
     assert a["token"].startswith(schema.TOKEN_PREFIX)
     assert re.fullmatch(r"anon_[0-9a-f]+", a["user_id"])
     assert a["credits"] == schema.ANON_CREDITS
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", a["expires_at"])
-    # the same client id with an unexpired token gets the same token back
-    assert engine.new_token(cid)["token"] == a["token"]
+    # issue 14: a client id alone never gets its live token again (whoever can read the id
+    # would act as its owner); one token per client per 7 days, as in the cloud
+    r = httpx.post(f"{engine.url}/api/auth/anonymous-token", headers={"X-Client-Id": cid})
+    msg = _err(r, 429, 429)
+    assert a["token"] not in r.text and "tokens.json" in msg and "NEMO_CLIENT_ID" in msg
+    assert int(r.headers["retry-after"]) > 6 * 24 * 3600
     assert engine.new_token()["token"] != a["token"]
 
 

@@ -105,9 +105,9 @@ def test_chat_errors(engine, sess):
         assert r.status_code == 400 and "empty" in r.json()["message"]
         r = c.post("/run_sse", content=b"{not json", headers={"Content-Type": "application/json"})
         assert r.status_code == 400
-        # a huge message is refused at once (routing it would hold the engine for minutes)
+        # a huge message is read in linear time and answered (it was refused over 10,000 chars)
         r = c.post("/run_sse", json=body(sess["session_id"], "add the title " * 8000), timeout=10)
-        assert r.status_code == 400 and "at most 10,000" in r.json()["message"]
+        assert r.status_code == 200 and texts(r.text.splitlines())
     assert "undo" in " ".join(texts(chat_raw(engine, sess, "help")))  # the session still works
     with engine.client("nmv_usr_bogus") as c:
         r = c.post("/run_sse", json=body(sess["session_id"], "help"))

@@ -119,19 +119,18 @@ def test_render_refusals(engine, make_clip, tmp_path):
     assert r.status_code == 404 and r.json()["success"] is False
 
 
-def test_render_of_missing_media_fails_with_a_reason(engine, make_clip, tmp_path):
+def test_render_of_missing_media_is_refused_with_a_reason(engine, make_clip, tmp_path):
+    # issue 14: a draft is checked against its sources before it is queued (it used to be
+    # accepted and fail later); the refusal names the segment and the source
     sess = _ready_session(engine, make_clip, tmp_path)
     draft = {
         **sess["draft"],
         "t": [{"tt": 0, "sg": [{"st": 0, "et": 1000, "src": "https://x.example/other.mp4"}]}],
     }
-    rid = _submit(engine, sess, draft=draft).json()["data"]["id"]
-    view = _wait(engine, sess, rid)
-    assert view["status"] == "failed"
-    assert "upload" in view["data"]["error"]
-    with engine.client(sess["token"]) as c:
-        r = c.get(f"/api/render/proxy/{rid}/download")
-    assert r.status_code == 409 and "failed" in r.json()["error"]
+    r = _submit(engine, sess, draft=draft)
+    assert r.status_code == 400 and r.json()["success"] is False
+    assert "segment 1 of track 1" in r.json()["error"] and "other.mp4" in r.json()["error"]
+    assert "upload" in r.json()["error"]
 
 
 def test_cancel_a_running_render(engine, make_clip, tmp_path):
@@ -143,6 +142,9 @@ def test_cancel_a_running_render(engine, make_clip, tmp_path):
             r = c.post(f"/api/render/proxy/lambda/{rid}/cancel")
         assert r.status_code == 200
         assert r.json()["status"] == "cancelled"
+        with engine.client(sess["token"]) as c:
+            r = c.get(f"/api/render/proxy/{rid}/download")
+        assert r.status_code == 409 and "cancelled" in r.json()["error"]
         assert _poll(engine, sess, rid)["data"]["status"] == "cancelled"
         with engine.client(sess["token"]) as c:  # cancelling twice is harmless
             assert c.post(f"/api/render/proxy/lambda/{rid}/cancel").json()["status"] == "cancelled"

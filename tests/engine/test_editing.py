@@ -1,27 +1,18 @@
-"""The rule-based editor: message -> draft change, for every intent, English and Chinese."""
+"""The editing rows: message -> draft change, for every row, English, Chinese and Spanish."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
+from agent_kit import Chat as _Chat
+from agent_kit import reads, rows, upload
 
 from nemo_widgets import schema
+from nemo_widgets.engine import timeline as tl
 from nemo_widgets.engine.agent import editing
-from nemo_widgets.engine.agent.base import REGISTRY, AgentError, Media, Turn
-
-
-def upload(filename: str, file_type: str, **info: Any) -> Media:
-    """An upload as the agent sees it (the file itself is never read by these tests)."""
-    return Media(
-        cdn_url=f"http://engine/media/uploads/{filename}",
-        path=Path(f"/nonexistent/{filename}"),
-        filename=filename,
-        file_type=file_type,
-        **info,
-    )
-
+from nemo_widgets.engine.agent.base import AgentError, Media
+from nemo_widgets.engine.agent.reader import normalize, percent, read_times, text_style, time_ms
 
 VIDEO = upload(
     "city.mp4",
@@ -33,84 +24,47 @@ VIDEO = upload(
     has_audio=True,
 )
 SONG = upload("lofi.mp3", "audio", duration_s=30.0, has_audio=True)
-
-MINE = [i for i in REGISTRY.intents if i.handler.__module__ == editing.__name__]
-
-
-def route(message: str) -> str | None:
-    best = None
-    for order, it in enumerate(MINE):
-        if it.match(message):
-            rank = (it.priority, -order)
-            if best is None or rank > best[0]:
-                best = (rank, it)
-    return best[1].name if best else None
+EDITING = {r.name for r in editing.ROWS}
 
 
 def video_draft(ms: int = 10_000) -> dict[str, Any]:
-    return (
-        editing.new_draft([VIDEO])
-        if ms == 10_000
-        else editing.finalize(
+    if ms == 10_000:
+        return tl.place_first_clip(tl.Draft(), [VIDEO]).to_dict()
+    raw = {
+        "m": {"width": 1920, "height": 1080, "fps": 30, "title": "city"},
+        "t": [
             {
-                "m": {"width": 1920, "height": 1080, "fps": 30, "title": "city"},
-                "t": [
-                    {
-                        "id": "trk_v1",
-                        "tt": 0,
-                        "k": "video",
-                        "sg": [{"id": "s1", "st": 0, "et": ms, "so": 0, "src": VIDEO.cdn_url}],
-                    }
-                ],
+                "id": "trk_v1",
+                "tt": 0,
+                "k": "video",
+                "sg": [{"id": "s1", "st": 0, "et": ms, "so": 0, "src": VIDEO.cdn_url}],
             }
-        )
-    )
+        ],
+    }
+    return tl.finalize(tl.Draft.from_dict(raw)).to_dict()
 
 
-class Chat:
-    """A turn factory whose events land in a list (no server)."""
+class Chat(_Chat):
+    """A session holding the 10 s city clip (unless told otherwise)."""
 
     def __init__(self, draft: dict | None = None, media: list[Media] | None = None) -> None:
-        self.state: dict[str, Any] = {"draft": draft if draft is not None else video_draft()}
-        self.media = [VIDEO] if media is None else media
-        self.events: list[dict] = []
-        self.history: list[dict] = []
-
-    async def send(self, message: str) -> Turn:
-        async def emit(event: dict) -> None:
-            self.events.append(event)
-
-        turn = Turn(
-            session_id="s1",
-            message=message,
-            emit=emit,
-            state=self.state,
-            media=self.media,
-            history=self.history,
+        super().__init__(
+            draft if draft is not None else video_draft(), [VIDEO] if media is None else media
         )
-        it = next(i for i in MINE if i.name == route(message))
-        await it.handler(turn, it.match(message))
-        return turn
 
-    @property
-    def draft(self) -> dict:
-        return self.state["draft"]
 
-    def texts(self) -> list[str]:
-        return [
-            p["text"]
-            for e in self.events
-            for p in (e.get("content") or {}).get("parts", [])
-            if "text" in p
-        ]
+def busy_state() -> dict:
+    """A draft with footage, a title and music: what "it" and "the music" can mean."""
+    d = tl.place_first_clip(tl.Draft(), [VIDEO])
+    d = tl.add_title(d, "Urban Dreams")
+    d = tl.add_music(d, SONG)
+    return {"draft": d.to_dict()}
 
-    def tool_calls(self) -> list[dict]:
-        return [
-            p["functionCall"]
-            for e in self.events
-            for p in (e.get("content") or {}).get("parts", [])
-            if "functionCall" in p
-        ]
+
+def route(message: str) -> str | None:
+    names = rows(message, busy_state(), [VIDEO, SONG])
+    mine = [n for n in names if n in EDITING]
+    return mine[0] if mine and len(names) == 1 else None
 
 
 def track(draft: dict, kind: str) -> dict:
@@ -130,32 +84,32 @@ def consistent(draft: dict) -> None:
 @pytest.mark.parametrize(
     ("message", "name"),
     [
-        ("add a title 'Urban Dreams' for 3 seconds at the top", "add_title"),
-        ("Add a text overlay “Hello” in the center", "add_title"),
-        ("添加标题“城市之梦”，持续3秒", "add_title"),
-        ("put a title saying Welcome at the bottom", "add_title"),
-        ("make the title yellow and bigger", "style_text"),
-        ("move it to the top", "style_text"),
-        ("change the title to 'Night City'", "style_text"),
-        ("把标题改成黄色", "style_text"),
+        ("add a title 'Urban Dreams' for 3 seconds at the top", "titles"),
+        ("Add a text overlay “Hello” in the center", "titles"),
+        ("添加标题“城市之梦”，持续3秒", "titles"),
+        ("put a title saying Welcome at the bottom", "titles"),
+        ("make the title yellow and bigger", "titles"),
+        ("move it to the top", "titles"),
+        ("change the title to 'Night City'", "titles"),
+        ("把标题改成黄色", "titles"),
         ("trim to the first 10 seconds", "trim"),
         ("cut from 0:05 to 0:08", "trim"),
         ("remove the first 2 seconds", "trim"),
         ("剪掉前两秒", "trim"),
         ("只保留前5秒", "trim"),
-        ("make it 9:16", "aspect"),
-        ("make it vertical for TikTok", "aspect"),
-        ("square please", "aspect"),
-        ("改成竖屏", "aspect"),
-        ("add background music at 30% with a 2 second fade out", "music"),
-        ("添加背景音乐，音量30%，淡出2秒", "music"),
-        ("mute the original audio", "mute"),
-        ("静音原声", "mute"),
-        ("set the music volume to 20%", "volume"),
-        ("make the music quieter", "volume"),
-        ("remove the title", "remove_track"),
-        ("删除标题", "remove_track"),
-        ("remove the music", "remove_track"),
+        ("make it 9:16", "ratio"),
+        ("make it vertical for TikTok", "ratio"),
+        ("square please", "ratio"),
+        ("改成竖屏", "ratio"),
+        ("add background music at 30% with a 2 second fade out", "sound"),
+        ("添加背景音乐，音量30%，淡出2秒", "sound"),
+        ("mute the original audio", "sound"),
+        ("静音原声", "sound"),
+        ("set the music volume to 20%", "sound"),
+        ("make the music quieter", "sound"),
+        ("remove the title", "titles"),
+        ("删除标题", "titles"),
+        ("remove the music", "sound"),
     ],
 )
 def test_routing(message: str, name: str) -> None:
@@ -174,32 +128,33 @@ def test_routing(message: str, name: str) -> None:
     ],
 )
 def test_not_mine(message: str) -> None:
-    assert route(message) is None
+    assert not EDITING & set(rows(message, busy_state(), [VIDEO, SONG]))
 
 
 # ------------------------------------------------------------------------------------ parsing
 def test_parse_times() -> None:
-    assert editing.parse_time_ms("0:05") == 5000
-    assert editing.parse_time_ms("1:02:03.5") == 3_723_500
-    assert editing.parse_time_ms("2.5 seconds") == 2500
-    assert editing.parse_time_ms("1 min") == 60_000
-    assert editing.parse_time_ms("5秒") == 5000
-    assert editing.parse_range_ms("cut from 0:05 to 0:08") == (5000, 8000)
-    assert editing.parse_range_ms("remove 5-8s") == (5000, 8000)
-    assert editing.parse_range_ms("从5秒到8秒") == (5000, 8000)
-    assert editing.parse_range_ms("between 2 and 4 seconds") == (2000, 4000)
-    assert editing.parse_range_ms("make it 9:16") is None
+    assert time_ms("0:05") == 5000
+    assert time_ms("1:02:03.5") == 3_723_500
+    assert time_ms("2.5 seconds") == 2500
+    assert time_ms("1 min") == 60_000
+    assert time_ms("5秒") == 5000
+    assert time_ms("1m30s") == 90_000
+    assert read_times("cut from 0:05 to 0:08").range == (5000, 8000)
+    assert read_times("remove 5-8s").range == (5000, 8000)
+    assert read_times("从5秒到8秒").range == (5000, 8000)
+    assert read_times("between 2 and 4 seconds").range == (2000, 4000)
+    assert read_times("make it 9:16").range is None
 
 
 def test_parse_words_and_chinese_numbers() -> None:
-    assert editing.normalize_message("前两秒") == "前2秒"
-    assert editing.normalize_message("二十五秒") == "25秒"
-    assert editing.parse_duration_ms(editing.normalize_message("for three seconds")) == 3000
-    assert editing.parse_percent("volume 30 percent") == pytest.approx(0.3)
-    assert editing.parse_percent("音量百分之20") == pytest.approx(0.2)
-    assert editing.parse_fades("with a 2 second fade out") == (0, 2000)
-    assert editing.parse_fades("fade in over 1.5s and fade out 3 seconds") == (1500, 3000)
-    assert editing.parse_fades("淡入1秒，淡出2秒") == (1000, 2000)
+    assert normalize("前两秒", "zh") == "前2秒"
+    assert normalize("二十五秒", "zh") == "25秒"
+    assert read_times(normalize("for three seconds", "en")).length == 3000
+    assert percent(normalize("volume 30 percent", "en")) == pytest.approx(0.3)
+    assert percent(normalize("音量百分之20", "zh")) == pytest.approx(0.2)
+    assert editing.fades(normalize("with a 2 second fade out", "en")) == (0, 2000)
+    assert editing.fades("fade in over 1.5s and fade out 3 seconds") == (1500, 3000)
+    assert editing.fades(normalize("淡入1秒，淡出2秒", "zh")) == (1000, 2000)
 
 
 @pytest.mark.parametrize(
@@ -215,19 +170,22 @@ def test_parse_words_and_chinese_numbers() -> None:
     ],
 )
 def test_title_text(message: str, text: str) -> None:
-    assert editing._title_text(message) == text
+    (command,) = reads(message, {"draft": video_draft()}, [VIDEO])
+    assert command.text == text
 
 
 def test_parse_style() -> None:
-    sty = editing.parse_style("make it yellow and bigger with a black box", {"size": 60})
+    from nemo_widgets.engine.agent.reader import sized
+
+    sty = sized(text_style("make it yellow and bigger with a black box"), 60)
     assert sty == {"color": "#FFD60A", "size": 78, "box": "#000000B3"}
-    assert editing.parse_style("move it to the bottom left")["pos"] == "bottom-left"
-    assert editing.parse_style("标题改成红色，放在顶部，加粗") == {
+    assert text_style("move it to the bottom left")["pos"] == "bottom-left"
+    assert text_style("标题改成红色，放在顶部，加粗") == {
         "color": "#FF3B30",
         "pos": "top-center",
         "bold": True,
     }
-    assert editing.parse_style("size 90 px")["size"] == 90
+    assert text_style("size 90 px")["size"] == 90
 
 
 # ------------------------------------------------------------------------------------ titles
@@ -238,7 +196,7 @@ async def test_add_title() -> None:
     assert (seg["txt"], seg["st"], seg["et"]) == ("Urban Dreams", 0, 3000)
     assert seg["sty"]["pos"] == "top-center"
     assert chat.draft["m"]["title"] == "Urban Dreams"
-    assert len(chat.history) == 1  # checkpoint taken
+    assert len(chat.history.undo) == 1  # one undo step
     call = chat.tool_calls()[0]
     assert call["name"] == "edit_multitrack" and call["args"]["action"] == "add_text"
     assert "Urban Dreams" in chat.texts()[-1] and "Export" in chat.texts()[-1]
@@ -276,7 +234,7 @@ async def test_add_title_refusals() -> None:
         await chat.send("add a title")
     with pytest.raises(AgentError, match="only 10 s long"):
         await chat.send("add a title 'Late' at 0:30")
-    assert chat.history == [] and "t" in chat.draft and len(chat.draft["t"]) == 1
+    assert chat.history.undo == [] and "t" in chat.draft and len(chat.draft["t"]) == 1
 
 
 async def test_style_text() -> None:
@@ -293,9 +251,13 @@ async def test_style_text() -> None:
     assert track(chat.draft, "title")["sg"][0]["txt"] == "Night City"
     await chat.send("make the title last 5 seconds")
     assert track(chat.draft, "title")["sg"][0]["et"] == 5000
+    await chat.send("give the title a black box")
+    assert track(chat.draft, "title")["sg"][0]["sty"]["box"] == "#000000B3"
     await chat.send("remove the box from the title")
     assert "box" not in track(chat.draft, "title")["sg"][0]["sty"]
-    assert len(chat.history) == 7
+    with pytest.raises(AgentError, match="already looks like that"):
+        await chat.send("remove the box from the title")  # a no-op is said, not reported done
+    assert len(chat.history.undo) == 8
     consistent(chat.draft)
 
 
@@ -382,7 +344,7 @@ async def test_trim_refusals() -> None:
         await chat.send("cut from 0:20 to 0:30")
     with pytest.raises(AgentError, match="Which part"):
         await chat.send("trim it")
-    assert chat.history == [] and chat.draft["d"] == 10_000
+    assert chat.history.undo == [] and chat.draft["d"] == 10_000
 
 
 def test_cut_keeps_caption_words_in_step() -> None:
@@ -407,7 +369,7 @@ def test_cut_keeps_caption_words_in_step() -> None:
             ],
         }
     )
-    out = editing.cut_range(draft, 5000, 8000)
+    out = tl.cut_range(tl.Draft.from_dict(draft), 5000, 8000).to_dict()
     seg = track(out, "caption")["sg"][0]
     assert (seg["st"], seg["et"]) == (1000, 6000)
     assert [(w["w"], w["st"], w["et"]) for w in seg["w"]] == [("a", 1000, 2000), ("c", 5500, 6000)]
@@ -476,7 +438,7 @@ async def test_music_refused_without_audio_upload() -> None:
     chat = Chat()
     with pytest.raises(AgentError, match="no audio file"):
         await chat.send("add background music")
-    assert chat.history == [] and not chat.tool_calls()
+    assert chat.history.undo == [] and not chat.tool_calls()
 
 
 async def test_mute_unmute_and_volume() -> None:
@@ -524,7 +486,8 @@ async def test_undo_history_restores_previous_draft() -> None:
     chat = Chat()
     before = chat.draft
     await chat.send("make it 9:16")
-    assert chat.history[-1] == before and chat.history[-1] is not chat.draft
+    assert chat.history.undo[-1]["keys"]["draft"] == before
+    assert chat.history.undo[-1]["keys"]["draft"] is not chat.draft
 
 
 async def test_builds_draft_from_uploads_when_empty() -> None:
@@ -588,7 +551,7 @@ PHOTO = upload("logo.png", "image", width=400, height=400)
 async def test_add_clip_at_end_and_photo_at_start() -> None:
     chat = Chat(media=[VIDEO, SONG, CLIP2, PHOTO])
     await chat.send("add background music")
-    assert route("add the second clip at the end") == "add_clip"
+    assert route("add the second clip at the end") == "clips"
     await chat.send("add beach.mp4 at the end")
     v = track(chat.draft, "video")["sg"]
     assert [(s["src"], s["st"], s["et"]) for s in v][-1] == (CLIP2.cdn_url, 10_000, 14_000)
@@ -604,7 +567,7 @@ async def test_add_clip_at_end_and_photo_at_start() -> None:
         await chat.send("add the next clip at the end")
     with pytest.raises(AgentError, match="audio file"):
         await chat.send("add lofi.mp3 at the end")
-    assert route("add captions to the video") is None
+    assert "clips" not in rows("add captions to the video", {"draft": video_draft()}, [VIDEO])
 
 
 # ------------------------------------------------------------------------------------ fades
@@ -620,7 +583,7 @@ async def test_add_clip_at_end_and_photo_at_start() -> None:
 )
 async def test_video_fades(message: str, fi: int | None, fo: int | None) -> None:
     chat = Chat()
-    assert route(message) == "video_fade"
+    assert route(message) == "fades"
     await chat.send(message)
     v = track(chat.draft, "video")["sg"][0]
     assert (v.get("fi"), v.get("fo")) == (fi, fo)
@@ -630,15 +593,15 @@ async def test_video_fades(message: str, fi: int | None, fo: int | None) -> None
 
 
 async def test_fade_words_elsewhere_are_not_video_fades() -> None:
-    assert route("make the title fade in") == "style_text"
-    assert route("add background music with a 2 second fade out") == "music"
+    assert route("make the title fade in") == "titles"
+    assert route("add background music with a 2 second fade out") == "sound"
     with pytest.raises(AgentError, match="no video to fade"):
         await Chat(draft={}, media=[]).send("fade in from black")
 
 
 def test_cut_inside_a_faded_clip_does_not_fade_at_the_join() -> None:
-    draft = editing.set_video_fades(video_draft(), 1000, 1000)
-    out = editing.cut_range(draft, 4000, 6000)
+    draft = tl.set_video_fades(tl.Draft.from_dict(video_draft()), 1000, 1000)
+    out = tl.cut_range(draft, 4000, 6000).to_dict()
     head, tail = track(out, "video")["sg"]
     assert (head.get("fi"), head.get("fo")) == (1000, None)
     assert (tail.get("fi"), tail.get("fo")) == (None, 1000)
@@ -675,7 +638,7 @@ async def test_bad_input_is_refused_cleanly_and_the_session_stays_usable() -> No
         await chat.send("trim to the first 99999 seconds")
     with pytest.raises(AgentError, match="can't be negative"):
         await chat.send("add background music at -50%")
-    assert chat.history == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
+    assert chat.history.undo == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
     # the session still works; unicode titles go through unchanged
     await chat.send("add a title '🎬 Café 城市' for 3 seconds")
     assert track(chat.draft, "title")["sg"][0]["txt"] == "🎬 Café 城市"
@@ -704,7 +667,7 @@ async def test_title_and_photo_lengths_that_make_no_sense_are_refused() -> None:
         await chat.send("put photo.jpg at the start for 99999 seconds")
     with pytest.raises(AgentError, match="A photo needs a length above 0 s"):
         await chat.send("put photo.jpg at the end for 0 seconds")
-    assert chat.history == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
+    assert chat.history.undo == [] and chat.draft["d"] == 10_000 and len(chat.draft["t"]) == 1
     await chat.send("put photo.jpg at the end for 4 seconds")  # still usable
     assert chat.draft["d"] == 14_000
     consistent(chat.draft)

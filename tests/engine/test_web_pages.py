@@ -24,12 +24,18 @@ async def fast_sleep(seconds: float) -> None:
 @pytest.fixture
 def editing(engine):
     health = httpx.get(f"{engine.url}/health").json()
-    if "add_title" not in health["intents"]:  # the skill ships with the engine: fail, never skip
+    if "titles" not in health["intents"]:  # the skill ships with the engine: fail, never skip
         pytest.fail(f"editing intents not loaded: {health['skill_errors'].get('editing')}")
 
 
 def _no_secret(page: str) -> None:
     assert "nmv_usr_" not in page and "Bearer" not in page
+
+
+def _csrf(page: str) -> str:
+    m = re.search(r"name='csrf' value='([^']+)'", page)
+    assert m, page
+    return m.group(1)
 
 
 def _balance(page: str) -> int:
@@ -58,15 +64,25 @@ def test_out_of_credits_links_to_the_engines_register_page(engine, editing, make
         assert f"name='bind' value='{user_id}'" in page.text
         _no_secret(page.text)
 
-        # a form posted by a page of another site is refused and grants nothing
+        # a form posted by a page of another site is refused and grants nothing, even with
+        # a token of a real page (issue 14: and without one, even from a loopback origin)
+        csrf = _csrf(page.text)
         evil = httpx.post(
             f"{engine.url}/register",
-            data={"bind": user_id},
+            data={"bind": user_id, "csrf": csrf},
             headers={"Origin": "https://evil.example"},
         )
         assert evil.status_code == 403 and s.credits().available == 0
+        local = httpx.post(
+            f"{engine.url}/register",
+            data={"bind": user_id},
+            headers={"Origin": "http://localhost:3000"},
+        )
+        assert local.status_code == 403 and s.credits().available == 0
 
-        done = httpx.post(f"{engine.url}/register", data={"bind": user_id})
+        page = httpx.get(bind_url)
+        form = {"bind": user_id, "csrf": _csrf(page.text)}
+        done = httpx.post(f"{engine.url}/register", data=form)
         assert done.status_code == 200 and "1000 credits added" in done.text
         assert _balance(done.text) == 1000
         _no_secret(done.text)
@@ -76,7 +92,7 @@ def test_out_of_credits_links_to_the_engines_register_page(engine, editing, make
         after_turn = s.credits().available
         assert after_turn < 1000
 
-        again = httpx.post(f"{engine.url}/register", data={"bind": user_id})
+        again = httpx.post(f"{engine.url}/register", data=form)  # a second click
         assert again.status_code == 200 and "already registered" in again.text
         assert _balance(again.text) == after_turn == s.credits().available
         # the GET page says so too, without a form

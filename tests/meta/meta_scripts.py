@@ -101,3 +101,69 @@ def speech_reference_words() -> list[TimedWord]:
             words.append(TimedWord(tok, offset + w["b"], offset + w["b"] + w["d"]))
         offset += data["d"] + 0.5
     return words
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "nemo_widgets" / "samples"
+
+# Talks in Spanish and Chinese, written here, with the topics a creator would tag.
+SPANISH_TALKS = {
+    "tortilla": (
+        "Hoy vamos a preparar una tortilla de patatas como la de mi abuela. La tortilla de "
+        "patatas es el plato más típico de España. Primero pelamos las patatas y las cortamos "
+        "en láminas finas. Después freímos las patatas en aceite de oliva a fuego lento durante "
+        "veinte minutos. Mientras tanto batimos seis huevos con una pizca de sal. Mezclamos las "
+        "patatas con los huevos y dejamos reposar la mezcla cinco minutos. Cuajamos la tortilla "
+        "en la sartén y le damos la vuelta con un plato. ¿Cuál es el secreto de una buena "
+        "tortilla de patatas? El secreto es un buen aceite de oliva y paciencia."
+    ),
+    "paneles": (
+        "En este vídeo os explico cómo funcionan los paneles solares en una casa. Los paneles "
+        "solares convierten la luz del sol en electricidad. Un inversor transforma la corriente "
+        "continua en corriente alterna para los enchufes de casa. Las baterías guardan la "
+        "energía solar que sobra para la noche. Los paneles solares rinden mejor en un tejado "
+        "orientado al sur. Conviene limpiar los paneles solares dos veces al año. Con el "
+        "autoconsumo la factura de la luz baja mucho."
+    ),
+}
+CHINESE_TALKS = {
+    "多肉": (
+        "大家好，今天我们来聊聊多肉植物的养护。多肉植物不需要经常浇水，土壤干透再浇。多肉植物喜欢"
+        "阳光，但是夏天要避免暴晒。冬天的时候，多肉植物要放在室内。选择透气的花盆和颗粒土，多肉植物"
+        "的根系才不会腐烂。如果叶片发软，说明多肉植物缺水了。"
+    ),
+    "咖啡": (
+        "手冲咖啡其实很简单。首先把咖啡豆磨成中细粉。然后用九十二度左右的热水先闷蒸三十秒。接着"
+        "分三次注水，整个过程控制在两分钟左右。手冲咖啡的关键是水温和研磨度。好的咖啡豆加上正确的"
+        "手法，就能冲出一杯香甜的手冲咖啡。"
+    ),
+}
+
+
+def timed(text: str, *, per_char: bool | None = None) -> list[TimedWord]:
+    """``text`` as a recogniser gives it: words with times; Chinese as single characters
+    (punctuation attached to the character before it)."""
+    import re
+
+    cjk = bool(re.search(r"[\u4e00-\u9fff]", text)) if per_char is None else per_char
+    tokens = (
+        re.findall(r"[\u4e00-\u9fff][，。！？、；：]?|[^\s\u4e00-\u9fff]+", text)
+        if cjk
+        else text.split()
+    )
+    out: list[TimedWord] = []
+    t = 0.2
+    for tok in tokens:
+        dur = 0.18 if cjk else 0.12 + 0.05 * len(tok)
+        out.append(TimedWord(tok, round(t, 3), round(t + dur, 3)))
+        t += dur + (0.5 if tok[-1] in ".?!。？！" else 0.06)
+    return out
+
+
+def alignment_words(path: Path) -> list[TimedWord]:
+    """One clip's forced alignment (``*.json``) as timed words."""
+    data = json.loads(path.read_text())
+    return [
+        TimedWord(w["t"].split("(")[0], w["b"], w["b"] + w["d"])
+        for w in data["w"]
+        if not w["t"].startswith("<")
+    ]

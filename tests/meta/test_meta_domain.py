@@ -29,13 +29,13 @@ def test_metadata_from_a_state_dict_a_response_and_a_session_state(state: dict) 
     for m in (plain, wrapped, session_state):
         assert not m.empty
         assert list(m.titles.columns) == ["title", "chars"] and 3 <= len(m.titles) <= 5
-        assert (m.titles["chars"] <= 100).all()
+        assert (m.titles["chars"] <= 70).all() and m.language == "en"
         assert list(m.tags.columns) == ["tag", "score", "chars"]
         assert m.tags["score"].between(0, 1).all()
         assert m.tags["tag"].tolist() == m.tag_list
         assert list(m.chapters.columns) == ["timestamp", "title", "start_s", "end_s"]
         assert m.chapters["timestamp"].iloc[0] == "0:00" and len(m.chapters) >= 3
-        assert m.description.startswith(m.hook) and 3 <= len(m.hashtags) <= 5
+        assert m.description.startswith(m.hook) and 1 <= len(m.hashtags) <= 3
     assert plain.to_dict() == session_state.to_dict()
     text = str(plain)
     assert text.startswith("Titles:\n  1. ") and "Description:" in text and "Tags: " in text
@@ -52,6 +52,7 @@ def test_storyboard_scenes_frame(state: dict) -> None:
     assert df["prompt"].str.contains("no on-screen text").all()
     assert "mug" in df["subject"].iloc[0]
     assert (board.aspect, board.width, board.height) == ("16:9", 1920, 1080)
+    assert board.language == "en"
     assert board.idea == "a 30-second product showcase for a mug"
     assert str(board).startswith("Storyboard, ") and "1. 0-" in str(board)
     assert board._repr_markdown_().startswith("**Storyboard, ")

@@ -95,10 +95,10 @@ def test_metadata_for_an_uploaded_video(engine) -> None:
     reply = s.chat("generate titles, descriptions, and tags for my YouTube video")
     assert "Title ideas" in reply.text, reply
     meta = s.metadata()
-    assert 3 <= len(meta.titles) <= 5 and (meta.titles["chars"] <= 100).all()
+    assert 1 <= len(meta.titles) <= 5 and (meta.titles["chars"] <= 70).all()
     assert "fellow americans" in meta.tag_list[:3]
     assert meta.chapters.empty  # 11 s is far too short for chapters
-    assert 3 <= len(meta.hashtags) <= 5 and len(meta.hook) <= 150
+    assert 1 <= len(meta.hashtags) <= 3 and len(meta.hook) <= 150
     assert meta.raw["source"]["words_from"] in {"recognition", "captions"}
 
     reply = s.chat("shorter titles")

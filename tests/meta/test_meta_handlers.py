@@ -11,8 +11,10 @@ import pytest
 from meta_scripts import SPEECH, multi_topic_words
 
 from nemo_widgets import schema
-from nemo_widgets.engine.agent import REGISTRY, AgentError, Media, Turn, load_skills
+from nemo_widgets.engine import timeline as tl
+from nemo_widgets.engine.agent import AgentError, Media, Turn, load_skills, read_message
 from nemo_widgets.engine.agent import base as agent_base
+from nemo_widgets.engine.agent.runner import answer
 
 PROMPT_SKILL = "video-prompt-generation"
 META_SKILL = "video-meta-ai"
@@ -36,14 +38,18 @@ async def chat(
         events.append(event)
 
     turn = Turn(
-        session_id="s1", message=message, emit=emit, state=state, media=media or [], skill=skill
+        session_id="s1",
+        message=message,
+        emit=emit,
+        state=state,
+        media=media or [],
+        skill=skill,
+        history=tl.History(),
     )
-    routed = REGISTRY.route(message, skill)
-    assert routed is not None, message
-    it, match = routed
-    await it.handler(turn, match)
-    turn.intent_name = it.name  # type: ignore[attr-defined]
-    return it.name, events, turn
+    reading = read_message(message, state, media or [], skill=skill)
+    assert reading.steps, message
+    await turn.say((await answer(turn, reading)).text)
+    return type(reading.steps[0].command).__name__, events, turn
 
 
 def texts(events: list[dict[str, Any]]) -> str:
@@ -71,26 +77,30 @@ def storyboard_tracks(state: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(
     ("message", "skill", "expected"),
     [
-        (SEED_PROMPT, PROMPT_SKILL, "video-prompt"),
-        ("generate a detailed video prompt for", PROMPT_SKILL, "video-prompt"),
-        ("generate my text descriptions", PROMPT_SKILL, "video-prompt"),
-        ("make it moodier", PROMPT_SKILL, "video-prompt-refine"),
-        ("for a vertical video", PROMPT_SKILL, "video-prompt-refine"),
-        ("more cinematic", PROMPT_SKILL, "video-prompt-refine"),
-        ("生成提示词：一个产品展示", PROMPT_SKILL, "video-prompt"),
-        ("generate titles, descriptions, and tags for my YouTube video", META_SKILL, "metadata"),
-        ("generate titles, descriptions, and tags for", META_SKILL, "metadata"),
-        ("generate my text descriptions", META_SKILL, "metadata"),
-        ("生成标题和标签", META_SKILL, "metadata"),
-        ("generate my video clips", META_SKILL, "metadata-clips"),
-        ("shorter titles", META_SKILL, "metadata-refine"),
-        ("more tags about solar panels", META_SKILL, "metadata-refine"),
-        ("no chapters please", META_SKILL, "metadata-refine"),
+        (SEED_PROMPT, PROMPT_SKILL, "GeneratePrompt"),
+        ("generate a detailed video prompt for", PROMPT_SKILL, "GeneratePrompt"),
+        ("generate my text descriptions", PROMPT_SKILL, "GeneratePrompt"),
+        ("make it moodier", PROMPT_SKILL, "RefinePrompt"),
+        ("for a vertical video", PROMPT_SKILL, "RefinePrompt"),
+        ("more cinematic", PROMPT_SKILL, "RefinePrompt"),
+        ("生成提示词：一个产品展示", PROMPT_SKILL, "GeneratePrompt"),
+        (
+            "generate titles, descriptions, and tags for my YouTube video",
+            META_SKILL,
+            "GenerateMetadata",
+        ),
+        ("generate titles, descriptions, and tags for", META_SKILL, "GenerateMetadata"),
+        ("generate my text descriptions", META_SKILL, "GenerateMetadata"),
+        ("生成标题和标签", META_SKILL, "GenerateMetadata"),
+        ("generate my video clips", META_SKILL, "HowTo"),
+        ("shorter titles", META_SKILL, "RefineMetadata"),
+        ("more tags about solar panels", META_SKILL, "RefineMetadata"),
+        ("no chapters please", META_SKILL, "RefineMetadata"),
     ],
 )
 def test_seed_prompts_route_to_the_right_intent(message: str, skill: str, expected: str) -> None:
-    it, _ = REGISTRY.route(message, skill)
-    assert it.name == expected
+    reading = read_message(message, skill=skill)
+    assert [type(s.command).__name__ for s in reading.steps] == [expected]
 
 
 async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
@@ -98,7 +108,9 @@ async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
     _name, events, turn = await chat(SEED_PROMPT, state, PROMPT_SKILL)
     reply = texts(events)
     assert reply.startswith("**Storyboard**") and "30 s" in reply
-    assert "I chose" in reply  # no product named: say which one was picked
+    # No product named: the prompts say "the product" (nothing invented) and the reply says so.
+    assert "rather than invent one" in reply
+    assert all(s["subject"] == "the product" for s in state[schema.STATE_PROMPTS]["scenes"])
     assert tool_names(events) == ["generate_video_prompt"]
     board = state[schema.STATE_PROMPTS]
     assert board["duration_s"] == 30 and len(board["scenes"]) >= 5
@@ -112,7 +124,8 @@ async def test_prompt_request_builds_storyboard_on_an_empty_timeline() -> None:
     assert draft["d"] == 30_000
     assert (draft["m"]["width"], draft["m"]["height"], draft["m"]["ratio"]) == (1920, 1080, "16:9")
     assert state["canvas_config"] == {"width": 1920, "height": 1080, "ratio": "16:9"}
-    assert turn.history == [{}]  # checkpoint taken before the edit, so undo works
+    assert len(turn.history.undo) == 1  # one undo step for the turn
+    assert turn.history.undo[0]["keys"]["draft"] == "__missing__"  # undo empties it again
 
 
 async def test_follow_ups_refine_the_previous_storyboard() -> None:
@@ -274,8 +287,35 @@ def test_generated_text_is_never_withheld_as_a_silent_edit() -> None:
     # This message falls in the engine's ~30 % "edit without text" bucket; a prompt is not an
     # edit, its text is the product.
     message = "a 12-second travel video of lisbon trams at sunset"
-    it, _ = REGISTRY.route(message, PROMPT_SKILL)
-    assert it.cost > 0 and not is_silent(message, it)
+    reading = read_message(message, skill=PROMPT_SKILL)
+    assert reading.cost > 0 and not is_silent(message, reading)
     for msg, skill in [(SEED_PROMPT, PROMPT_SKILL), ("generate titles and tags", META_SKILL)]:
-        it, _ = REGISTRY.route(msg, skill)
-        assert not is_silent(msg, it)
+        assert not is_silent(msg, read_message(msg, skill=skill))
+
+
+async def test_a_chinese_idea_gets_a_chinese_prompt_and_reply() -> None:
+    state: dict[str, Any] = {}
+    name, events, _ = await chat("为咖啡杯生成一个30秒的产品展示视频提示词", state, PROMPT_SKILL)
+    reply = texts(events)
+    assert name == "GeneratePrompt" and reply.startswith("**分镜脚本**")
+    board = state[schema.STATE_PROMPTS]
+    assert board["language"] == "zh" and board["duration_s"] == 30
+    assert all(s["subject"] == "咖啡杯" for s in board["scenes"])
+    assert "为咖啡杯生成" not in board["prompt"] and "sits in the scene" not in board["prompt"]
+    assert "分镜已作为字幕卡" in reply
+    _, events, _ = await chat("更暗一点", state, PROMPT_SKILL)
+    assert texts(events).startswith("已更新：")
+    assert state[schema.STATE_PROMPTS]["spec"]["moods"] == ["moody"]
+
+
+async def test_a_spanish_request_on_english_speech_says_what_language_it_wrote_in(
+    no_recognition: None,
+) -> None:
+    state, media, _ = _talk_state()
+    _, events, _ = await chat(
+        "genera títulos, descripción y etiquetas para mi vídeo", state, META_SKILL, [media]
+    )
+    reply = texts(events)
+    assert "**Ideas de título**" in reply and "**Etiquetas**" in reply
+    assert "están en inglés, el idioma que se habla en el vídeo" in reply
+    assert state["metadata"]["language"] == "en"

@@ -9,11 +9,11 @@ import pytest
 from meta_scripts import TOPICS, multi_topic_words, speech_reference_words
 
 from nemo_widgets.engine.meta.chapters import MIN_CHAPTER_S, chapters, timestamp
-from nemo_widgets.engine.meta.keywords import keyphrases
+from nemo_widgets.engine.meta.keywords import keyphrases, phrase_in
 from nemo_widgets.engine.meta.titles import (
+    HASHTAGS_MAX,
     HOOK_MAX,
     TAGS_MAX,
-    TITLE_KEY_WITHIN,
     TITLE_MAX,
     MetaOptions,
     build_metadata,
@@ -35,21 +35,20 @@ def talk_meta(talk) -> dict:
 
 
 def _check_limits(meta: dict, max_title: int = TITLE_MAX) -> None:
-    key = meta["key_phrase"].lower()
-    assert 3 <= len(meta["titles"]) <= 5
+    keys = [meta["key_phrase"], *(t["tag"] for t in meta["tags"][:8])]
+    assert 1 <= len(meta["titles"]) <= 5
     for t in meta["titles"]:
         text = t["text"]
         assert len(text) <= max_title, text
-        pos = text.lower().find(key)
-        assert pos >= 0 and pos + len(key) <= TITLE_KEY_WITHIN, (text, key)
+        assert any(phrase_in(k, text) for k in keys), (text, keys)
     assert len(meta["hook"]) <= HOOK_MAX
     assert meta["description"].startswith(meta["hook"])  # the hook is above the fold
-    assert key in meta["description"][:HOOK_MAX].lower()
+    assert any(phrase_in(k, meta["description"][:HOOK_MAX]) for k in keys[:4])
     tags = [t["tag"] for t in meta["tags"]]
     assert tags and tags_length(tags) <= TAGS_MAX and meta["tags_chars"] == tags_length(tags)
     scores = [t["score"] for t in meta["tags"]]
     assert all(0 < s <= 1 for s in scores)
-    assert 3 <= len(meta["hashtags"]) <= 5
+    assert 1 <= len(meta["hashtags"]) <= HASHTAGS_MAX
     assert all(re.fullmatch(r"#\w+", h) for h in meta["hashtags"])
     assert len({h.lower() for h in meta["hashtags"]}) == len(meta["hashtags"])
     assert " ".join(meta["hashtags"]) in meta["description"]
@@ -67,8 +66,20 @@ def test_top_tags_contain_the_key_phrases(talk_meta) -> None:
     top = [t["tag"] for t in talk_meta["tags"][:12]]
     for phrase in ("sourdough starter", "brake pads", "solar panels"):
         assert phrase in top, (phrase, top)
-    ranks = [t["score"] for t in talk_meta["tags"][:-1]]  # the file-name tag is last
+    # Multi-word phrases first, each group by relevance.
+    multi = [t for t in talk_meta["tags"] if " " in t["tag"]]
+    assert talk_meta["tags"][: len(multi)] == multi
+    ranks = [t["score"] for t in multi]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_a_multi_topic_talk_gets_distinct_title_styles(talk_meta) -> None:
+    titles = [t["text"] for t in talk_meta["titles"]]
+    assert len(titles) >= 3
+    assert any(t.startswith("How to ") for t in titles), titles
+    assert any(re.match(r"\d+ (Tips|Steps) for ", t) for t in titles), titles
+    # The chapters' topics, as one title.
+    assert any(t.count(",") == 1 and " and " in t for t in titles), titles
 
 
 def test_long_talk_limits_and_chapters(talk, talk_meta) -> None:
@@ -109,6 +120,8 @@ def test_short_video_gets_no_chapters_but_everything_else() -> None:
     _check_limits(meta)
     top = [t["tag"] for t in meta["tags"][:8]]
     assert "john dashwood" in top
+    # "He was not..." names who it is about.
+    assert meta["hook"].startswith("John Dashwood was not"), meta["hook"]
 
 
 def test_jfk_reference_text() -> None:
@@ -133,7 +146,7 @@ def test_shorter_titles_and_focus_topic(talk) -> None:
     assert "solar" in meta["key_phrase"]
     tags = [t["tag"] for t in meta["tags"]]
     assert tags[0] == "solar"
-    assert sum("solar" in t for t in tags[:6]) >= 4  # the focus leads the ranking
+    assert sum("solar" in t for t in tags[:4]) >= 3  # the focus leads the ranking
 
 
 def test_tags_stay_within_budget_for_a_long_rambling_talk() -> None:
@@ -146,7 +159,7 @@ def test_tags_stay_within_budget_for_a_long_rambling_talk() -> None:
 def test_silent_video_uses_its_file_name_or_says_what_to_do() -> None:
     meta = build_metadata([], duration_s=20.0, filename="kyoto-temples_at-dawn.mp4")
     assert "kyoto temples" in meta["titles"][0]["text"].lower()
-    assert 3 <= len(meta["hashtags"]) <= 5
+    assert 1 <= len(meta["hashtags"]) <= HASHTAGS_MAX
     with pytest.raises(ValueError, match="tell me what the video is about"):
         build_metadata([], duration_s=20.0, filename="IMG_1234.MOV")
 

@@ -35,9 +35,15 @@ def test_explicit_scene_count_and_length_are_the_plan(idea: str, scenes: int, to
     assert sum(lengths) == total_s * 1000 and b["scenes"][-1]["end_ms"] == total_s * 1000
     # Sensible lengths: none a sliver, none hogging the piece.
     assert all(0.5 * total_s * 1000 / scenes <= d <= 1.6 * total_s * 1000 / scenes for d in lengths)
+    unit = "秒；" if b["language"] == "zh" else " s;"
     for s in b["scenes"]:
-        assert f"{(s['end_ms'] - s['start_ms']) / 1000:g} s;" in s["prompt"]
-    assert render_markdown(b).startswith(f"**Storyboard**: {scenes} scenes, {total_s} s")
+        assert f"{(s['end_ms'] - s['start_ms']) / 1000:g}{unit}" in s["prompt"]
+    head = (
+        f"**分镜脚本**：{scenes}个镜头，{total_s}秒"
+        if b["language"] == "zh"
+        else f"**Storyboard**: {scenes} scenes, {total_s} s"
+    )
+    assert render_markdown(b).startswith(head)
 
 
 def test_storyboard_words_without_a_count_still_give_a_storyboard() -> None:
@@ -83,7 +89,8 @@ def test_subject_phrase_is_intact_and_grammatical(idea: str) -> None:
         assert not re.search(r"'s[,.;:]", p), p  # no dangling possessive
         assert not re.search(r"'s\s+(?:is|are|holds|sits|turns)\b", p), p
         # The subject is followed by its verb, never by ", <detail>" (the old splice).
-        subject_sentence = p.split(". ", 2)[1]  # after "<shot> on <lens>, <move>."
+        stop = "。" if b["language"] == "zh" else ". "
+        subject_sentence = p.split(stop, 2)[1]  # after "<shot> on <lens>, <move>."
         assert phrase.lower() in subject_sentence.lower(), p
         assert not re.search(re.escape(phrase) + r"\s*,", subject_sentence, re.IGNORECASE), p
         assert "small telling details in sharp focus holds" not in p.lower()
@@ -95,11 +102,13 @@ def test_subject_phrase_is_intact_and_grammatical(idea: str) -> None:
 
 def test_no_detail_is_comma_spliced_onto_the_subject() -> None:
     for idea in IDEAS:
-        for s in board(idea)["scenes"]:
+        b = board(idea)
+        space, stop = ("", "。") if b["language"] == "zh" else (" ", ".")
+        for s in b["scenes"]:
             subj = s["subject"][:1].upper() + s["subject"][1:]
-            assert f"{subj} {s['action']}." in s["prompt"], (subj, s["prompt"])
+            assert f"{subj}{space}{s['action']}{stop}" in s["prompt"], (subj, s["prompt"])
             if s["details"]:
-                assert f"{s['details'][:1].upper()}{s['details'][1:]}." in s["prompt"]
+                assert f"{s['details'][:1].upper()}{s['details'][1:]}{stop}" in s["prompt"]
 
 
 def test_plural_subjects_take_plural_verbs() -> None:
@@ -136,8 +145,7 @@ def test_people_objects_and_activities_get_fitting_pronouns_and_phrases() -> Non
     ],
 )
 def test_scene_requests_reach_the_prompt_skill(message: str) -> None:
-    from nemo_widgets.engine.agent import REGISTRY, load_skills
+    from nemo_widgets.engine.agent import read_message
 
-    load_skills()
-    routed = REGISTRY.route(message, "video-prompt-generation")
-    assert routed is not None and routed[0].name in ("video-prompt", "video-prompt-idea")
+    reading = read_message(message, skill="video-prompt-generation")
+    assert [type(s.command).__name__ for s in reading.steps] == ["GeneratePrompt"]

@@ -1,18 +1,15 @@
-"""The agent's plug-in surface: a chat turn's context and the registry skill modules add intents to.
+"""What a skill's rows work with: the chat turn (:class:`Turn`), uploads (:class:`Media`).
 
-Each skill module (editing, captions, metadata, prompts) imports :func:`intent` and registers
-handlers at import time; ``nemo_widgets.engine.agent`` imports them all and routes a message to
-the best match. A handler talks back only through :class:`Turn`, which turns its calls into
-Google-ADK-style event dicts (the frames the cloud streams), so a handler can be unit-tested
-with a list as its ``emit``.
+A row's ``apply`` talks back only through :class:`Turn`, which turns its calls into
+Google-ADK-style event dicts (the frames the cloud streams), so a row can be unit-tested with
+a list as its ``emit``. Edits go through :mod:`..timeline` (:meth:`Turn.timeline`,
+:meth:`Turn.commit`); a refusal is a :class:`AgentError`, the timeline's one error type.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
-import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,16 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from ... import schema
+from .. import timeline as tl
 
 Emit = Callable[[dict[str, Any]], Awaitable[None]]
-Handler = Callable[["Turn", "re.Match[str]"], Awaitable[None]]
 
 #: Seconds between heartbeats while a handler's blocking work runs (see :meth:`Turn.work`).
 HEARTBEAT_S = 5.0
 
 
-class AgentError(Exception):
-    """A request the agent understood but cannot carry out; the message is shown to the user."""
+#: A request the agent understood but cannot carry out; the message is shown to the user.
+AgentError = tl.TimelineError
 
 
 @dataclass
@@ -66,7 +63,8 @@ class Turn:
     data_dir: Path = Path(".")
     skill: str = "nemo-video"
     language: str = "en"
-    history: list[dict[str, Any]] = field(default_factory=list)  # earlier drafts, newest last
+    history: tl.History = field(default_factory=tl.History)
+    balance: int | None = None  # credits available when the turn started
     invocation_id: str = field(default_factory=lambda: f"e-{uuid.uuid4()}")
     said_text: bool = False
     _ids: Iterator[int] = field(default_factory=itertools.count)
@@ -74,11 +72,48 @@ class Turn:
     # -- state helpers ------------------------------------------------------------------------
     @property
     def draft(self) -> dict[str, Any]:
+        """The session's draft as a dict (what the state holds when the turn ends)."""
+        self.settle()
         return self.state.setdefault(schema.STATE_DRAFT, {})
 
+    def settle(self) -> None:
+        """Write the draft model edits left in the state back as the draft dict.
+
+        :meth:`commit` keeps the model itself in the state, so a message of many edits
+        converts the draft to a dict once, not once per edit.
+        """
+        draft = self.state.get(schema.STATE_DRAFT)
+        if isinstance(draft, tl.Draft):
+            self.state[schema.STATE_DRAFT] = draft.to_dict()
+
     def checkpoint(self) -> None:
-        """Remember the current draft so that "undo" can bring it back."""
-        self.history.append(copy.deepcopy(self.draft))
+        """Kept for skills written before the runner recorded undo steps itself: a no-op.
+
+        The runner records one undo step per turn, whatever the turn changed.
+        """
+
+    def timeline(self) -> tl.Draft:
+        """The session's draft as the timeline model; built from the uploads when empty."""
+        draft = tl.Draft.from_dict(self.state.get(schema.STATE_DRAFT))
+        if not draft.has_footage and any(m.file_type in ("video", "image") for m in self.media):
+            draft = tl.place_first_clip(draft, self.media)
+        return draft
+
+    async def commit(self, draft: tl.Draft, action: str, args: dict[str, Any]) -> None:
+        """Announce the ``edit_multitrack`` tool call and put ``draft`` (and its canvas) in."""
+        async with self.tool("edit_multitrack", {"action": action, **args}) as result:
+            self.state[schema.STATE_DRAFT] = draft  # settled into a dict when the turn ends
+            canvas = draft.canvas()
+            if canvas:
+                self.state[schema.STATE_CANVAS] = canvas
+            result.update(
+                {
+                    "status": "success",
+                    "action": action,
+                    "duration_ms": draft.duration_ms,
+                    "tracks": len(draft.tracks),
+                }
+            )
 
     def video(self) -> Media | None:
         """The main footage: the first uploaded video, if any."""
@@ -146,65 +181,3 @@ class Turn:
             if done:
                 return task.result()
             await self.heartbeat()
-
-
-@dataclass(frozen=True)
-class Intent:
-    """A thing the agent can do, recognised by any of its patterns (English and Chinese)."""
-
-    name: str
-    patterns: tuple[re.Pattern[str], ...]
-    handler: Handler
-    cost: int = 0  # credits charged when the turn succeeds ("editing ~50 per session")
-    priority: int = 0  # higher wins when several intents match
-    skills: tuple[str, ...] = ()  # skills for which this intent wins ties
-    help: str = ""  # one line for the "help" answer
-
-    def match(self, message: str) -> re.Match[str] | None:
-        for pattern in self.patterns:
-            found = pattern.search(message)
-            if found:
-                return found
-        return None
-
-
-class IntentRegistry:
-    """Intents in registration order; :meth:`route` picks the best one for a message."""
-
-    def __init__(self) -> None:
-        self.intents: list[Intent] = []
-
-    def add(self, intent: Intent) -> None:
-        self.intents = [i for i in self.intents if i.name != intent.name] + [intent]
-
-    def route(self, message: str, skill: str = "") -> tuple[Intent, re.Match[str]] | None:
-        best: tuple[tuple[int, int, int], Intent, re.Match[str]] | None = None
-        for order, it in enumerate(self.intents):
-            found = it.match(message)
-            if not found:
-                continue
-            rank = (it.priority, int(skill in it.skills), -order)
-            if best is None or rank > best[0]:
-                best = (rank, it, found)
-        return (best[1], best[2]) if best else None
-
-
-REGISTRY = IntentRegistry()
-
-
-def intent(
-    name: str,
-    *patterns: str,
-    cost: int = 0,
-    priority: int = 0,
-    skills: tuple[str, ...] = (),
-    help: str = "",
-) -> Callable[[Handler], Handler]:
-    """Register the decorated coroutine as the handler of an intent (case-insensitive regexes)."""
-
-    def register(handler: Handler) -> Handler:
-        compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-        REGISTRY.add(Intent(name, compiled, handler, cost, priority, skills, help))
-        return handler
-
-    return register

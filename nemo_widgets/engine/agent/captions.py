@@ -1,105 +1,264 @@
-"""Chat intents for captions and subtitles: generate, translate, align a script, restyle, presets.
+"""Caption rows: generate, translate, align a script, restyle, presets, show, hide, remove.
 
 Skills: ``caption-generator-jobs``, ``ai-auto-caption``, ``ai-subtitles-for-video``. Speech
 recognition runs in a worker thread via :meth:`Turn.work` so heartbeats stream meanwhile.
 State: ``state["captions"][lang]`` holds words, cues, model and preset (see internals.md);
-the draft gets one ``tt`` 7 caption track per language, one shown, the others hidden.
+the draft gets one ``tt`` 7 caption track per language (one shown, the others hidden),
+placed through the timeline model. Languages are read with :mod:`..languages`; one the
+engine cannot caption is refused before any work, and nothing is charged.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ... import schema
+from .. import languages as langs
+from .. import timeline as tl
 from ..captions import draft as capdraft
-from ..captions.cues import build_cues, get_preset
+from ..captions.cues import get_preset
+from ..captions.pipeline import cue_entries, cues_for, summary_for
 from ..captions.recognize import Transcript, Word
-from .base import AgentError, Media, Turn, intent
+from .base import AgentError, Media, Turn
+from .reader import SCALE, Clause, Command, Context, Row, colors, position, sized
 
 log = logging.getLogger(__name__)
 
 SKILLS = ("caption-generator-jobs", "ai-auto-caption", "ai-subtitles-for-video")
-
-#: language code -> words that name it in a request (English and Chinese)
-LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("english", "英文", "英语"),
-    "es": ("spanish", "español", "espanol", "西班牙语", "西班牙文"),
-    "fr": ("french", "français", "法语", "法文"),
-    "de": ("german", "deutsch", "德语", "德文"),
-    "it": ("italian", "意大利语"),
-    "pt": ("portuguese", "葡萄牙语"),
-    "nl": ("dutch",),
-    "ru": ("russian", "俄语"),
-    "zh": ("chinese", "mandarin", "中文", "汉语", "中文字幕"),
-    "ja": ("japanese", "日语", "日文"),
-    "ko": ("korean", "韩语"),
-    "ar": ("arabic",),
-    "hi": ("hindi",),
-}
+COST = 10
 
 
 def requested_languages(message: str) -> list[str]:
-    """Languages named in the message, in the order they appear."""
-    low = message.lower()
-    found: list[tuple[int, str]] = []
-    for code, names in LANGUAGE_WORDS.items():
-        hits = [m.start() for n in names for m in re.finditer(rf"(?<!\w){re.escape(n)}", low)]
-        if hits:
-            found.append((min(hits), code))
-    return [code for _, code in sorted(found)]
+    """Languages named in the message, in the order they appear (once each)."""
+    out: list[str] = []
+    for _, code in langs.find_languages(message):
+        if code not in out:
+            out.append(code)
+    return out
 
 
-# "captions in Swahili": a word shaped like a language name after "in"/"into" that is not one
-# of LANGUAGE_WORDS; style words of the same shape are not languages
-_LANG_SHAPE = r"[a-z]+(?:ish|ese|ian|ic|ali|ili|ew|ai|du|og|ay)"
-_LANGUAGE_LIKE = re.compile(
-    rf"\b(?:in|into)\s+({_LANG_SHAPE})\b|\b({_LANG_SHAPE})\s+(?:captions?|subtitles?|subs)\b",
-    re.IGNORECASE,
-)
+# words that follow "in"/"en" in a caption request without being languages
 _NOT_LANGUAGES = frozenset(
-    {
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "this",
+        "that",
+        "these",
+        "all",
+        "each",
+        "every",
+        "sync",
+        "time",
+        "real",
+        "realtime",
+        "order",
+        "full",
+        "high",
+        "low",
         "italic",
-        "classic",
-        "dynamic",
-        "basic",
-        "graphic",
-        "automatic",
-        "music",
-        "magic",
-        "comic",
-        "epic",
-        "public",
-        "topic",
-        "electric",
-        "cinematic",
-        "dramatic",
-        "minimalistic",
-        "stylish",
-        "today",
-        "display",
-        "overlay",
-        "relay",
-        "way",
-        "new",
-        "view",
-        "log",
-        "dialog",
-        "blog",
-    }
+        "italics",
+        "bold",
+        "caps",
+        "capitals",
+        "uppercase",
+        "lowercase",
+        "sentence",
+        "style",
+        "white",
+        "black",
+        "red",
+        "green",
+        "blue",
+        "yellow",
+        "orange",
+        "purple",
+        "pink",
+        "cyan",
+        "gray",
+        "grey",
+        "gold",
+        "karaoke",
+        "boxed",
+        "plain",
+        "vertical",
+        "big",
+        "small",
+        "large",
+        "box",
+        "boxes",
+        "frame",
+        "screen",
+        "video",
+        "clip",
+        "it",
+        "them",
+        "one",
+        "two",
+        "three",
+        "seconds",
+        "minutes",
+        "advance",
+        "detail",
+        "automatically",
+        "sequence",
+        "line",
+        "lines",
+        "place",
+        "addition",
+        "case",
+        "bottom",
+        "top",
+        "middle",
+        "center",
+        "centre",
+        "front",
+        "back",
+        "color",
+        "colour",
+        "colors",
+        "colours",
+        "font",
+        "size",
+        "sizes",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "mi",
+        "este",
+        "esta",
+        "subtitles",
+        "subtitle",
+        "captions",
+        "caption",
+        "subs",
+        "subtítulos",
+        "burn",
+        "burned",
+        "hardcode",
+    ]
 )
+_IN_WORD = re.compile(r"\b(?:in|into|to|en|al|a)\s+([^\W\d_]{3,})", re.UNICODE)
+_WORD_CAPTIONS = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:captions?|subtitles?|subs)\b")
+_ZH_UNKNOWN = re.compile(r"([\u4e00-\u9fff]{1,6}?)(?:语|文)字幕")
+
+
+def unknown_languages(clause_raw: str) -> list[str]:
+    """Words a caption request names as languages that are not languages ("Klingon")."""
+    out: list[str] = []
+    for m in _IN_WORD.finditer(clause_raw):
+        word = m.group(1)
+        if re.search(r"\bburn(?:ed|t)?\s*$", clause_raw[: m.start()], re.I):
+            continue  # "burn in subtitles"
+        if word.lower() in _NOT_LANGUAGES or langs.code_of(word):
+            continue
+        if m.group(0).split()[0].lower() == "to" and not re.search(
+            r"translat|tradu", clause_raw, re.I
+        ):
+            continue
+        if not re.search(
+            r"captions?|subtitles?|subs|subt[ií]tulos|translat|tradu", clause_raw, re.I
+        ):
+            continue
+        out.append(word)
+    for m in _WORD_CAPTIONS.finditer(clause_raw):
+        word = m.group(1)
+        if m.start() == 0 or word.lower() in _NOT_LANGUAGES or langs.code_of(word):
+            continue
+        if word.lower() in (
+            "add",
+            "auto",
+            "automatic",
+            "accurate",
+            "closed",
+            "new",
+            "burned",
+            "live",
+        ):
+            continue
+        out.append(word)
+    for m in _ZH_UNKNOWN.finditer(clause_raw):
+        name = re.split(r"[和、及与，,]", m.group(1))[-1].lstrip("加上添生成做给用的")
+        if name and not any(langs.code_of(name + end) for end in ("", "语", "文")):
+            out.append(name + "语")
+    return [w for i, w in enumerate(out) if w not in out[:i]]
 
 
 def unknown_language(message: str) -> str | None:
-    """A language the message asks captions in that this skill does not know, or None."""
-    known = {name for names in LANGUAGE_WORDS.values() for name in names}
-    for m in _LANGUAGE_LIKE.finditer(message):
-        found = m.group(1) or m.group(2)
-        if found.lower() not in known and found.lower() not in _NOT_LANGUAGES:
-            return found
-    return None
+    """The first word a caption request names as a language that is not one, or None."""
+    found = unknown_languages(message)
+    return found[0] if found else None
+
+
+# ================================================================================================
+# Commands
+# ================================================================================================
+@dataclass(frozen=True)
+class AddCaptions(Command):
+    """Captions of the speech in ``languages`` (empty: the session's language)."""
+
+    languages: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    burn: bool = False
+    fresh: bool = False  # recognise again instead of reusing this session's recognition
+    cost = COST
+
+    def merge(self, later: Command) -> Command | None:
+        if not isinstance(later, AddCaptions):
+            return None
+        return AddCaptions(
+            tuple(dict.fromkeys(self.languages + later.languages)),
+            tuple(dict.fromkeys(self.unknown + later.unknown)),
+            self.burn or later.burn,
+            self.fresh or later.fresh,
+        )
+
+
+@dataclass(frozen=True)
+class CaptionScript(Command):
+    """Captions with the user's exact words, timed to the speech."""
+
+    script: str
+    cost = COST
+
+
+@dataclass(frozen=True)
+class StyleCaptions(Command):
+    changes: dict[str, Any] = field(default_factory=dict)
+    lang: str | None = None
+    cost = 2
+
+    def merge(self, later: Command) -> Command | None:
+        if not isinstance(later, StyleCaptions) or later.lang != self.lang:
+            return None
+        return StyleCaptions({**self.changes, **later.changes}, self.lang)
+
+
+@dataclass(frozen=True)
+class CaptionPreset(Command):
+    name: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    cost = 2
+
+
+@dataclass(frozen=True)
+class HideCaptions(Command):
+    languages: tuple[str, ...] = ()
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class ShowCaptions(Command):
+    language: str
 
 
 def _speech_media(turn: Turn) -> Media:
@@ -119,7 +278,8 @@ def _speech_media(turn: Turn) -> Media:
 
 
 def _captions_state(turn: Turn) -> dict[str, Any]:
-    return turn.state.setdefault(schema.STATE_CAPTIONS, {})
+    caps = turn.state.get(schema.STATE_CAPTIONS)
+    return caps if isinstance(caps, dict) else {}
 
 
 def _fmt_time(s: float) -> str:
@@ -139,7 +299,7 @@ def _entry(
         "notes": list(transcript.notes),
         "preset": preset,
         "words": [w.to_dict() for w in transcript.words],
-        "cues": [c.to_dict() for c in cues],
+        "cues": cue_entries(cues, preset, transcript),
     }
 
 
@@ -154,9 +314,9 @@ def _current_preset(turn: Turn) -> dict[str, Any]:
 
 
 def _current_style(turn: Turn) -> dict[str, Any]:
-    for t in capdraft.caption_tracks(turn.draft):
-        if t.get(schema.SEG_STYLE):
-            return dict(t[schema.SEG_STYLE])
+    for t in turn.timeline().caption_tracks():
+        if t.style:
+            return dict(t.style)
     preset = _current_preset(turn)
     style = dict(capdraft.DEFAULT_STYLE)
     if preset.get("name") == "vertical":
@@ -165,260 +325,30 @@ def _current_style(turn: Turn) -> dict[str, Any]:
 
 
 def _recognise_and_refine(path: Path, language: str | None) -> Transcript:
-    """Recognition, then word timings refined by forced alignment of the recognised text.
+    """Recognition with trusted word timings: the captions pipeline's one way to get them."""
+    from ..captions.pipeline import recognise
 
-    Whisper's word timings drift by up to ~0.7 s and swallow pauses; pocketsphinx forced
-    alignment of the recognised words puts each word where it is spoken (English only).
-    """
-    from ..captions import transcribe
-    from ..captions.align import align_script
-
-    t = transcribe(path, language=language)
-    if t.language == "en" and t.words and len(t.words) == len(t.text.split()):
-        try:
-            refined = align_script(path, t.text, transcript=t)
-        except Exception as exc:  # refinement is a bonus; the recognised timings stand
-            log.warning("forced alignment failed (%s); keeping the recognised word timings", exc)
-            return t
-        if len(refined.words) != len(t.words):
-            return t
-        words = [
-            Word(w.text, r.start_s, r.end_s, w.probability)
-            for w, r in zip(t.words, refined.words, strict=True)
-        ]
-        t = Transcript(
-            words,
-            t.language,
-            t.model,
-            t.duration_s,
-            "faster-whisper+align",
-            t.language_probability,
-            t.notes,
-        )
-    return t
-
-
-def _rebuild_tracks(turn: Turn, show: str | None = None) -> None:
-    """Caption tracks from ``state["captions"]``: ``show`` that language, else keep visibility."""
-    caps = _captions_state(turn)
-    style = _current_style(turn)
-    draft = turn.draft
-    before = {
-        str(t.get(schema.TRACK_LANG)): bool(t.get(schema.TRACK_HIDDEN))
-        for t in capdraft.caption_tracks(draft)
-    }
-    for lang, entry in caps.items():
-        tmap = capdraft.TimeMap(draft, entry.get("source"))
-        track = capdraft.caption_track({**entry, "language": lang}, style=style, time_map=tmap)
-        capdraft.put_caption_track(draft, track)
-    if not caps:
-        return
-    if show is not None:
-        capdraft.show_only(draft, show if show in caps else next(iter(caps)))
-        return
-    shown = [lang for lang, hidden in before.items() if not hidden and lang in caps]
-    if shown:
-        capdraft.show_only(draft, shown[0])
-    elif not before:
-        capdraft.show_only(draft, next(iter(caps)))
-    else:  # all were hidden on purpose: new tracks stay hidden too
-        for t in capdraft.caption_tracks(draft):
-            t[schema.TRACK_HIDDEN] = True
-
-
-def _earlier_transcript(turn: Turn, media: Media) -> Transcript | None:
-    """The recognition already made for this file in this session (reused, not redone)."""
-    if re.search(r"\b(again|redo|re-?generate|re-?do|from scratch|fresh)\b", turn.message, re.I):
-        return None
-    for lang, entry in _captions_state(turn).items():
-        if entry.get("engine") == "translation" or entry.get("source") != media.cdn_url:
-            continue
-        return Transcript(
-            words=[Word.from_dict(w) for w in entry.get("words", [])],
-            language=lang,
-            model=str(entry.get("model")),
-            duration_s=float(entry.get("duration_s") or 0.0),
-            engine=str(entry.get("engine") or "faster-whisper"),
-            notes=list(entry.get("notes") or []),
-        )
-    return None
-
-
-async def _make_captions(
-    turn: Turn, *, languages: list[str], script: str | None = None, burn: bool = False
-) -> None:
-    from ..captions.translate import TranslationUnavailable, language_name, translate_cues
-
-    media = _speech_media(turn)
-    preset = _current_preset(turn)
-    caps = _captions_state(turn)
-    spoken = None  # detected where the model can; English-only models say so in their notes
-    earlier = _earlier_transcript(turn, media) if script is None else None
-    if earlier is not None and earlier.words:
-        transcript = earlier
-    elif script is not None:
-        from ..captions.align import align_script
-
-        async with turn.tool("align_script", {"file": media.filename}) as result:
-            transcript = await turn.work(align_script, media.path, script)
-            result.update({"words": len(transcript.words), "model": transcript.model})
-    else:
-        async with turn.tool(
-            "transcribe_audio", {"file": media.filename, "language": spoken}
-        ) as result:
-            transcript = await turn.work(_recognise_and_refine, media.path, spoken)
-            result.update(
-                {
-                    "words": len(transcript.words),
-                    "language": transcript.language,
-                    "model": transcript.model,
-                }
-            )
-    if not transcript.words:
-        raise AgentError(
-            f"I heard no speech in {media.filename} (model {transcript.model}), so there is "
-            "nothing to caption. If it has speech, give me the script: 'use this script: ...'."
-        )
-    source = transcript.language
-    cues = build_cues(transcript.words, preset, duration_s=transcript.duration_s)
-    turn.checkpoint()
-    caps[source] = _entry(transcript, media, preset, cues)
-    cue_dicts = caps[source]["cues"]
-    made = [source]
-    missing: list[str] = []
-    for lang in languages:
-        if lang == source or lang in made:
-            continue
-        try:
-            async with turn.tool("translate_captions", {"from": source, "to": lang}) as result:
-                translated, provider = await turn.work(
-                    translate_cues, cue_dicts, source, lang, preset
-                )
-                result.update({"cues": len(translated), "provider": provider})
-        except TranslationUnavailable as exc:
-            missing.append(str(exc))
-            continue
-        caps[lang] = {
-            **caps[source],
-            "language": lang,
-            "engine": "translation",
-            "model": provider,
-            "translated_from": source,
-            "words": [w for c in translated for w in c["words"]],
-            "cues": translated,
-        }
-        made.append(lang)
-    wanted = [lang for lang in languages if lang in made]
-    _rebuild_tracks(turn, show=wanted[0] if wanted else source)
-    # reply: what was made, and what was not
-    first, last = cues[0].start_s, cues[-1].end_s
-    if script is not None:
-        how = f"aligned your script with {transcript.model}"
-    elif transcript.engine.endswith("+align"):
-        how = f"recognised with {transcript.model}, word timings aligned with pocketsphinx"
-    else:
-        how = f"recognised with {transcript.model}"
-    lines = [
-        f"Added {language_name(source)} captions: {len(cues)} cues, {len(transcript.words)} "
-        f"words, covering {_fmt_time(first)}–{_fmt_time(last)} of {media.filename} ({how}; "
-        f"{preset.get('name', 'netflix')} preset)."
-    ]
-    for lang in made[1:]:
-        lines.append(
-            f"Added {language_name(lang)} captions translated offline with {caps[lang]['model']}."
-        )
-    lines.extend(transcript.notes)
-    lines.extend(missing)
-    shown = wanted[0] if wanted else source
-    if len(made) > 1:
-        lines.append(
-            f"The {language_name(shown)} track is shown; the others are kept hidden "
-            "(say 'show the Spanish captions' to switch)."
-        )
-    if burn:
-        lines.append("They will be burned into the video when you export (say 'export').")
-    else:
-        lines.append(
-            "Say 'export' to burn them into the MP4, or download them as SRT, VTT or ASS "
-            "(s.captions(format='srt'))."
-        )
-    await turn.say("\n".join(lines))
-
-
-@intent(
-    "captions",
-    # "an Instagram caption" is post text (video-meta-ai), not subtitles
-    r"^(?!.*\b(instagram|insta|tiktok|facebook|linkedin|twitter|tweet|social media|posts?|"
-    r"hashtags?)\b).*\b(auto[- ]?)?(captions?|subs|transcribe)\b",
-    r"\b(subtitles?|closed captions)\b",
-    r"\b(add|burn|put|generate)\b.*\bcaptions\b",
-    r"字幕",
-    r"\bcaption (this|it|the video)\b",
-    cost=10,
-    priority=1,
-    skills=SKILLS,
-    help="add captions (any languages: 'add captions in English and Spanish'), burn them in",
-)
-async def captions_intent(turn: Turn, match: re.Match[str]) -> None:
-    unknown = unknown_language(turn.message)
-    if unknown:
-        # refuse before recognising (and charging) rather than quietly captioning in English
-        known = ", ".join(w[0].capitalize() for w in LANGUAGE_WORDS.values())
-        raise AgentError(
-            f"I can't make captions in {unknown.capitalize()}. I know {known}: ask for one of "
-            "those, e.g. add captions in English and Spanish."
-        )
-    languages = requested_languages(turn.message) or [
-        turn.language if turn.language in LANGUAGE_WORDS else "en"
-    ]
-    if "en" not in languages:
-        # the speech is recognised first (English with the packaged model), then translated
-        languages = [*languages, "en"]
-    burn = bool(re.search(r"\bburn|hard[- ]?(code|sub)|烧录|压制", turn.message, re.I))
-    await _make_captions(turn, languages=languages, burn=burn)
-
-
-@intent(
-    "captions_script",
-    r"(?:use|with|here(?: is|'s)|align)\s+(?:this|the|my)\s+script\s*[:：]?\s*(?P<script>.+)",
-    r"(?:脚本|台词)\s*[:：]\s*(?P<script>.+)",
-    cost=10,
-    priority=3,
-    skills=SKILLS,
-    help="use this script: <text> (captions with your exact words, timed to the speech)",
-)
-async def script_intent(turn: Turn, match: re.Match[str]) -> None:
-    text = (match.group("script") or "").strip().strip("\"'“”")
-    candidate = Path(text).expanduser()
-    if len(text) < 300 and "\n" not in text and candidate.suffix.lower() in {".txt", ".md"}:
-        if not candidate.is_file():
-            raise AgentError(f"I cannot find the script file {text}: check the path.")
-        text = candidate.read_text(encoding="utf-8", errors="replace")
-    if len(text.split()) < 2:
-        raise AgentError(
-            "Paste the script after 'use this script:' (the words spoken in the video)."
-        )
-    await _make_captions(turn, languages=["en"], script=text)
+    return recognise(path, language=language)
 
 
 _COLOR_WORDS = (
     "white|black|red|green|blue|yellow|orange|purple|pink|cyan|gray|grey|"
     r"#[0-9a-f]{6}(?:[0-9a-f]{2})?"
 )
-_STYLE_PATTERNS = (
-    rf"\b(captions?|subtitles?|subs)\b.*\b({_COLOR_WORDS}|bigger|larger|smaller|"
-    r"top|bottom|middle|cent(er|re)|bold|karaoke|boxed?|plain|highlight)",
-    r"\b(make|turn|color|colour|move|put|set|change)\b.*\b(captions?|subtitles?|subs)\b",
-    r"\b(use|switch to|try)\b.*\b(karaoke|boxed|plain|word[- ]highlight)\b.*\bstyle\b",
-    r"\b(karaoke|boxed|word[- ]highlight)\s+(style|captions?|subtitles?)\b",
-)
 
 
 def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     """Style edits asked for in ``message`` (colour, size, position, burn style)."""
+    from ..captions.burn import merged_style
+
+    size = float(merged_style({schema.SEG_STYLE: current})[schema.STYLE_SIZE])
+    return sized(caption_style(message.lower()), size)
+
+
+def caption_style(low: str) -> dict[str, Any]:
+    """Style edits a clause names (a relative size as ``reader.SCALE``)."""
     from ..textburn import NAMED_COLORS  # the render's colour names, one list for both
 
-    low = message.lower()
     out: dict[str, Any] = {}
     m = re.search(
         r"(?:highlight|active word)\D{0,20}?(" + _COLOR_WORDS + r")\b"
@@ -432,16 +362,21 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     m = re.search(r"(?<![\w#])(" + _COLOR_WORDS + r")\b", low)
     if m:
         out[schema.STYLE_COLOR] = NAMED_COLORS.get(m.group(1), m.group(1).upper())
-    from ..captions.burn import merged_style
-
-    size = float(merged_style({schema.SEG_STYLE: current})[schema.STYLE_SIZE])
+    elif found := colors(low):
+        out[schema.STYLE_COLOR] = found[0][1]
     m = re.search(r"\b(?:size|font size)\s*(?:to|=|of)?\s*(\d{2,3})\b", low)
     if m:
         out[schema.STYLE_SIZE] = int(m.group(1))
-    elif re.search(r"\b(much )?(bigger|larger|big|large)\b", low):
-        out[schema.STYLE_SIZE] = round(size * (1.5 if "much" in low else 1.25))
-    elif re.search(r"\b(smaller|small|tiny)\b", low):
-        out[schema.STYLE_SIZE] = round(size * 0.8)
+    elif re.search(r"\b(much )?(bigger|larger|big|large)\b|更大|大一|放大|m[aá]s grande", low):
+        out[SCALE] = 1.5 if "much" in low else 1.25
+    elif re.search(r"\b(smaller|small|tiny)\b|更小|小一|缩小|m[aá]s peque", low):
+        out[SCALE] = 0.8
+    if (
+        schema.STYLE_POSITION not in out
+        and (pos := position(low))
+        and not re.search(r"\bat the (?:start|end)\b", low)
+    ):
+        out[schema.STYLE_POSITION] = pos
     for word, pos in (
         ("top", "top-center"),
         ("bottom", "bottom-center"),
@@ -449,7 +384,7 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
         ("center", "center"),
         ("centre", "center"),
     ):
-        if re.search(rf"\b(to|at|on) the {word}\b|\b{word}\b of the (screen|frame)", low):
+        if re.search(rf"\b(to|at|on|in) the {word}\b|\b{word}\b of the (screen|frame)", low):
             out[schema.STYLE_POSITION] = pos
             break
     if re.search(r"\bkaraoke|word[- ]highlight|highlight (the )?(active|current|each) word", low):
@@ -467,52 +402,6 @@ def style_changes(message: str, current: dict[str, Any]) -> dict[str, Any]:
     elif re.search(r"\bbold\b", low):
         out[schema.STYLE_BOLD] = True
     return out
-
-
-def _require_captions(turn: Turn) -> dict[str, Any]:
-    caps = _captions_state(turn)
-    if not caps:
-        raise AgentError("There are no captions yet: say 'add captions' first.")
-    return caps
-
-
-# The reply says what was made and what was not (a language not available offline, an
-# English-only model): the runner must never turn these turns into silent edits.
-captions_intent.speaks = True  # type: ignore[attr-defined]
-script_intent.speaks = True  # type: ignore[attr-defined]
-
-
-@intent(
-    "captions_style",
-    *_STYLE_PATTERNS,
-    cost=2,
-    priority=2,
-    skills=SKILLS,
-    help="restyle captions: 'make the captions yellow and bigger', 'use karaoke style'",
-)
-async def style_intent(turn: Turn, match: re.Match[str]) -> None:
-    current = _current_style(turn)
-    changes = style_changes(turn.message, current)
-    if not _captions_state(turn) and re.search(
-        r"\b(add|generate|create|make)\b", turn.message, re.I
-    ):
-        await captions_intent(turn, match)  # "add yellow captions at the top"
-        if changes:
-            capdraft.restyle(turn.draft, changes)
-        return
-    _require_captions(turn)
-    if not changes:
-        raise AgentError(
-            "I can change the captions' colour ('make the captions yellow'), size ('bigger'), "
-            "position ('move them to the top') and style ('use karaoke style', 'boxed', "
-            "'plain'). Which would you like?"
-        )
-    turn.checkpoint()
-    n = capdraft.restyle(turn.draft, changes)
-    said = ", ".join(
-        f"{k} {v}" for k, v in changes.items() if k != schema.STYLE_BOX or v is not None
-    )
-    await turn.say(f"Updated the caption style ({said}) on {n} caption track(s).")
 
 
 def preset_changes(message: str) -> tuple[str | None, dict[str, Any]]:
@@ -540,39 +429,429 @@ def preset_changes(message: str) -> tuple[str | None, dict[str, Any]]:
     return name, over
 
 
-@intent(
-    "captions_preset",
-    r"\b(use|apply|switch to|follow)\b.*\b(netflix|bbc|vertical|subtitle[- ]?edit)\b.*"
-    r"\b(preset|rules|guidelines?|style guide)\b",
-    r"\b(netflix|bbc|subtitle[- ]?edit) (preset|rules|guidelines|style)\b",
-    r"\b(max(imum)?|at most|up to|no more than)\s*\d{1,3}\s*(characters|chars)\b",
-    r"\b\d{1,3}\s*(characters|chars) (per|a|each) line\b",
-    r"\b(one|single|two|three|[123])[- ]lines? (captions?|subtitles?|max|per cue)\b",
-    r"\b\d{1,2}\s*words (per|a|each) (cue|caption|subtitle)\b",
-    cost=2,
-    priority=3,
-    skills=SKILLS,
-    help="caption rules: 'use the vertical preset', 'max 32 characters per line'",
+# ================================================================================================
+# Caption tracks on the draft (through the timeline model)
+# ================================================================================================
+def rebuild_tracks(
+    draft: tl.Draft, caps: dict[str, Any], style: dict[str, Any], show: str | None = None
+) -> tl.Draft:
+    """Caption tracks from ``caps``: ``show`` that language, else keep what was shown."""
+    before = {t.lang: t.hidden for t in draft.caption_tracks()}
+    for lang, entry in caps.items():
+        tmap = capdraft.TimeMap(draft, entry.get("source"))
+        track = capdraft.track_of({**entry, "language": lang}, style=style, time_map=tmap)
+        draft = tl.set_caption_track(draft, track)
+    if not caps:
+        return draft
+    if show is not None:
+        return tl.show_captions(draft, show if show in caps else next(iter(caps)))
+    shown = [lang for lang, hidden in before.items() if not hidden and lang in caps]
+    if shown:
+        return tl.show_captions(draft, shown[0])
+    if not before:
+        return tl.show_captions(draft, next(iter(caps)))
+    return tl.show_captions(draft, None)  # all were hidden on purpose: new ones stay hidden
+
+
+def _earlier_transcript(caps: dict[str, Any], media: Media) -> Transcript | None:
+    """The recognition already made for this file in this session (reused, not redone)."""
+    for lang, entry in caps.items():
+        if entry.get("engine") == "translation" or entry.get("source") != media.cdn_url:
+            continue
+        return Transcript(
+            words=[Word.from_dict(w) for w in entry.get("words", [])],
+            language=lang,
+            model=str(entry.get("model")),
+            duration_s=float(entry.get("duration_s") or 0.0),
+            engine=str(entry.get("engine") or "faster-whisper"),
+            notes=list(entry.get("notes") or []),
+        )
+    return None
+
+
+def _reachable(lang: str) -> bool:
+    """Whether captions in ``lang`` can be made: recognised directly, or translated to."""
+    from ..captions.recognize import supported_languages
+    from ..captions.translate import provider_for
+
+    if langs.can_caption(lang):
+        return True
+    return any(provider_for(src, lang) for src in supported_languages())
+
+
+def _cannot(names: list[str], unknown: list[str]) -> str:
+    from ..captions.recognize import supported_languages
+
+    spoken = sorted(supported_languages())
+    can = ", ".join(langs.name_of(c) for c in spoken[:6])
+    parts = []
+    if unknown:
+        parts.append(
+            f"{' and '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not a language I know"
+        )
+    if names:
+        parts.append(
+            f"this engine recognises {can} speech and has no offline translation to "
+            f"{', '.join(names)} (install the nemo-widgets[translate] extra and an Argos "
+            "language pair to add one)"
+        )
+    what = " and ".join(unknown + names)
+    return (
+        f"I can't make {what} captions here: {'; '.join(parts)}. Nothing was changed or "
+        f"charged. I can add {can} captions: say e.g. 'add {langs.name_of(spoken[0])} captions'."
+    )
+
+
+async def make_captions(
+    turn: Turn, *, languages: list[str], script: str | None = None, burn: bool = False,
+    fresh: bool = False, style: dict[str, Any] | None = None,
+) -> str:  # fmt: skip
+    """Recognise (or align ``script``), build cues, translate, and put the tracks on the draft.
+
+    The state is written only at the end, so a failure leaves the session as it was.
+    """
+    from ..captions.translate import TranslationUnavailable, language_name, translate_cues
+
+    media = _speech_media(turn)
+    preset = _current_preset(turn)
+    caps = {k: v for k, v in _captions_state(turn).items()}
+    earlier = None if (script is not None or fresh) else _earlier_transcript(caps, media)
+    if earlier is not None and earlier.words:
+        transcript = earlier
+    elif script is not None:
+        from ..captions.align import align_script
+
+        async with turn.tool("align_script", {"file": media.filename}) as result:
+            transcript = await turn.work(align_script, media.path, script)
+            result.update({"words": len(transcript.words), "model": transcript.model})
+    else:
+        async with turn.tool(
+            "transcribe_audio", {"file": media.filename, "language": None}
+        ) as result:
+            transcript = await turn.work(_recognise_and_refine, media.path, None)
+            result.update(
+                {
+                    "words": len(transcript.words),
+                    "language": transcript.language,
+                    "model": transcript.model,
+                }
+            )
+    if not transcript.words:
+        raise AgentError(
+            f"I heard no speech in {media.filename} (model {transcript.model}), so there is "
+            "nothing to caption. If it has speech, give me the script: 'use this script: ...'."
+        )
+    source = transcript.language
+    cues = cues_for(transcript, preset)
+    caps[source] = _entry(transcript, media, preset, cues)
+    made, missing = [source], []
+    for lang in languages:
+        if lang in made:
+            continue
+        try:
+            async with turn.tool("translate_captions", {"from": source, "to": lang}) as result:
+                translated, provider = await turn.work(
+                    translate_cues, caps[source]["cues"], source, lang, preset
+                )
+                result.update({"cues": len(translated), "provider": provider})
+        except TranslationUnavailable as exc:
+            missing.append(str(exc))
+            continue
+        caps[lang] = {
+            **caps[source],
+            "language": lang,
+            "engine": "translation",
+            "model": provider,
+            "translated_from": source,
+            "words": [w for c in translated for w in c["words"]],
+            "cues": translated,
+        }
+        made.append(lang)
+    wanted = [lang for lang in languages if lang in made]
+    shown = wanted[0] if wanted else source
+    track_style = {**_current_style(turn), **(style or {})}
+    draft = rebuild_tracks(turn.timeline(), caps, track_style, show=shown)
+    turn.state[schema.STATE_CAPTIONS] = caps
+    turn.state[schema.STATE_DRAFT] = draft.to_dict()
+    first, last = cues[0].start_s, cues[-1].end_s
+    if script is not None:
+        how = f"aligned your script with {transcript.model}"
+    elif transcript.engine.endswith("+align"):
+        how = f"recognised with {transcript.model}, word timings aligned with pocketsphinx"
+    else:
+        how = f"recognised with {transcript.model}"
+    lines = [
+        f"Added {language_name(source)} captions: {len(cues)} cues, {len(transcript.words)} "
+        f"words, covering {_fmt_time(first)}–{_fmt_time(last)} of {media.filename} ({how}; "
+        f"{preset.get('name', 'netflix')} preset)."
+    ]
+    for lang in made[1:]:
+        lines.append(
+            f"Added {language_name(lang)} captions translated offline with {caps[lang]['model']}."
+        )
+    lines.extend(transcript.notes)
+    lines.extend(missing)
+    if len(made) > 1:
+        lines.append(
+            f"The {language_name(shown)} track is shown; the others are kept hidden "
+            "(say 'show the Spanish captions' to switch)."
+        )
+    if burn:
+        lines.append("They will be burned into the video when you export (say 'export').")
+    else:
+        lines.append(
+            "Say 'export' to burn them into the MP4, or download them as SRT, VTT or ASS "
+            "(s.captions(format='srt'))."
+        )
+    lines.append(summary_for(cues, preset, transcript))  # the last line: the rules kept
+    return "\n".join(lines)
+
+
+# ================================================================================================
+# Reading
+# ================================================================================================
+_CAPTION = re.compile(
+    r"\b(?:auto[- ]?)?(?:captions?|subtitles?|subs|closed captions|cc|subt[ií]tulos?)\b|字幕|"
+    r"\btranscribe\b|\bcaption (?:this|it|the video|my video)\b"
 )
-async def preset_intent(turn: Turn, match: re.Match[str]) -> None:
+_SOCIAL = re.compile(
+    r"\b(?:instagram|insta|tiktok|facebook|linkedin|twitter|tweet|social media|posts?|hashtags?)\b"
+)
+_HIDE = re.compile(
+    r"\b(?:hide|turn off|switch off|disable|no more|don'?t show|oculta\w*)\b|隐藏|关闭字幕|关掉字幕"
+)
+_DELETE = re.compile(
+    r"\b(?:remove|delete|drop|get rid of|clear|quita\w*|elimina\w*|borra\w*)\b|删除|去掉|移除"
+)
+_SHOW = re.compile(r"\b(?:show|display|switch to|use|muestra\w*)\b|显示|切换")
+_STYLE = re.compile(
+    r"#[0-9a-f]{6}|\b(?:white|black|red|green|blue|yellow|orange|purple|pink|cyan|gr[ae]y|gold|"
+    r"bigger|larger|smaller|tiny|big|large|top|bottom|middle|cent(?:er|re)|bold|karaoke|boxed?|"
+    r"plain|highlight|font size|size|amarill\w+|blanc\w+|roj\w+|arriba|abajo|grande|negrita)\b|"
+    r"黄色|白色|红色|更大|更小|放大|缩小|顶部|底部|加粗|\d+\s*px"
+)
+_PRESET = re.compile(
+    r"\b(?:netflix|bbc|subtitle[- ]?edit)\b|\bvertical (?:preset|rules)\b|\bpreset\b|"
+    r"\b\d{1,3}\s*(?:characters|chars)\b|\b(?:one|single|two|three|[123])[- ]lines?\b|"
+    r"\b\d{1,2}\s*words (?:per|a|each)\b|\bcps\b|characters per second"
+)
+_ADDING = re.compile(
+    r"\b(?:add|generate|create|make|burn|put|give|need|want|transcribe|caption|include|get|"
+    r"translate|redo|regenerate|añade|agrega|genera|pon|crea|traduce|quiero)\b|添加|加上|生成|加|做|配上|翻译|要"
+)
+
+
+_CAPTION_ONLY = re.compile(
+    r"\b(?:karaoke|word[- ]highlight|boxed style|plain style|netflix|bbc|subtitle[- ]?edit)\b|"
+    r"\bpresets?\b|characters? per line|chars? per line|words per (?:cue|caption|subtitle)|"
+    r"\bcps\b|characters per second|\b(?:one|single|two|three|[123])[- ]lines?\b|"
+    r"\b(?:max(?:imum)?|at most|up to|no more than)\s*\d{1,3}\s*(?:characters|chars)\b"
+)
+
+
+_ADDING_NEW = re.compile(
+    r"\b(?:add|generate|create|burn|transcribe|caption|include|translate|redo|regenerate|"
+    r"añade|agrega|genera|crea|traduce)\b|添加|加上|生成|配上|翻译"
+)
+
+
+def _is_captions_clause(clause: Clause, ctx: Context) -> bool:
+    n = clause.norm
+    if _CAPTION_ONLY.search(n) and not re.search(r"\b(?:titles?|prompt|storyboard)\b|标题", n):
+        return True
+    if _CAPTION.search(n):
+        if _SOCIAL.search(n) and not re.search(
+            r"\b(?:captions|subtitles|subs)\b|字幕|subt[ií]tulos", n
+        ):
+            return False  # "an Instagram caption" is post text (the metadata skill's)
+        return not re.search(
+            r"\bcaption text\b|\bsubtitle text\b|\bcaption (?:that|which) (?:says|reads)\b|"
+            r"\bcaption (?:saying|reading)\b",
+            n,
+        )
+    if re.search(r"\b(?:them|it)\b|它们|los\b|las\b", n):
+        if clause.refers_to:
+            return clause.refers_to == "captions"
+        return bool(ctx.caption_langs) and not ctx.titles
+    return False
+
+
+def parse_captions(clause: Clause, ctx: Context) -> list[Command] | None:
+    n = clause.norm
+    if not _is_captions_clause(clause, ctx):
+        return None
+    named = requested_languages(clause.raw)
+    if _DELETE.search(n) and not _ADDING.search(n.replace("get rid", "")):
+        return [HideCaptions(tuple(named), remove=True)]
+    if _HIDE.search(n):
+        return [HideCaptions(tuple(named))]
+    if named and _SHOW.search(n) and not re.search(r"\b(?:add|generate|create)\b|添加|生成", n):
+        return [ShowCaptions(named[0])]
+    name, over = preset_changes(n)
+    if _PRESET.search(n) and (name or over):
+        return [CaptionPreset(name, over)]
+    changes = caption_style(n)
+    adding = bool(_ADDING_NEW.search(n)) or not changes
+    if changes and not adding:
+        return [StyleCaptions(changes)]
+    if (
+        changes
+        and ctx.caption_langs
+        and not named
+        and not re.search(r"\b(?:add|generate|create)\b|添加|生成", n)
+    ):
+        return [StyleCaptions(changes)]
+    unknown = tuple(unknown_languages(str(clause)))
+    burn = bool(re.search(r"\bburn|hard[- ]?(?:code|sub)|烧录|压制|incrust", n))
+    fresh = bool(
+        re.search(r"\b(?:again|redo|re-?generate|re-?do|from scratch|fresh)\b|重新|de nuevo", n)
+    )
+    out: list[Command] = [AddCaptions(tuple(named), unknown, burn, fresh)]
+    if changes:
+        out.append(StyleCaptions(changes))
+    return out
+
+
+_SCRIPT = (
+    r"(?:use|with|here(?: is|'s)|align|apply)\s+(?:this|the|my|following)\s+(?:script|transcript)"
+    r"\s*[:：]?|(?:脚本|台词)\s*[:：]|(?:usa|con) (?:este|el) guion\s*:?"
+)
+_SCRIPT_RE = re.compile(_SCRIPT)
+
+
+def parse_script(clause: Clause, ctx: Context) -> list[Command] | None:
+    m = _SCRIPT_RE.search(clause.low)
+    if not m:
+        return None
+    text = clause.unquote(clause.raw[m.end() :]).strip().strip("\"'“”")
+    candidate = Path(text).expanduser()
+    if len(text) < 300 and "\n" not in text and candidate.suffix.lower() in {".txt", ".md"}:
+        if not candidate.is_file():
+            from .reader import Refused
+
+            return [Refused(reason=f"I cannot find the script file {text}: check the path.")]
+        text = candidate.read_text(encoding="utf-8", errors="replace")
+    if len(text.split()) < 2:
+        from .reader import Refused
+
+        return [
+            Refused(
+                reason="Paste the script after 'use this script:' (the words spoken in the video)."
+            )
+        ]
+    return [CaptionScript(text)]
+
+
+# ================================================================================================
+# Doing
+# ================================================================================================
+def _require_captions(turn: Turn) -> dict[str, Any]:
+    caps = _captions_state(turn)
+    if not caps:
+        raise AgentError("There are no captions yet: say 'add captions' first.")
+    return caps
+
+
+async def apply_captions(cmd: Command, turn: Turn) -> str:
+    if isinstance(cmd, AddCaptions):
+        if cmd.unknown and not cmd.languages:
+            raise AgentError(_cannot([], list(cmd.unknown)))
+        wanted = list(cmd.languages) or [
+            turn.language
+            if langs.code_of(turn.language) or turn.language in langs.LANGUAGES
+            else "en"
+        ]
+        if not cmd.languages and not _reachable(wanted[0]):
+            wanted = ["en"]
+        possible = [lang for lang in wanted if _reachable(lang)]
+        if not possible:
+            raise AgentError(
+                _cannot([langs.name_of(c) for c in wanted if not _reachable(c)], list(cmd.unknown))
+            )
+        text = await make_captions(turn, languages=wanted, burn=cmd.burn, fresh=cmd.fresh)
+        if cmd.unknown:
+            text += "\n" + (
+                f"No {' or '.join(cmd.unknown)} captions: "
+                f"{'that is' if len(cmd.unknown) == 1 else 'those are'} not a language I know."
+            )
+        return text
+    if isinstance(cmd, CaptionScript):
+        return await make_captions(turn, languages=["en"], script=cmd.script)
+    if isinstance(cmd, StyleCaptions):
+        _require_captions(turn)
+        from ..captions.burn import merged_style
+
+        current = _current_style(turn)
+        size = float(merged_style({schema.SEG_STYLE: current})[schema.STYLE_SIZE])
+        changes = sized(dict(cmd.changes), size)
+        if not changes:
+            raise AgentError(
+                "I can change the captions' colour ('make the captions yellow'), size ('bigger'), "
+                "position ('move them to the top') and style ('use karaoke style', 'boxed', "
+                "'plain'). Which would you like?"
+            )
+        draft, n = tl.restyle_captions(
+            turn.timeline(), changes, cmd.lang, base=capdraft.DEFAULT_STYLE
+        )
+        turn.state[schema.STATE_DRAFT] = draft.to_dict()
+        said = ", ".join(
+            f"{k} {v}" for k, v in changes.items() if k != schema.STYLE_BOX or v is not None
+        )
+        return f"Updated the caption style ({said}) on {n} caption track(s)."
+    if isinstance(cmd, CaptionPreset):
+        return _apply_preset(cmd, turn)
+    if isinstance(cmd, HideCaptions):
+        caps = _require_captions(turn)
+        chosen = [x for x in cmd.languages if x in caps] or list(caps)
+        draft = turn.timeline()
+        if cmd.remove:
+            turn.state[schema.STATE_DRAFT] = tl.remove_captions(draft, chosen).to_dict()
+            turn.state[schema.STATE_CAPTIONS] = {k: v for k, v in caps.items() if k not in chosen}
+            return f"Removed the {', '.join(chosen)} captions from the project."
+        for t in draft.caption_tracks():
+            if t.lang in chosen:
+                draft = tl.set_caption_track(draft, replace_hidden(t))
+        turn.state[schema.STATE_DRAFT] = draft.to_dict()
+        return (
+            f"Hid the {', '.join(chosen)} captions: they stay in the project (downloadable) but "
+            "are not shown or burned in. Say 'show the English captions' to bring them back."
+        )
+    assert isinstance(cmd, ShowCaptions)
     caps = _require_captions(turn)
-    name, over = preset_changes(turn.message)
-    base = get_preset(name) if name else get_preset(_current_preset(turn))
-    try:
-        preset = base.with_overrides(**over)
-    except ValueError as exc:
-        raise AgentError(str(exc)) from exc
-    turn.checkpoint()
-    counts = []
+    if cmd.language not in caps:
+        raise AgentError(
+            f"There are no {langs.name_of(cmd.language)} captions; available: {', '.join(caps)}. "
+            "Ask 'add captions in …' first."
+        )
+    draft = rebuild_tracks(turn.timeline(), caps, _current_style(turn), show=cmd.language)
+    turn.state[schema.STATE_DRAFT] = draft.to_dict()
+    return f"Showing the {cmd.language} captions; the others are hidden."
+
+
+def replace_hidden(track: tl.Track) -> tl.Track:
+    from dataclasses import replace
+
+    return replace(track, hidden=True)
+
+
+def _apply_preset(cmd: CaptionPreset, turn: Turn) -> str:
     from ..captions.translate import TranslationUnavailable, translate_cues
 
+    caps = {k: dict(v) for k, v in _require_captions(turn).items()}
+    base = get_preset(cmd.name) if cmd.name else get_preset(_current_preset(turn))
+    try:
+        preset = base.with_overrides(**cmd.overrides)
+    except ValueError as exc:
+        raise AgentError(str(exc)) from exc
+    counts = []
     sources = {lang: e for lang, e in caps.items() if e.get("engine") != "translation"}
     for lang, entry in sources.items():
         words = [Word.from_dict(w) for w in entry.get("words", [])]
-        cues = build_cues(words, preset, duration_s=entry.get("duration_s"))
-        entry["cues"] = [c.to_dict() for c in cues]
+        t = Transcript(words, lang, str(entry.get("model")), float(entry.get("duration_s") or 0))
+        cues = cues_for(t, preset)
+        entry["cues"] = cue_entries(cues, preset, t)
         entry["preset"] = preset.to_dict()
-        counts.append(f"{lang}: {len(cues)} cues")
+        counts.append(f"{lang}: {summary_for(cues, preset, t)}")
     for lang, entry in caps.items():
         if entry.get("engine") != "translation" or entry.get("translated_from") not in sources:
             continue
@@ -584,86 +863,53 @@ async def preset_intent(turn: Turn, match: re.Match[str]) -> None:
             continue
         entry["cues"], entry["preset"] = cues_t, preset.to_dict()
         counts.append(f"{lang}: {len(cues_t)} cues")
-    if name == "vertical":
+    style = _current_style(turn)
+    draft = turn.timeline()
+    if cmd.name == "vertical":
         # the social look: its own size and outline (None falls back to the style's defaults)
         reset = {schema.STYLE_SIZE: None, schema.STYLE_OUTLINE: None, schema.STYLE_BOLD: None}
-        capdraft.restyle(turn.draft, {schema.STYLE_PRESET: "vertical", **reset})
-    _rebuild_tracks(turn)
+        draft, _ = tl.restyle_captions(
+            draft, {schema.STYLE_PRESET: "vertical", **reset}, base=capdraft.DEFAULT_STYLE
+        )
+        style = {
+            k: v for k, v in {**style, schema.STYLE_PRESET: "vertical"}.items() if k not in reset
+        }
+    turn.state[schema.STATE_CAPTIONS] = caps
+    turn.state[schema.STATE_DRAFT] = rebuild_tracks(draft, caps, style).to_dict()
     limits = (
         f"{preset.max_chars} characters × {preset.max_lines} lines, "
         f"{preset.min_duration_s:g}–{preset.max_duration_s:g} s on screen, "
         f"≤ {preset.max_cps:g} characters/s"
         + (f", ≤ {preset.max_words} words per cue" if preset.max_words else "")
     )
-    await turn.say(
-        f"Rebuilt the captions with the {preset.name} rules ({limits}): {'; '.join(counts)}."
-    )
+    return f"Rebuilt the captions with the {preset.name} rules ({limits}): {'; '.join(counts)}."
 
 
-@intent(
-    "captions_remove",
-    r"\b(remove|delete|hide|turn off|switch off|disable|drop|no more)\b.*"
-    r"\b(captions?|subtitles?|subs)\b",
-    r"(删除|去掉|隐藏|关闭)字幕",
-    cost=0,
-    priority=3,
-    skills=SKILLS,
-    help="hide the captions (kept, not shown or burned) or remove them",
-)
-async def remove_intent(turn: Turn, match: re.Match[str]) -> None:
-    caps = _require_captions(turn)
-    turn.checkpoint()
-    langs = [x for x in requested_languages(turn.message) if x in caps] or list(caps)
-    tracks = [t for t in capdraft.caption_tracks(turn.draft) if t.get(schema.TRACK_LANG) in langs]
-    if re.search(r"\b(remove|delete|drop)\b|删除|去掉", turn.message, re.I):
-        turn.draft[schema.TRACKS] = [
-            t for t in turn.draft.get(schema.TRACKS, []) if t not in tracks
-        ]
-        for lang in langs:
-            caps.pop(lang, None)
-        await turn.say(f"Removed the {', '.join(langs)} captions from the project.")
-        return
-    for t in tracks:
-        t[schema.TRACK_HIDDEN] = True
-    await turn.say(
-        f"Hid the {', '.join(langs)} captions: they stay in the project (downloadable) but are "
-        "not shown or burned in. Say 'show the English captions' to bring them back."
-    )
-
-
-@intent(
-    "captions_show",
-    r"\b(show|display|use|switch to)\b.*\b(english|spanish|french|german|chinese|japanese|"
-    r"italian|portuguese|korean|russian|dutch)\b.*\b(captions?|subtitles?|track)\b",
-    cost=0,
-    priority=2,
-    skills=SKILLS,
-    help="show the Spanish captions (switch the visible caption track)",
-)
-async def show_intent(turn: Turn, match: re.Match[str]) -> None:
-    caps = _require_captions(turn)
-    langs = requested_languages(turn.message)
-    lang = next((x for x in langs if x in caps), None)
-    if lang is None:
-        raise AgentError(
-            f"There are no {', '.join(langs)} captions; available: {', '.join(caps)}. "
-            "Ask 'add captions in …' first."
-        )
-    turn.checkpoint()
-    _rebuild_tracks(turn, show=lang)
-    await turn.say(f"Showing the {lang} captions; the others are hidden.")
-
-
-@intent(
-    "captions_style_them",
-    r"\b(move|put) (them|it) (to|at) the (top|bottom|middle|cent(er|re))\b",
-    r"\bmake (them|it) (bigger|larger|smaller|bold|" + _COLOR_WORDS + r")\b",
-    cost=2,
-    skills=SKILLS,
-    help="",
-)
-async def style_them_intent(turn: Turn, match: re.Match[str]) -> None:
-    await style_intent(turn, match)
-
-
-__all__ = ["preset_changes", "requested_languages", "style_changes"]
+_ABOUT = r"caption|subtitle|subs|字幕|subt[ií]tulo|transcri|script|脚本|guion"
+ROWS = [
+    Row(
+        "captions",
+        parse_captions,
+        apply_captions,
+        about=_ABOUT,
+        subject="captions",
+        cost=COST,
+        speaks=True,
+        skills=SKILLS,
+        help="add captions (any languages: 'add captions in English and Spanish'), burn them in; "
+        "restyle them ('make the captions yellow', 'karaoke style'), caption rules ('use the "
+        "vertical preset', 'max 32 characters per line'), show, hide or remove them",
+    ),
+    Row(
+        "captions-script",
+        parse_script,
+        apply_captions,
+        about=_ABOUT,
+        subject="captions",
+        cost=COST,
+        speaks=True,
+        greedy=_SCRIPT,
+        skills=SKILLS,
+        help="use this script: <text> (captions with your exact words, timed to the speech)",
+    ),
+]

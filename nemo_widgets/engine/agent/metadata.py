@@ -1,4 +1,4 @@
-"""video-meta-ai in the engine: titles, description, tags, hashtags and chapters for a video.
+"""video-meta-ai rows: titles, description, tags, hashtags and chapters for a video.
 
 The words come from the session's captions when there are some, else from recognising the
 uploaded video now (``engine.captions.transcribe``, in a thread with heartbeats). The result
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from ... import schema
+from ..meta.language import detect_language, language_of
 from ..meta.titles import SHORT_TITLE_MAX, MetaOptions, build_metadata, render_markdown
 from ..meta.words import TimedWord, coerce_words
-from .base import AgentError, Media, Turn, intent
+from .base import AgentError, Media, Turn
+from .reader import Clause, Command, Context, Row
 
 SKILL = ("video-meta-ai",)
 COST = 10  # credits per generation ("text 5-15 s" in the contract; editing is ~50)
@@ -93,7 +96,10 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
                 filename=media.filename,
                 width=media.width,
                 height=media.height,
-                language=(language or "en")[:2],
+                # The recogniser's language when it says one, else read from the words.
+                language=language_of(language, " ".join(w.text for w in words[:200]))
+                if language
+                else None,
                 options=options,
             )
         except ValueError as exc:
@@ -111,60 +117,102 @@ async def _generate(turn: Turn, options: MetaOptions, *, reuse: bool) -> dict[st
     return meta
 
 
-@intent(
-    "metadata",
-    r"\b(generate|create|write|suggest|make|give me|need|get|come up with|improve|optimi[sz]e)\b"
-    r".*\b" + _WHAT + r"\b",
-    r"\btitles?,?\s+(descriptions?|tags?)\b",
-    r"\b(youtube|video)\s+(titles?|tags|metadata|description)\b",
-    r"\bmetadata\b",
-    r"(生成|写|给我).*(标题|标签|描述|简介)|^(标题|标签)",
-    cost=COST,
-    skills=SKILL,
-    help="titles, a description (with chapters) and tags for your video",
+@dataclass(frozen=True)
+class GenerateMetadata(Command):
+    """Titles, a description (with chapters), tags and hashtags from the video's speech."""
+
+    cost = COST
+
+
+@dataclass(frozen=True)
+class RefineMetadata(Command):
+    """Rebuild the last metadata: ``shorter`` / ``longer`` titles, ``focus`` tags, chapters."""
+
+    shorter: bool = False
+    longer: bool = False
+    focus: tuple[str, ...] = ()
+    chapters: bool | None = None
+    cost = COST
+
+
+_GENERATE = re.compile(
+    r"\b(?:generate|create|write|suggest|make|give me|need|get|come up with|improve|optimi[sz]e|"
+    r"genera|crea|escribe|sugiere|dame|haz|hazme|necesito|quiero|mejora)\b|生成|写|给我|想"
 )
-async def metadata_intent(turn: Turn, match: re.Match[str]) -> None:
-    """Titles, description, tags, hashtags and chapters from the uploaded video's speech."""
-    old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
-    meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
-    await turn.say(render_markdown(meta) + _footer(meta))
-
-
-def _footer(meta: dict[str, Any]) -> str:
-    n = len(meta.get("chapters") or [])
-    chap = (
-        f"{n} chapters are in the description."
-        if n
-        else "No chapters: the video is too short or has no clear topic shifts."
-    )
-    return (
-        f'\n\n{chap} Ask for "shorter titles" or "more tags about …" to refine; '
-        "everything is also in `session.metadata()`."
-    )
-
-
+_WHAT_RE = re.compile(
+    r"\b(?:titles?|tags?|descriptions?|hashtags?|chapters?|metadata|seo|youtube description|"
+    r"t[ií]tulos?|etiquetas?|descripci[oó]n(?:es)?|cap[ií]tulos?|metadatos)\b|标题|标签|描述|简介|章节"
+)
+_META_ONLY = re.compile(
+    r"\b(?:descriptions?|tags?|hashtags?|chapters?|metadata|seo|etiquetas?|descripci[oó]n(?:es)?|"
+    r"cap[ií]tulos?|metadatos)\b|标签|描述|简介|章节"
+)
 _FOCUS = re.compile(
-    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.+)|"
-    r"tags?\s+about\s+(.+)|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.+)|"
-    r"更多(?:关于)?(.+?)的?标签",
-    re.IGNORECASE,
+    r"(?:more|extra|additional)\s+tags?\s+(?:about|on|for|around|related to)\s+(.{1,120})|"
+    r"tags?\s+about\s+(.{1,120})|(?:focus|emphasi[sz]e)\s+(?:on\s+)?(.{1,120})|"
+    r"更多(?:关于)?(.{1,40}?)的?标签|m[aá]s\s+etiquetas\s+(?:sobre|de)\s+(.{1,120})",
+)
+_REFINE = re.compile(
+    r"\b(?:shorter|longer|snappier|punchier)\s+(?:titles?|descriptions?)\b|\b(?:more|extra|additional|fewer)\s+tags?\b|"
+    r"\btags?\s+about\s+\w|\b(?:no|without|remove|drop|add|with)\s+chapters\b|更短的?标题|更多.{0,20}标签|"
+    r"\bt[ií]tulos m[aá]s (?:cortos|largos)\b|\bm[aá]s etiquetas\b|\bsin cap[ií]tulos\b|不要章节"
 )
 
 
-@intent(
-    "metadata-refine",
-    r"\b(shorter|longer|snappier|punchier)\s+(titles?|description)\b",
-    r"\b(more|extra|additional|fewer)\s+tags?\b",
-    r"\btags?\s+about\s+\w",
-    r"\b(no|without|remove|drop|add|with)\s+chapters\b",
-    r"更短的?标题|更多.*标签",
-    priority=1,  # "more tags about X" is always a follow-up, never a fresh request
-    cost=COST,
-    skills=SKILL,
-    help='refine the metadata: "shorter titles", "more tags about X", "no chapters"',
-)
-async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
-    """Rebuild the previous metadata with the user's change, reusing its transcript."""
+def parse_metadata(clause: Clause, ctx: Context) -> list[Command] | None:
+    n = clause.norm
+    if _REFINE.search(n) and (
+        ctx.has_metadata or not _GENERATE.search(n) or not _META_ONLY.search(n)
+    ):
+        opts = _refinement(clause.unquote(n))
+        if opts is not None:
+            return [opts]
+    if not _WHAT_RE.search(n):
+        return None
+    if re.search(r"⟦\d+⟧|\b(?:on screen|at the (?:top|bottom|start|end)|for \d|from \d)\b", n):
+        return None  # a title with text and a place on screen is the titles' row
+    if _GENERATE.search(n) and (
+        _META_ONLY.search(n) or re.search(r"\btitles\b|\bideas?\b|\byoutube\b|标题", n)
+    ):
+        return [GenerateMetadata()]
+    if re.search(
+        r"^\s*(?:metadata|titles?,? (?:descriptions?|tags)|(?:youtube|video) (?:titles?|tags|"
+        r"metadata|description))",
+        n,
+    ) or re.search(r"^(?:标题|标签)", n):
+        return [GenerateMetadata()]
+    if re.search(r"\bgenerate my text descriptions?\b", n):
+        return [GenerateMetadata()]
+    return None
+
+
+def _refinement(text: str) -> RefineMetadata | None:
+    shorter = bool(re.search(r"shorter|snappier|punchier|更短|m[aá]s cortos", text))
+    longer = not shorter and bool(re.search(r"longer\s+titles?|t[ií]tulos m[aá]s largos", text))
+    focus: tuple[str, ...] = ()
+    found = _FOCUS.search(text)
+    if found:
+        topic = next(g for g in found.groups() if g)
+        topic = re.split(r"[.,;!?]| and (?:shorter|longer)", topic)[0].strip(" '\"")
+        if topic:
+            focus = (topic,)
+    chapters = None
+    if re.search(r"\b(?:no|without|remove|drop)\s+chapters\b|\bsin cap[ií]tulos\b|不要章节", text):
+        chapters = False
+    elif re.search(r"\b(?:add|with)\s+chapters\b", text):
+        chapters = True
+    if not (shorter or longer or focus or chapters is not None):
+        return None
+    return RefineMetadata(shorter, longer, focus, chapters)
+
+
+async def apply_metadata(cmd: Command, turn: Turn) -> str:
+    if isinstance(cmd, GenerateMetadata):
+        old = MetaOptions.from_dict((turn.state.get(schema.STATE_METADATA) or {}).get("options"))
+        meta = await _generate(turn, MetaOptions(max_title_chars=old.max_title_chars), reuse=True)
+        asked = detect_language(turn.message, default="en")
+        return render_markdown(meta, language=asked) + _footer(meta, asked)
+    assert isinstance(cmd, RefineMetadata)
     previous = turn.state.get(schema.STATE_METADATA)
     if not previous:
         raise AgentError(
@@ -172,68 +220,86 @@ async def metadata_refine_intent(turn: Turn, match: re.Match[str]) -> None:
             'and tags for my YouTube video" first.'
         )
     opts = MetaOptions.from_dict(previous.get("options"))
-    text = turn.message
     changes = []
-    if re.search(r"shorter|snappier|punchier|更短", text, re.IGNORECASE):
+    if cmd.shorter:
         opts.max_title_chars = SHORT_TITLE_MAX if opts.max_title_chars > SHORT_TITLE_MAX else 45
         changes.append(f"titles of at most {opts.max_title_chars} characters")
-    elif re.search(r"longer\s+titles?", text, re.IGNORECASE):
+    elif cmd.longer:
         opts.max_title_chars = 100
         changes.append("titles up to 100 characters")
-    found = _FOCUS.search(text)
-    if found:
-        topic = next(g for g in found.groups() if g)
-        topic = re.split(r"[.,;!?]| and (?:shorter|longer)", topic)[0].strip(" '\"")
-        if topic:
-            opts.focus = [f for f in opts.focus if f != topic] + [topic]
-            changes.append(f"more tags about {topic}")
-    if re.search(r"\b(no|without|remove|drop)\s+chapters\b", text, re.IGNORECASE):
+    for topic in cmd.focus:
+        opts.focus = [f for f in opts.focus if f != topic] + [topic]
+        changes.append(f"more tags about {topic}")
+    if cmd.chapters is False:
         opts.chapters = False
         changes.append("no chapters")
-    elif re.search(r"\b(add|with)\s+chapters\b", text, re.IGNORECASE):
+    elif cmd.chapters:
         opts.chapters = True
         changes.append("chapters when the video is long enough")
-    if not changes:
-        raise AgentError(
-            'Tell me what to change, e.g. "shorter titles", "more tags about pricing" or '
-            '"no chapters".'
-        )
     meta = await _generate(turn, opts, reuse=True)
     words = meta["transcript"]["words"]
     note = ""
     for topic in opts.focus:
         if not any(topic.lower() in w[0].lower() for w in words):
             note = f"\n\nNote: “{topic}” is never said in the video; I added it as a tag as asked."
-    await turn.say("Updated: " + ", ".join(changes) + ".\n\n" + render_markdown(meta) + note)
+    asked = detect_language(turn.message, default="en")
+    head = {"es": "Actualizado", "zh": "已更新"}.get(asked, "Updated")
+    return f"{head}: " + ", ".join(changes) + ".\n\n" + render_markdown(meta, language=asked) + note
 
 
-@intent(
-    "metadata-clips",
-    r"\bgenerate\s+(my\s+)?(video\s+)?clips?\b",
-    r"生成.*片段",
-    skills=SKILL,
-    help="what this skill can do with your clips",
-)
-async def clips_intent(turn: Turn, match: re.Match[str]) -> None:
-    """'generate my video clips': this skill writes metadata; say so and offer the next step."""
-    video = turn.video()
-    if video is None:
-        await turn.say(
-            "This skill writes titles, descriptions and tags for videos you already have; it "
-            "does not film new clips. Upload your video (mp4, mov, avi, webm, mkv; up to "
-            '500 MB) and say "generate titles, descriptions, and tags for my YouTube video". '
-            "To plan new footage, ask for a text-to-video prompt instead, e.g. "
-            '"generate a detailed video prompt for a 30-second product showcase".'
-        )
-        return
-    await turn.say(
-        f"I can't generate new footage here, but I can write the metadata for "
-        f'“{video.filename}”: say "generate titles, descriptions, and tags for my YouTube '
-        'video". For new clips, ask for a text-to-video prompt ("generate a detailed video '
-        'prompt for …") and use it with a video generator.'
-    )
+# Reply wording in the request's language; the metadata itself is in the speech's language.
+_FOOTER = {
+    "en": {
+        "chapters": "{n} chapters are in the description.",
+        "none": "No chapters: the video is too short or has no clear topic shifts.",
+        "next": 'Ask for "shorter titles" or "more tags about …" to refine; everything is '
+        "also in `session.metadata()`.",
+        "spoken": "The titles, description and tags are in {lang}, the language spoken in the "
+        "video.",
+    },
+    "es": {
+        "chapters": "La descripción incluye {n} capítulos.",
+        "none": "Sin capítulos: el vídeo es demasiado corto o no cambia claramente de tema.",
+        "next": "Pide «títulos más cortos» o «más etiquetas sobre …» para ajustarlo; todo está "
+        "también en `session.metadata()`.",
+        "spoken": "Los títulos, la descripción y las etiquetas están en {lang}, el idioma que se "
+        "habla en el vídeo.",
+    },
+    "zh": {
+        "chapters": "简介中包含{n}个章节。",
+        "none": "没有章节：视频太短，或没有明显的话题转换。",
+        "next": "可以说“更短的标题”或“更多关于…的标签”来调整；"
+        "所有内容也在 `session.metadata()` 中。",
+        "spoken": "标题、简介和标签使用视频中所说的语言（{lang}）。",
+    },
+}
+_LANGUAGE_NAMES = {
+    "en": {"en": "English", "es": "Spanish", "zh": "Chinese"},
+    "es": {"en": "inglés", "es": "español", "zh": "chino"},
+    "zh": {"en": "英语", "es": "西班牙语", "zh": "中文"},
+}
 
 
-# The text is what these turns produce: never drop it as a "silent" editing turn (runner.py).
-metadata_intent.speaks = True  # type: ignore[attr-defined]
-metadata_refine_intent.speaks = True  # type: ignore[attr-defined]
+def _footer(meta: dict[str, Any], asked: str = "en") -> str:
+    words = _FOOTER.get(asked, _FOOTER["en"])
+    n = len(meta.get("chapters") or [])
+    parts = [words["chapters"].format(n=n) if n else words["none"], words["next"]]
+    spoken = meta.get("language") or "en"
+    if spoken != asked:  # nothing is translated: say why the titles are not in the request's
+        parts.insert(0, words["spoken"].format(lang=_LANGUAGE_NAMES[asked].get(spoken, spoken)))
+    return "\n\n" + " ".join(parts)
+
+
+ROWS = [
+    Row(
+        "metadata",
+        parse_metadata,
+        apply_metadata,
+        about=r"titles|tags|description|hashtags|chapters|metadata|seo|标签|描述|etiquetas",
+        subject="metadata",
+        speaks=True,
+        skills=SKILL,
+        help="titles, a description (with chapters) and tags for your video; refine them "
+        '("shorter titles", "more tags about X", "no chapters")',
+    ),
+]

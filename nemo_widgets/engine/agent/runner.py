@@ -1,29 +1,34 @@
-"""Runs one chat turn: route the message, run the intent's handler, save state, charge credits.
+"""Runs one chat turn: apply the commands a message was read into, save, charge credits.
 
-The runner knows nothing about HTTP: it gets an ``emit`` coroutine for ADK-style event dicts
-(the app turns them into SSE frames) and reads and writes the session through the store.
-Turns on one session are serialised with a per-session lock that uploads share, so an edit
-never races another edit or an upload.
+The message is read *before* the turn (``Runner.read``: the cost is known before the stream
+starts); the turn then applies the commands in order under a per-session lock that uploads
+share, as one undoable step. A command that cannot be done is reported with the reason and
+the others still happen; when none can be done nothing is saved or charged. The runner knows
+nothing about HTTP: it gets an ``emit`` coroutine for ADK-style event dicts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
-import re
 import sys
 import traceback
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ... import schema
-from . import general, load_skills
-from .base import REGISTRY, AgentError, Emit, Intent, Media, Turn
+from .. import timeline as tl
+from . import ROWS, context, load_skills
+from .base import AgentError, Emit, Media, Turn
+from .general import fallback_text
+from .reader import Reading, Refused, Step, read
 
 #: share of editing turns that finish with no text, like the cloud ("~30% of edits")
 SILENT_SHARE = 0.3
+NEXT_STEP = "Preview it in the timeline or click Export."
 
 
 @dataclass
@@ -36,23 +41,140 @@ class Outcome:
     charged: int = 0
     silent: bool = False
     error: str | None = None
+    done: list[str] = field(default_factory=list)  # rows of the commands done
+    not_done: list[str] = field(default_factory=list)  # reasons
 
 
-def is_silent(message: str, it: Intent | None, mode: str = "auto") -> bool:
+def is_silent(message: str, reading: Reading | None, mode: str = "auto") -> bool:
     """Whether a successful edit finishes without text (deterministic per message).
 
-    ``auto`` picks about 30 % of paid (editing) turns by a CRC of the message, so the same
-    request always behaves the same and clients' state-diff path runs for real.
+    ``auto`` picks about 30 % of single paid edits by a CRC of the message, so the same
+    request always behaves the same and clients' state-diff path runs for real. Free turns,
+    compound requests, and rows whose answer *is* the product (captions, titles, prompts)
+    always talk.
     """
-    if mode == "never" or it is None:
+    if mode == "never" or reading is None or not reading.steps:
         return False
+    if len(reading.steps) > 1 and mode != "always":
+        return False  # a compound request always says what was done (and what was not)
     if mode == "always":
         return True
-    if it.cost <= 0 or getattr(it.handler, "speaks", False):
-        # free turns, and handlers whose answer *is* the product (titles, prompts), always talk
+    if any(s.command.cost <= 0 or s.row.speaks for s in reading.steps) or reading.unread:
         return False
     bucket = zlib.crc32(" ".join(message.lower().split()).encode()) % 100
     return bucket < SILENT_SHARE * 100
+
+
+@dataclass
+class Answer:
+    """The result of applying a reading: the reply, what was done and not, the credits due."""
+
+    text: str
+    done: list[tuple[Step, str]]
+    failed: list[tuple[Step, str]]
+    cost: int
+
+
+def _snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: copy.deepcopy(state[k]) for k in tl.UNDOABLE if k in state}
+
+
+def _refs(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: state.get(k, _GONE) for k in tl.UNDOABLE}
+
+
+_GONE = object()
+
+
+def _restore(state: dict[str, Any], refs: dict[str, Any]) -> None:
+    for k, v in refs.items():
+        if v is _GONE:
+            state.pop(k, None)
+        else:
+            state[k] = v
+
+
+def _bullet(lines: list[str], limit: int = 20) -> str:
+    """Lines as a list; the same line said again is counted, and a long list is cut."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    shown = [f"- {line}" + (f" (×{n})" if n > 1 else "") for line, n in counts.items()]
+    if len(shown) > limit:
+        shown = [*shown[:limit], f"- … and {len(shown) - limit} more"]
+    return "\n".join(shown)
+
+
+def _quoted(clauses: list[str], limit: int = 5) -> str:
+    """``“a”; “b”`` for the first ``limit`` clauses, each cut to 80 characters."""
+    shown = [f"“{c if len(c) <= 80 else c[:79] + '…'}”" for c in clauses[:limit]]
+    more = f" and {len(clauses) - limit} more" if len(clauses) > limit else ""
+    return "; ".join(shown) + more
+
+
+def compose(done: list[tuple[Step, str]], failed: list[tuple[Step, str]], unread: list[str]) -> str:
+    """The reply: what was done, what was not and why, what was not understood."""
+    edits = any(step.row.edits for step, _ in done)
+    tail = f" {NEXT_STEP}" if edits else ""
+    if len(done) == 1 and not failed and not unread:
+        return done[0][1] + tail
+    parts = []
+    if done:
+        parts.append("Done:\n" + _bullet([said for _, said in done]))
+    if failed:
+        parts.append("Not done:\n" + _bullet([f"{s.clause}: {why}" for s, why in failed]))
+    if unread:
+        parts.append(
+            "Not understood, so nothing was done for: "
+            + _quoted(unread)
+            + ' (say "help" to see what I can do).'
+        )
+    return "\n".join(parts) + (f"\n{NEXT_STEP}" if edits else "")
+
+
+async def answer(turn: Turn, reading: Reading) -> Answer:
+    """Apply ``reading``'s commands in order to ``turn`` and record one undo step.
+
+    Raises :class:`AgentError` (nothing changed) when no command could be done.
+    """
+    done: list[tuple[Step, str]] = []
+    failed: list[tuple[Step, str]] = []
+    turn.settle()
+    before = _snapshot(turn.state)
+    for step in reading.steps:
+        refs = _refs(turn.state)
+        try:
+            if isinstance(step.command, Refused):
+                raise AgentError(step.command.reason)
+            said = await step.row.apply(step.command, turn)
+        except AgentError as exc:
+            _restore(turn.state, refs)  # nothing half-done
+            failed.append((step, str(exc)))
+            continue
+        done.append((step, said))
+        if step.row.history:
+            turn.settle()
+            before = _snapshot(turn.state)  # undo/redo move through history, not onto it
+    if not done:
+        turn.settle()
+        if not reading.steps:
+            raise AgentError(fallback_text())
+        if len(failed) == 1 and not reading.unread:
+            raise AgentError(failed[0][1])
+        raise AgentError(
+            "Nothing was changed:\n"
+            + _bullet([f"{s.clause}: {why}" for s, why in failed])
+            + ("\nNot understood: " + _quoted(reading.unread) if reading.unread else "")
+        )
+    turn.settle()
+    what = "; ".join(said.split("\n", 1)[0] for step, said in done if not step.row.history)
+    turn.history.record(before, turn.state, what[:200])
+    return Answer(
+        compose(done, failed, reading.unread),
+        done,
+        failed,
+        sum(step.command.cost for step, _ in done),
+    )
 
 
 def _has_text(event: dict[str, Any]) -> bool:
@@ -75,6 +197,7 @@ class Runner:
 
     def __init__(self, store: Any, data_dir: Path, *, rationing: bool = False) -> None:
         load_skills()
+        self.rows = ROWS
         self.store = store
         self.data_dir = data_dir
         self.rationing = rationing
@@ -99,10 +222,18 @@ class Runner:
     def release(self, user_id: str, amount: int) -> None:
         self._frozen[user_id] = max(0, self._frozen.get(user_id, 0) - amount)
 
-    # -- routing --------------------------------------------------------------------------------
-    @staticmethod
-    def route(message: str, skill: str = "") -> tuple[Intent, re.Match[str]] | None:
-        return REGISTRY.route(message, skill)
+    # -- reading --------------------------------------------------------------------------------
+    def read(
+        self,
+        message: str,
+        *,
+        state: dict[str, Any],
+        media: list[Media],
+        skill: str = "",
+        language: str = "en",
+    ) -> Reading:
+        """The commands ``message`` asks for (pure: nothing is changed), and so its cost."""
+        return read(message, context(state, media, skill=skill, language=language), self.rows)
 
     # -- one turn -------------------------------------------------------------------------------
     async def run(
@@ -112,23 +243,23 @@ class Runner:
         message: str,
         emit: Emit,
         media: list[Media],
-        routed: tuple[Intent, re.Match[str]] | None,
+        reading: Reading | None = None,
         skill: str = "nemo-video",
         language: str = "en",
         silent_mode: str = "auto",
         delay_s: float = 0.0,
         reserved: int = 0,
     ) -> Outcome:
-        """Run the turn under the session lock; never raises for handler failures.
+        """Run the turn under the session lock; never raises for a row's failures.
 
         ``reserved`` credits were frozen by the caller when it accepted the request; they are
-        released here and the intent's cost is charged only if the handler succeeds.
+        released here and the cost of the commands done is charged only if some were done.
         """
         sid = session["session_id"]
-        it, found = routed if routed else (None, None)
-        outcome = Outcome(intent=it.name if it else None)
+        user = session["user_id"]
         held: list[dict[str, Any]] = []
-        silent = is_silent(message, it, silent_mode)
+        outcome = Outcome(intent=None)
+        silent = False
 
         async def relay(event: dict[str, Any]) -> None:
             # a silent candidate's text waits until we know the edit succeeded
@@ -142,10 +273,16 @@ class Runner:
                 if delay_s > 0:
                     await asyncio.sleep(delay_s)
                 state = self.store.state(sid)
-                history = self.store.history(sid)
+                if reading is None:
+                    reading = self.read(
+                        message, state=state, media=media, skill=skill, language=language
+                    )
+                outcome.intent = "+".join(dict.fromkeys(s.row.name for s in reading.steps)) or None
+                silent = is_silent(message, reading, silent_mode)
+                history = tl.History.from_list(self.store.history(sid))
+                before_history = history.to_list()
                 before = json.dumps(state, sort_keys=True)
                 before_draft = json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True)
-                history_len = len(history)
                 turn = Turn(
                     session_id=sid,
                     message=message,
@@ -156,32 +293,33 @@ class Runner:
                     skill=skill,
                     language=language,
                     history=history,
+                    balance=self.available(user) + reserved,
                 )
                 try:
-                    if it is None:
-                        await general.fallback(turn)
-                    else:
-                        await it.handler(turn, found)
+                    result = await answer(turn, reading)
                 except AgentError as exc:
                     # the user sees the reason; the state is not saved (nothing half-done)
                     outcome.error = str(exc)
                     held.clear()
                     await emit(turn._event([{"text": str(exc)}]))
                     return outcome
+                outcome.done = [step.row.name for step, _ in result.done]
+                outcome.not_done = [why for _, why in result.failed]
+                await turn.say(result.text)
                 changed = json.dumps(state, sort_keys=True) != before
-                if changed or len(history) != history_len or turn.history is not history:
-                    self.store.save_state(sid, state, turn.history)
+                if changed or history.to_list() != before_history:
+                    self.store.save_state(sid, state, history.to_list())
                 outcome.ok = True
                 outcome.changed = changed
-                if it is not None and it.cost > 0 and self.rationing:
-                    self.store.charge(session["user_id"], it.cost, f"chat:{it.name}", sid)
-                    outcome.charged = it.cost
-                # only a changed *draft* may go silent: clients report silent edits from a
-                # draft diff, so a metadata-only change without text would look like nothing
+                if result.cost > 0 and self.rationing:
+                    self.store.charge(user, result.cost, f"chat:{outcome.intent}", sid)
+                    outcome.charged = result.cost
+                # only a changed *draft* may go silent, and only when everything asked was
+                # done: clients report silent edits from a draft diff
                 draft_changed = (
                     json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True) != before_draft
                 )
-                if silent and draft_changed:
+                if silent and draft_changed and not result.failed:
                     outcome.silent = True
                     held.clear()
                 for event in held:
@@ -195,7 +333,7 @@ class Runner:
             return outcome
         finally:
             if reserved:
-                self.release(session["user_id"], reserved)
+                self.release(user, reserved)
 
 
 def media_for(store: Any, session_id: str, base_url: str, uploads_dir: Path) -> list[Media]:
@@ -231,4 +369,13 @@ def message_text(body: dict[str, Any]) -> str:
     ).strip()
 
 
-__all__ = ["Outcome", "Runner", "is_silent", "media_for", "message_text"]
+__all__ = [
+    "Answer",
+    "Outcome",
+    "Runner",
+    "answer",
+    "compose",
+    "is_silent",
+    "media_for",
+    "message_text",
+]

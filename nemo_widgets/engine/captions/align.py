@@ -29,7 +29,7 @@ from .recognize import (
     Transcript,
     Word,
     audio_windows,
-    shared_decoder,
+    pocketsphinx_decoder,
     transcribe,
 )
 
@@ -154,7 +154,8 @@ def _force_align(decoder, slots: list[_Slot], offset: float, samples: np.ndarray
         log.info("pocketsphinx could not align a piece: %s", exc)
         return False
     frate = decoder.config["frate"]
-    segs = [s for s in decoder.seg() if not s.word.startswith(("<", "["))]
+    # no path through the text: seg() gives None, not an empty list
+    segs = [s for s in decoder.seg() or () if not s.word.startswith(("<", "["))]
     if len(segs) != len(known):
         return False
     times: dict[int, list[float]] = {}
@@ -168,6 +169,15 @@ def _force_align(decoder, slots: list[_Slot], offset: float, samples: np.ndarray
         else:
             slot.start = slot.end = None  # out of the dictionary: interpolated later
     return True
+
+
+def _fresh_decoder() -> object:
+    """A new aligning decoder for each script (~0.3 s to load).
+
+    One shared decoder carried its cepstral mean normalisation over from the last file it
+    aligned, so the same file aligned differently depending on what came before it.
+    """
+    return pocketsphinx_decoder(bestpath=False)
 
 
 def _pieces(slots: list[_Slot]) -> Iterable[tuple[int, int]]:
@@ -253,8 +263,7 @@ def align_script(
         offset, samples = _AudioCursor(path).get(0.0, DIRECT_MAX_S + 0.5)
         duration = len(samples) / SAMPLE_RATE
         if duration <= DIRECT_MAX_S:
-            with shared_decoder("align") as decoder:
-                direct_ok = _force_align(decoder, slots, offset, samples)
+            direct_ok = _force_align(_fresh_decoder(), slots, offset, samples)
         del samples
     if not direct_ok:
         if transcript is None:
@@ -269,11 +278,15 @@ def align_script(
             )
         interpolate(slots, duration)
         cursor = _AudioCursor(path)
-        with shared_decoder("align") as decoder:
-            for a, b in _pieces(slots):
-                _align_piece(decoder, cursor, slots, a, b, duration)
+        decoder = _fresh_decoder()
+        for a, b in _pieces(slots):
+            _align_piece(decoder, cursor, slots, a, b, duration)
     interpolate(slots, duration)
-    words = [Word(s.text, float(s.start or 0.0), float(s.end or 0.0), s.prob) for s in slots]
+    from .timing import tidy_words  # every word at least 50 ms, none overlapping
+
+    words = tidy_words(
+        [Word(s.text, float(s.start or 0.0), float(s.end or 0.0), s.prob) for s in slots]
+    )
     return Transcript(
         words=words,
         language="en",

@@ -8,7 +8,8 @@ platform UI covers the top 250 px, the bottom 460 px and the right 180 px of 108
 * ``plain``: white text, black outline, bottom centre;
 * ``boxed``: the same on a semi-opaque box;
 * ``karaoke``: the active word in the highlight colour, from the word timings (one event per
-  word, so the highlight follows speech exactly, pauses included);
+  word, so the highlight follows speech exactly): a word lights when it is spoken, and in a
+  pause longer than :data:`HOLD_MS` no word is lit until the next one is said;
 * ``vertical``: large bold words (cues of 2-4 words), active word highlighted, in the safe zone.
 """
 
@@ -40,6 +41,8 @@ STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
     "title": {"size": 72, "outline": 3, "bold": True, "pos": "top-center"},
 }
 HIGHLIGHTED = frozenset({"karaoke", "vertical"})
+#: Longest pause (ms) the last spoken word stays lit through; in longer ones no word is lit.
+HOLD_MS = 300
 
 
 def merged_style(track: dict[str, Any], seg: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -119,9 +122,18 @@ def _highlight_events(
     if not words or spans is None:
         return None
     events = []
+    plain = escape_text(text)
     for k, (a, b) in enumerate(spans):
         start = st if k == 0 else max(st, int(words[k]["st"]))
         end = et if k == len(words) - 1 else min(et, int(words[k + 1]["st"]))
+        if k < len(words) - 1 and end - int(words[k]["et"]) > HOLD_MS:
+            # a pause: the word goes dark soon after it is said; the cue waits, unlit
+            end = max(start, int(words[k]["et"]) + HOLD_MS // 2)
+            nxt = min(et, int(words[k + 1]["st"]))
+            if nxt > end:
+                events.append(
+                    SSAEvent(start=end, end=nxt, style=style_name, layer=layer, text=plain)
+                )
         if end <= start:
             continue
         body = (
@@ -134,6 +146,7 @@ def _highlight_events(
             + escape_text(text[b:])
         )
         events.append(SSAEvent(start=start, end=end, style=style_name, layer=layer, text=body))
+    events.sort(key=lambda e: e.start)
     return events
 
 

@@ -5,6 +5,9 @@ A caption track is ``{"tt": 7, "k": "caption", "lang": "en", "n": "Captions (en)
 ``st``/``et`` in ms and its words (``w``) with ms timings. One language is shown; the others
 are kept with ``"hid": true``. Source times are mapped through the video track's segments
 (``st``/``et``/``so``), so captions follow cuts; words of cut-out parts are left out.
+
+Tracks are built and placed through :mod:`..timeline` (the one model of the draft); the
+dict functions here are the captions package's view of it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import schema
+from .. import timeline as tl
 
 #: A new caption track's style; sizes, outline and position come from the burn style's defaults
 #: (``burn.STYLE_DEFAULTS``) unless the user changes them.
@@ -19,34 +23,27 @@ DEFAULT_STYLE: dict[str, Any] = {schema.STYLE_PRESET: "plain"}
 
 
 def track_id(lang: str) -> str:
-    return f"captions-{lang}"
+    return tl.caption_track_id(lang)
 
 
-def _video_segments(draft: dict[str, Any], source: str | None) -> list[dict[str, Any]]:
-    """Main-footage segments showing ``source`` (all video segments when it is unknown)."""
-    out = []
-    for track in draft.get(schema.TRACKS) or []:
-        if track.get(schema.TRACK_TYPE) != schema.TrackType.VIDEO:
-            continue
-        if track.get(schema.TRACK_KIND) not in (None, schema.TrackKind.VIDEO):
-            continue
-        for seg in track.get(schema.SEGMENTS) or []:
-            if source is None or seg.get(schema.SEG_SOURCE) in (None, source):
-                out.append(seg)
-    return out
+def _model(draft: dict[str, Any] | tl.Draft) -> tl.Draft:
+    return draft if isinstance(draft, tl.Draft) else tl.Draft.from_dict(draft)
 
 
 class TimeMap:
     """Source seconds -> timeline ms through the video segments (identity when there are none)."""
 
-    def __init__(self, draft: dict[str, Any], source: str | None) -> None:
+    def __init__(self, draft: dict[str, Any] | tl.Draft, source: str | None) -> None:
         self.spans: list[tuple[float, float, float, float]] = []  # so_s, end_so_s, st_ms, spd
-        for seg in _video_segments(draft, source):
-            st, et = int(seg.get(schema.SEG_START) or 0), int(seg.get(schema.SEG_END) or 0)
-            so = float(seg.get(schema.SEG_SOURCE_OFFSET) or 0) / 1000.0
-            spd = float(seg.get(schema.SEG_SPEED) or 1.0) or 1.0
-            if et > st:
-                self.spans.append((so, so + (et - st) / 1000.0 * spd, float(st), spd))
+        for track in _model(draft).tracks_of(schema.TrackType.VIDEO, schema.TrackKind.VIDEO):
+            for seg in track.segments:
+                if source is not None and seg.source not in (None, source):
+                    continue
+                so = (seg.source_offset_ms or 0) / 1000.0
+                if seg.end_ms > seg.start_ms:
+                    self.spans.append(
+                        (so, so + seg.length_ms / 1000.0 * seg.rate, float(seg.start_ms), seg.rate)
+                    )
         self.spans.sort(key=lambda s: s[2])
 
     def __call__(self, t_s: float) -> int | None:
@@ -58,18 +55,18 @@ class TimeMap:
         return None
 
 
-def caption_segments(
+def segments_of(
     cues: list[dict[str, Any]],
     *,
     lang: str,
     style: dict[str, Any] | None = None,
     time_map: TimeMap | None = None,
-) -> list[dict[str, Any]]:
-    """Draft segments for cues (``state["captions"][lang]["cues"]``)."""
+) -> tuple[tl.Segment, ...]:
+    """Timeline segments for cues (``state["captions"][lang]["cues"]``, source seconds)."""
     sty = {**DEFAULT_STYLE, **(style or {})}
+    to_ms = time_map or (lambda t: round(t * 1000))
     out = []
     for i, cue in enumerate(cues):
-        to_ms = time_map or (lambda t: round(t * 1000))
         st, et = to_ms(float(cue["st"])), to_ms(float(cue["et"]))
         if st is None or et is None:
             continue  # the cue's speech was cut out of the edit
@@ -77,18 +74,51 @@ def caption_segments(
         for w in cue.get("words", []):
             ws, we = to_ms(float(w["st"])), to_ms(float(w["et"]))
             if ws is not None and we is not None:
-                words.append({"w": w["w"], "st": ws, "et": max(we, ws), "p": w.get("p", 1.0)})
+                words.append(tl.Word(str(w["w"]), ws, max(we, ws), float(w.get("p", 1.0))))
         out.append(
-            {
-                schema.SEG_ID: f"cap-{lang}-{i}",
-                schema.SEG_START: st,
-                schema.SEG_END: max(et, st + 1),
-                schema.SEG_TEXT: cue["text"],
-                schema.SEG_WORDS: words,
-                schema.SEG_STYLE: dict(sty),
-            }
+            tl.Segment(
+                f"cap-{lang}-{i}",
+                st,
+                max(et, st + 1),
+                text=str(cue["text"]),
+                words=tuple(words),
+                style=tl.frozen(sty),
+            )
         )
-    return out
+    return tuple(out)
+
+
+def caption_segments(
+    cues: list[dict[str, Any]],
+    *,
+    lang: str,
+    style: dict[str, Any] | None = None,
+    time_map: TimeMap | None = None,
+) -> list[dict[str, Any]]:
+    """Draft segments (dicts) for cues."""
+    return [s.to_dict() for s in segments_of(cues, lang=lang, style=style, time_map=time_map)]
+
+
+def track_of(
+    entry: dict[str, Any],
+    *,
+    style: dict[str, Any] | None = None,
+    hidden: bool = False,
+    time_map: TimeMap | None = None,
+) -> tl.Track:
+    """The timeline track for one language entry of ``state["captions"]``."""
+    lang = str(entry.get("language") or "en")
+    sty = {**DEFAULT_STYLE, **(style or {})}
+    return tl.Track(
+        track_id(lang),
+        schema.TrackType.TEXT,
+        segments_of(entry.get("cues", []), lang=lang, style=sty, time_map=time_map),
+        name=f"Captions ({lang})",
+        kind=schema.TrackKind.CAPTION,
+        lang=lang,
+        hidden=hidden,
+        style=tl.frozen(sty),
+    )
 
 
 def caption_track(
@@ -98,64 +128,33 @@ def caption_track(
     hidden: bool = False,
     time_map: TimeMap | None = None,
 ) -> dict[str, Any]:
-    """The draft track for one language entry of ``state["captions"]``."""
-    lang = str(entry.get("language") or "en")
-    sty = {**DEFAULT_STYLE, **(style or {})}
-    track: dict[str, Any] = {
-        schema.TRACK_ID: track_id(lang),
-        schema.TRACK_TYPE: schema.TrackType.TEXT,
-        schema.TRACK_KIND: schema.TrackKind.CAPTION,
-        schema.TRACK_LANG: lang,
-        schema.TRACK_NAME: f"Captions ({lang})",
-        schema.SEG_STYLE: sty,
-        schema.SEGMENTS: caption_segments(
-            entry.get("cues", []), lang=lang, style=sty, time_map=time_map
-        ),
-    }
-    if hidden:
-        track[schema.TRACK_HIDDEN] = True
-    return track
+    """The draft track (a dict) for one language entry of ``state["captions"]``."""
+    return track_of(entry, style=style, hidden=hidden, time_map=time_map).to_dict()
 
 
 def caption_tracks(draft: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        t
-        for t in draft.get(schema.TRACKS) or []
-        if t.get(schema.TRACK_TYPE) == schema.TrackType.TEXT
-        and t.get(schema.TRACK_KIND) == schema.TrackKind.CAPTION
-    ]
+    """The caption tracks of a draft dict (as dicts)."""
+    return [t.to_dict() for t in _model(draft).caption_tracks()]
+
+
+def _put(draft: dict[str, Any], new: tl.Draft) -> None:
+    # the dict API changes the caller's draft in place
+    draft.clear()
+    draft.update(new.to_dict())
 
 
 def put_caption_track(draft: dict[str, Any], track: dict[str, Any]) -> None:
     """Insert or replace the caption track of ``track``'s language (after other tracks)."""
-    tracks = draft.setdefault(schema.TRACKS, [])
-    for i, t in enumerate(tracks):
-        if t.get(schema.TRACK_KIND) == schema.TrackKind.CAPTION and t.get(
-            schema.TRACK_LANG
-        ) == track.get(schema.TRACK_LANG):
-            tracks[i] = track
-            return
-    tracks.append(track)
+    _put(draft, tl.set_caption_track(_model(draft), tl.Track.from_dict(track)))
 
 
 def show_only(draft: dict[str, Any], lang: str) -> None:
     """Show the caption track of ``lang``; hide the other caption tracks."""
-    for t in caption_tracks(draft):
-        if t.get(schema.TRACK_LANG) == lang:
-            t.pop(schema.TRACK_HIDDEN, None)
-        else:
-            t[schema.TRACK_HIDDEN] = True
+    _put(draft, tl.show_captions(_model(draft), lang))
 
 
 def restyle(draft: dict[str, Any], changes: dict[str, Any], lang: str | None = None) -> int:
     """Apply style changes to caption tracks (one language, or all); returns tracks changed."""
-    n = 0
-    for t in caption_tracks(draft):
-        if lang and t.get(schema.TRACK_LANG) != lang:
-            continue
-        sty = {**DEFAULT_STYLE, **(t.get(schema.SEG_STYLE) or {}), **changes}
-        t[schema.SEG_STYLE] = sty
-        for seg in t.get(schema.SEGMENTS) or []:
-            seg[schema.SEG_STYLE] = {**(seg.get(schema.SEG_STYLE) or {}), **changes}
-        n += 1
+    new, n = tl.restyle_captions(_model(draft), changes, lang, base=DEFAULT_STYLE)
+    _put(draft, new)
     return n

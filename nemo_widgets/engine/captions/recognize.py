@@ -25,7 +25,6 @@ import subprocess
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,22 +74,27 @@ class Word:
 _OPENERS = '([{<"“‘«¿¡#@$£€¥'
 
 
-def _continues_word(raw: str) -> bool:
+def _continues_word(raw: str, previous: str = "") -> bool:
     """Whether a recognizer piece carries on the word before it rather than starting one.
 
     faster-whisper starts a new word at a space or at a lone punctuation token, so a hyphen,
     a percent sign or a thousands separator comes out as a piece of its own (``" ill"``
-    ``"-disposed"``, ``" 42"`` ``"%"``). Such a piece, glued to the word before it (no
-    leading space) or starting with a hyphen, continues that word. A piece that starts with a
-    letter or digit without a space is not joined (scripts without spaces, such as Chinese,
-    emit every word that way), nor is an opening bracket or quote, nor a lone dash.
+    ``"-disposed"``, ``" 42"`` ``"%"``). Only a piece glued to the word before it (no
+    leading space) continues it: one starting with punctuation or a symbol, or any piece after
+    a word that ends in a hyphen (``"ill-"`` ``"disposed"``). A piece after a space is a word
+    of its own even when it starts with a hyphen (``" self"`` ``" -too"`` are two words). A
+    piece that starts with a letter or digit without a space is otherwise not joined (scripts
+    without spaces, such as Chinese, emit every word that way), nor is an opening bracket or
+    quote, nor a lone dash.
     """
     text = raw.strip()
-    if not text or text in {"-", "--", "–", "—"}:
+    if not text or text in {"-", "--", "–", "—"} or raw[:1].isspace():
         return False
+    if previous.endswith("-") and previous.strip("-"):
+        return True
     if text[0] == "-":
         return True
-    if raw[:1].isspace() or text[0] in _OPENERS:
+    if text[0] in _OPENERS:
         return False
     return unicodedata.category(text[0])[0] in "PS"
 
@@ -107,7 +111,7 @@ def merge_word_pieces(pieces: Iterable[tuple[str, float, float, float]]) -> list
         text = raw.strip()
         if not text:
             continue
-        if words and _continues_word(raw):
+        if words and _continues_word(raw, words[-1].text):
             prev = words[-1]
             words[-1] = Word(
                 prev.text + text, prev.start_s, max(prev.end_s, et), min(prev.probability, prob)
@@ -315,6 +319,20 @@ def audio_windows(path: Path, *, window_s: float = WINDOW_S) -> Iterator[tuple[f
 Progress = Callable[[float], None]
 
 
+def supported_languages() -> frozenset[str]:
+    """Codes of the languages whose speech the recognizer :func:`transcribe` uses can caption.
+
+    An English-only model (the packaged tiny.en, PocketSphinx) knows ``{"en"}``; a
+    multilingual Whisper model knows every language of its tokenizer.
+    """
+    choice = resolve_model()
+    if choice.english_only:
+        return frozenset({"en"})
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)
+
+
 def transcribe(
     path: Path | str,
     *,
@@ -428,25 +446,6 @@ def pocketsphinx_decoder(**kwargs: Any) -> Any:
     return Decoder(samprate=SAMPLE_RATE, loglevel="FATAL", **kwargs)
 
 
-_DECODERS: dict[str, Any] = {}
-_DECODERS_LOCK = threading.Lock()
-
-
-@contextmanager
-def shared_decoder(kind: str = "recognize") -> Iterator[Any]:
-    """The process's pocketsphinx decoder for ``kind`` (loading one costs ~0.3 s).
-
-    A decoder is not thread-safe: holders are serialised (pocketsphinx is the quick part of
-    any captioning job, so this costs little).
-    """
-    lock = _DECODERS.setdefault(f"{kind}-lock", threading.Lock())
-    with lock:
-        with _DECODERS_LOCK:
-            if kind not in _DECODERS:
-                _DECODERS[kind] = pocketsphinx_decoder(bestpath=kind != "align")
-        yield _DECODERS[kind]
-
-
 def _ps_words(decoder: Any, offset: float) -> list[Word]:
     frate = decoder.config["frate"]
     out = []
@@ -474,15 +473,16 @@ def _transcribe_pocketsphinx(
         notes.append("pocketsphinx only ships an English model; the speech was treated as English.")
     words: list[Word] = []
     duration = 0.0
-    # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points
-    with shared_decoder("recognize") as decoder:
-        for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
-            duration = offset + len(samples) / SAMPLE_RATE
-            pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-            decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
-            decoder.end_utt()
-            words.extend(_ps_words(decoder, offset))
-            if on_progress is not None:
-                on_progress(duration)
+    # pocketsphinx decodes best utterance by utterance: 30 s pieces cut at quiet points. A
+    # fresh decoder per file: a reused one carries its cepstral mean over from the last file.
+    decoder = pocketsphinx_decoder(bestpath=True)
+    for offset, samples in audio_windows(path, window_s=min(window_s, 30.0)):
+        duration = offset + len(samples) / SAMPLE_RATE
+        pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        words.extend(_ps_words(decoder, offset))
+        if on_progress is not None:
+            on_progress(duration)
     return Transcript(words, "en", choice.name, round(duration, 3), POCKETSPHINX, None, notes)

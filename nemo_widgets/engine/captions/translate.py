@@ -166,7 +166,7 @@ def translate_cues(
     out = []
     for cue, text in zip(cues, translated, strict=True):
         tokens = text.split()
-        lines = break_lines(tokens, p.max_chars, p.max_lines + 1) if tokens else [""]
+        lines = break_lines(tokens, p.max_chars, p.max_lines + 1, target) if tokens else [""]
         st, et = float(cue["st"]), float(cue["et"])
         total = float(sum(len(t) + 1 for t in tokens)) or 1.0
         words, t = [], st

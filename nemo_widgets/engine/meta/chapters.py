@@ -15,18 +15,22 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .keywords import keyphrases, stopwords
+from .keywords import content_terms, keyphrases, tokenize
+from .language import detect_language, language_of
 from .words import TimedWord, words_text
 
 __all__ = ["MIN_CHAPTER_S", "MIN_VIDEO_S", "Chapter", "chapters", "timestamp"]
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 #: YouTube: every chapter lasts at least 10 s.
 MIN_CHAPTER_S = 10.0
 #: Shorter videos get no chapters: three 10-second chapters in a 40-second clip help nobody.
 MIN_VIDEO_S = 60.0
 MIN_CHAPTERS = 3
-
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*")
 
 
 @dataclass(frozen=True)
@@ -48,18 +52,6 @@ def timestamp(seconds: float) -> str:
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-def _stem(token: str) -> str:
-    # A light plural/verb-ending fold so "starters" and "starter" count as one term.
-    for suffix in ("ies", "es", "s", "ing", "ed"):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return token
-
-
-def _terms(text: str, stops: frozenset[str]) -> list[str]:
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in stops and len(t) > 2]
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -99,11 +91,10 @@ def _boundaries(
     max_chapters: int,
     language: str,
 ) -> list[float]:
-    stops = stopwords(language)
     seqs = [words[i : i + seq_words] for i in range(0, len(words), seq_words)]
     if len(seqs) < 4:
         return []
-    bags = [Counter(_terms(words_text(s), stops)) for s in seqs]
+    bags = [Counter(content_terms(words_text(s), language)) for s in seqs]
     sims = []
     for gap in range(1, len(seqs)):
         left = sum((bags[j] for j in range(max(0, gap - block), gap)), Counter())
@@ -124,7 +115,9 @@ def _boundaries(
     # A gap is only known to a sequence's precision. Refine it at word level: among the
     # sentence starts within one sequence either side, take the one whose surrounding windows
     # share the fewest terms, ties to the longer pause (sections end in a breath).
-    terms = [_terms(w.text, stops) for w in words]
+    # Each word's content terms, from one pass over the whole text (Chinese needs the context
+    # to be segmented), spread back over the words that hold them.
+    terms = _word_terms(words, language)
     span = seq_words * block
 
     def bag(lo: int, hi: int) -> Counter[str]:
@@ -138,7 +131,7 @@ def _boundaries(
         best: tuple[float, float, float] | None = None
         for k in range(max(1, first - seq_words), min(len(words), first + seq_words + 1)):
             pause = words[k].start_s - words[k - 1].end_s
-            sentence_start = bool(re.search(r"[.!?]$", words[k - 1].text)) or pause >= 0.3
+            sentence_start = bool(re.search(r"[.!?。！？]$", words[k - 1].text)) or pause >= 0.3
             if not sentence_start:
                 continue
             sim = _cosine(bag(k - span, k), bag(k, k + span))
@@ -171,6 +164,29 @@ def _boundaries(
     return sorted(chosen)
 
 
+def _word_terms(words: list[TimedWord], language: str) -> list[list[str]]:
+    if language != "zh":
+        return [content_terms(w.text, language) for w in words]
+    out: list[list[str]] = [[] for _ in words]
+    owner: list[int] = []
+    for i, w in enumerate(words):
+        owner += [i] * len(w.text)
+    text = "".join(w.text for w in words)
+
+    pos = 0
+    for tok in tokenize(text, "zh"):
+        at = text.find(tok.text, pos)
+        if at < 0:
+            continue
+        pos = at + len(tok.text)
+        if tok.kind == "word" and at < len(owner):
+            out[owner[at]].append(tok.stem)
+    return out
+
+
+_PART = {"en": "Part {}", "es": "Parte {}", "zh": "第{}部分"}
+
+
 def _title(text: str, used: set[str], language: str, index: int) -> str:
     fresh = [
         kp
@@ -178,26 +194,32 @@ def _title(text: str, used: set[str], language: str, index: int) -> str:
         if not any(kp.phrase in u or u in kp.phrase for u in used)
     ]
     if not fresh:
-        return f"Part {index + 1}"
+        return _PART.get(language, _PART["en"]).format(index + 1)
     # A two- or three-word phrase names a section better than a lone noun ("Solar Panels",
     # not "Panels"), as long as it is nearly as relevant.
     multi = [kp for kp in fresh[:6] if " " in kp.phrase and kp.score >= 0.35 * fresh[0].score]
     pick = multi[0] if multi else fresh[0]
     used.add(pick.phrase)
-    return smart_title(pick.phrase)
+    if language == "en":
+        return smart_title(pick.phrase)
+    return pick.phrase[:1].upper() + pick.phrase[1:]
+
+
+_SMALL_WORDS = frozenset(
+    "a an and as at but by for in of on or the to vs via with from into nor per than".split()  # noqa: SIM905 -- a word list reads better as text
+)
 
 
 def smart_title(phrase: str) -> str:
-    """Title-case a lower-case phrase, keeping short function words lower (not the first)."""
-    small = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the"}
-    small |= {"to", "vs", "via", "with", "from", "into"}
-    words = phrase.split()
+    """Title-case an English phrase, keeping short function words lower (not the first) and
+    words with inner capitals as they are ("iPhone", "NASA"); hyphenated parts are each
+    capitalised ("Ill-Disposed")."""
     out = []
-    for i, w in enumerate(words):
-        if any(c.isupper() for c in w[1:]) or (i and w in small):
-            out.append(w)
+    for i, w in enumerate(phrase.split()):
+        if any(c.isupper() for c in w[1:]) or (i and w.lower() in _SMALL_WORDS):
+            out.append(w if any(c.isupper() for c in w[1:]) else w.lower())
         else:
-            out.append(w[:1].upper() + w[1:])
+            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
     return " ".join(out)
 
 
@@ -205,7 +227,7 @@ def chapters(
     words: list[TimedWord],
     duration_s: float,
     *,
-    language: str = "en",
+    language: str | None = None,
     min_len_s: float = MIN_CHAPTER_S,
     min_video_s: float = MIN_VIDEO_S,
     seq_words: int = 20,
@@ -219,6 +241,9 @@ def chapters(
         The transcript's words with times (seconds), sorted.
     duration_s
         The video's length; the last chapter ends there.
+    language
+        ``"en"``, ``"es"`` or ``"zh"`` (detected when not given): how words are split and
+        counted, and the language of the titles.
     min_len_s, min_video_s
         No chapter shorter than ``min_len_s``; no chapters at all for a video shorter than
         ``min_video_s`` or when fewer than three chapters fit.
@@ -232,6 +257,8 @@ def chapters(
     """
     if duration_s < min_video_s or len(words) < seq_words * 4:
         return []
+    text = words_text(words)
+    language = language_of(language, text) if language else detect_language(text)
     # Shorter sequences for sparse speech keep enough gaps to choose from.
     seq = max(8, min(seq_words, len(words) // 12))
     # Longer talks wander more within a topic: compare wider windows (TextTiling's k=10

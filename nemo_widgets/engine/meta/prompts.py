@@ -1,13 +1,16 @@
-"""Text-to-video prompts and storyboards from a short idea: parse, plan scenes, write prompts.
+"""Text-to-video prompts and storyboards from a short idea, in the idea's language.
 
 A prompt follows the skeleton common to public prompt guides (``captions.md``): shot and lens,
 subject with concrete details, action, setting, lighting and time of day, style and mood,
-constraints (duration, aspect ratio, "no on-screen text"). The idea is parsed for its subject,
-genre, moods, lighting, duration and aspect; every other choice comes from vocabularies per
-genre and per scene role, drawn with a seed from a hash of the normalised idea, so the same
-idea always gives the same prompts and different ideas differ. Refinements ("moodier",
-"vertical", "more cinematic", "15 seconds") change the spec and rebuild with the same seed, so
-only what they touch moves.
+constraints (duration, aspect ratio, "no on-screen text"). The idea is read for its subject
+(English "a showcase of X" / "an ad for X", Spanish "un anuncio de X" / "sobre X", Chinese
+"为X生成" / "给X做" / "关于X的"), genre, moods, lighting, duration and aspect; everything else
+is a neutral cinematic choice from :mod:`.prompt_words`, drawn with a seed from a hash of the
+normalised idea, so the same idea always gives the same prompts and different ideas differ.
+Nothing is invented: an idea that names no subject gets the genre's placeholder ("the
+product") and the reply says so. The prompt is written in the idea's language (English,
+Spanish or Chinese). Refinements ("moodier", "vertical", "更暗", "más cinematográfico") change
+the spec and rebuild with the same seed, so only what they touch moves.
 """
 
 from __future__ import annotations
@@ -18,11 +21,30 @@ import itertools
 import math
 import random
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ... import schema
 from ..numbers import WORD_NUMBERS, cn_number
+from .language import detect_language, is_cjk, language_of
+from .prompt_words import (
+    CINEMATIC_LENSES,
+    CINEMATIC_MOVES,
+    COMMON_ACTIONS,
+    GENRES,
+    LENSES,
+    LIGHTING_WORDS,
+    MOODS,
+    MOVES,
+    PERSON_ACTIONS,
+    PLACE_ACTIONS,
+    REPLY,
+    ROLE_NAMES,
+    SHOTS,
+    TEMPLATES,
+    TIMES,
+    Genre,
+    L,
+)
 
 __all__ = [
     "GENRES",
@@ -39,454 +61,8 @@ SINGLE_CLIP_MAX_S = 10.0
 SINGLE_CLIP_DEFAULT_S = 8.0
 MAX_DURATION_S = 600.0
 
-
-@dataclass(frozen=True)
-class Genre:
-    """Vocabulary and pacing of one kind of video."""
-
-    name: str
-    label: str
-    triggers: tuple[str, ...]  # regexes that name the genre
-    subjects: tuple[str, ...]  # concrete subjects when the idea names none
-    details: tuple[str, ...]  # concrete details appended to a user's subject
-    settings: tuple[str, ...]
-    middle: tuple[str, ...]  # scene roles between the opening and the closing
-    closing: str  # role of the last scene
-    shot_s: tuple[float, float]  # sensible shot length range for the genre
-    default_s: float  # length of a multi-scene piece when none is asked for
-    moods: tuple[str, ...]
-    styles: tuple[str, ...]
-    palettes: tuple[str, ...]
-    lighting: tuple[str, ...]
-    times: tuple[str, ...]
-    actions: dict[str, tuple[str, ...]]
-
-
-_COMMON_ACTIONS: dict[str, tuple[str, ...]] = {
-    "establishing": (
-        "is revealed as the camera settles on the scene",
-        "sits in the scene while the space around it is shown",
-        "comes into view as the frame opens up",
-    ),
-    "detail": (
-        "is shown up close, texture and small details in sharp focus",
-        "catches a sliver of light that travels slowly across its surface",
-        "fills the frame as focus racks onto its finest detail",
-    ),
-    "hero": (
-        "holds the centre of the frame in its defining moment",
-        "turns slowly toward the camera as the light builds",
-        "is framed at its most striking, everything else falling away",
-    ),
-    "in-use": (
-        "is used naturally by a person, hands and motion in frame",
-        "becomes part of an everyday moment, used without fuss",
-        "is handled and used, showing how it fits real life",
-    ),
-    "process": (
-        "moves through one clear step of the process",
-        "shows the next step, one deliberate movement at a time",
-        "changes visibly as the step is completed",
-    ),
-    "journey": (
-        "moves through the scene, the camera following alongside",
-        "crosses the frame at an unhurried pace",
-        "advances toward the horizon as the scene unfolds",
-    ),
-    "closing": (
-        "rests in a calm final composition",
-        "holds still as the motion settles for a final beat",
-        "is framed one last time as the camera eases away",
-    ),
-    "call-to-action": (
-        "sits centred and still, clean negative space around it for an end card",
-        "holds a confident final pose with empty space left for a logo added in the edit",
-        "settles into a simple symmetrical composition, calm and uncluttered",
-    ),
-}
-
-
-def _genre(name: str, label: str, triggers: tuple[str, ...], **kw: Any) -> Genre:
-    actions = dict(_COMMON_ACTIONS)
-    actions.update(kw.pop("actions", {}))
-    return Genre(name=name, label=label, triggers=triggers, actions=actions, **kw)
-
-
-GENRES: dict[str, Genre] = {
-    g.name: g
-    for g in (
-        _genre(
-            "product",
-            "product showcase",
-            (r"product", r"showcase", r"unboxing", r"commercial", r"\bad\b", r"advert", r"promo"),
-            subjects=(
-                "a matte-black wireless earbud case with a soft-touch finish",
-                "a brushed-aluminium smartwatch with a sapphire-glass face",
-                "a frosted-glass perfume bottle with a heavy brass cap",
-                "a white ceramic pour-over coffee dripper with fine ribbing",
-                "a pair of minimalist white leather sneakers with tonal stitching",
-            ),
-            details=(
-                "its materials and finish rendered in crisp detail",
-                "fine surface texture and clean edges visible",
-                "every seam, edge and reflection sharply defined",
-            ),
-            settings=(
-                "on a seamless charcoal studio backdrop",
-                "on a polished black marble plinth with soft reflections",
-                "on a raw concrete pedestal in a minimalist studio",
-                "on a sand-coloured stone surface with a single dried palm leaf",
-            ),
-            middle=("detail", "hero", "in-use", "detail", "hero"),
-            closing="call-to-action",
-            shot_s=(3.0, 6.0),
-            default_s=30.0,
-            moods=("premium and confident", "sleek and aspirational", "calm and refined"),
-            styles=(
-                "high-end commercial product cinematography",
-                "luxury advertising film look",
-                "clean modern product film",
-            ),
-            palettes=(
-                "charcoal, silver and soft white",
-                "black and warm gold",
-                "cool greys with one accent colour",
-            ),
-            lighting=(
-                "soft overhead key light with crisp edge highlights",
-                "large softbox key light with a thin rim light",
-                "sculpted studio lighting with controlled reflections",
-            ),
-            times=("timeless studio light",),
-        ),
-        _genre(
-            "travel",
-            "travel film",
-            (r"travel", r"trip", r"vacation", r"holiday", r"tourism", r"destination", r"city"),
-            subjects=(
-                "a traveller in a rust-coloured jacket with a canvas backpack",
-                "a narrow cobblestone street lined with lantern-lit cafés",
-                "a turquoise bay ringed by whitewashed houses",
-                "a mountain ridge trail above a sea of clouds",
-            ),
-            details=(
-                "local textures and signs of daily life all around",
-                "the place's colours and architecture in rich detail",
-            ),
-            settings=(
-                "in an old harbour town",
-                "on a cliff path above the sea",
-                "in a busy night market",
-                "along a quiet mountain road",
-            ),
-            middle=("journey", "detail", "journey", "hero", "detail"),
-            closing="closing",
-            shot_s=(4.0, 8.0),
-            default_s=30.0,
-            moods=("adventurous and free", "awe-struck and serene", "warm and nostalgic"),
-            styles=("cinematic travel documentary", "aerial travel film", "handheld travel diary"),
-            palettes=("teal and orange", "sun-bleached pastels", "deep blues and warm ambers"),
-            lighting=(
-                "warm low sun with long shadows",
-                "soft diffused daylight",
-                "glowing street lights against a deep sky",
-            ),
-            times=("golden hour", "early morning", "blue hour", "late afternoon"),
-        ),
-        _genre(
-            "food",
-            "food film",
-            (r"food", r"recipe", r"cooking", r"dish", r"restaurant", r"chef", r"coffee", r"bak"),
-            subjects=(
-                "a steaming bowl of ramen with a jammy soft-boiled egg",
-                "a rustic sourdough loaf with a crackling dark crust",
-                "a glossy chocolate tart with a dusting of cocoa",
-                "a tall glass of iced coffee with cream swirling through it",
-            ),
-            details=(
-                "steam, gloss and crumbs in appetising detail",
-                "textures so close you can almost taste them",
-            ),
-            settings=(
-                "on a worn oak kitchen table",
-                "on a dark slate counter in a small restaurant kitchen",
-                "on a linen cloth beside a sunny window",
-            ),
-            middle=("process", "detail", "process", "hero", "detail"),
-            closing="hero",
-            shot_s=(3.0, 6.0),
-            default_s=20.0,
-            moods=("warm and appetising", "cosy and homely", "indulgent"),
-            styles=(
-                "food commercial cinematography",
-                "slow-motion food film",
-                "editorial food film",
-            ),
-            palettes=("warm browns and creams", "rich reds and golds", "earthy greens and wood"),
-            lighting=(
-                "soft side light from a window",
-                "warm backlight that makes steam glow",
-                "single soft key light with gentle fill",
-            ),
-            times=("morning light", "late afternoon light"),
-            actions={
-                "process": (
-                    "is prepared by hands in one clear step, ingredients falling into place",
-                    "sizzles and changes colour as it cooks",
-                    "is poured, sliced or plated with one confident motion",
-                )
-            },
-        ),
-        _genre(
-            "tutorial",
-            "tutorial",
-            (r"tutorial", r"how[- ]to", r"explainer", r"lesson", r"guide", r"step[- ]by[- ]step"),
-            subjects=(
-                "a pair of hands working on a tidy desk",
-                "a presenter in a plain sweater beside a whiteboard",
-                "a laptop and notebook laid out on a clean workbench",
-            ),
-            details=("every step clearly visible", "tools and materials laid out neatly"),
-            settings=(
-                "at a bright, uncluttered workbench",
-                "in a quiet home studio",
-                "at a clean desk by a window",
-            ),
-            middle=("process", "detail", "process", "process", "detail"),
-            closing="closing",
-            shot_s=(5.0, 10.0),
-            default_s=45.0,
-            moods=("clear and friendly", "calm and focused", "encouraging"),
-            styles=("clean educational video", "top-down tutorial film", "bright explainer look"),
-            palettes=("clean whites with soft blues", "neutral greys with one accent colour"),
-            lighting=("even soft light with no harsh shadows", "bright diffused daylight"),
-            times=("daytime",),
-        ),
-        _genre(
-            "real_estate",
-            "property tour",
-            (r"real[- ]estate", r"property", r"listing", r"apartment", r"house tour", r"home tour"),
-            subjects=(
-                "a bright open-plan living room with oak floors",
-                "a modern two-storey house with large glass windows",
-                "a loft apartment with exposed brick and tall windows",
-            ),
-            details=("clean lines and generous space", "natural materials and tidy staging"),
-            settings=(
-                "in a quiet tree-lined neighbourhood",
-                "overlooking a city skyline",
-                "with a landscaped garden",
-            ),
-            middle=("journey", "detail", "journey", "hero", "journey"),
-            closing="call-to-action",
-            shot_s=(5.0, 8.0),
-            default_s=45.0,
-            moods=("airy and inviting", "calm and upscale", "warm and welcoming"),
-            styles=("architectural real-estate film", "smooth gimbal property tour"),
-            palettes=("warm whites and natural wood", "soft neutrals with green accents"),
-            lighting=("bright natural light flooding through windows", "warm interior lamps"),
-            times=("late morning", "golden hour", "dusk with the lights on"),
-        ),
-        _genre(
-            "fitness",
-            "fitness film",
-            (r"fitness", r"workout", r"gym", r"training", r"yoga", r"running", r"sport"),
-            subjects=(
-                "an athlete in a charcoal training top",
-                "a runner in bright trail shoes",
-                "a woman in a sage-green yoga set",
-            ),
-            details=("sweat and muscle definition visible", "focused expression, steady breath"),
-            settings=(
-                "in a concrete warehouse gym",
-                "on an empty running track",
-                "on a rooftop at the edge of the city",
-            ),
-            middle=("in-use", "detail", "hero", "in-use", "detail"),
-            closing="call-to-action",
-            shot_s=(2.0, 5.0),
-            default_s=20.0,
-            moods=("energetic and determined", "gritty and intense", "uplifting"),
-            styles=("high-energy sports commercial", "gritty training film", "slow-motion sports"),
-            palettes=("high-contrast black and red", "cool steel blues", "warm sunrise tones"),
-            lighting=("hard directional light with deep shadows", "bright backlight with flare"),
-            times=("sunrise", "night under floodlights", "early morning"),
-            actions={
-                "in-use": (
-                    "pushes through one explosive repetition",
-                    "drives forward in a powerful stride",
-                    "holds a demanding pose with total control",
-                )
-            },
-        ),
-        _genre(
-            "fashion",
-            "fashion film",
-            (r"fashion", r"outfit", r"clothing", r"lookbook", r"apparel", r"runway"),
-            subjects=(
-                "a model in a flowing ivory linen suit",
-                "a model in an oversized camel wool coat",
-            ),
-            details=("fabric movement and texture clearly visible",),
-            settings=("in an empty gallery with white walls", "on a windswept beach"),
-            middle=("hero", "detail", "in-use", "hero", "detail"),
-            closing="closing",
-            shot_s=(3.0, 6.0),
-            default_s=30.0,
-            moods=("effortless and editorial", "bold and confident"),
-            styles=("editorial fashion film", "runway film look"),
-            palettes=("muted earth tones", "monochrome with a single red accent"),
-            lighting=("soft window light", "hard sunlight with crisp shadows"),
-            times=("midday", "golden hour"),
-        ),
-        _genre(
-            "nature",
-            "nature film",
-            (r"nature", r"wildlife", r"forest", r"ocean", r"landscape", r"mountain"),
-            subjects=(
-                "a red fox padding through fresh snow",
-                "a waterfall pouring into a mossy gorge",
-                "a field of wildflowers moving in the wind",
-            ),
-            details=("natural textures in rich detail",),
-            settings=("deep in an old forest", "on a windswept coastline", "in an alpine valley"),
-            middle=("journey", "detail", "hero", "journey", "detail"),
-            closing="closing",
-            shot_s=(5.0, 9.0),
-            default_s=30.0,
-            moods=("serene and majestic", "wild and untamed", "quiet and contemplative"),
-            styles=("nature documentary cinematography", "aerial landscape film"),
-            palettes=("deep greens and mossy browns", "icy blues and whites", "golden ambers"),
-            lighting=("soft light through mist", "low sun raking across the land"),
-            times=("dawn", "golden hour", "overcast morning"),
-        ),
-        _genre(
-            "generic",
-            "short film",
-            (),
-            subjects=(
-                "a lone figure in a long dark coat",
-                "a vintage red bicycle leaning on a wall",
-                "a small lighthouse on a rocky point",
-            ),
-            details=("small telling details in sharp focus",),
-            settings=("in a quiet city street", "on an empty coastal road", "in a sunlit room"),
-            middle=("journey", "detail", "hero", "journey", "detail"),
-            closing="closing",
-            shot_s=(4.0, 8.0),
-            default_s=30.0,
-            moods=("quietly cinematic", "hopeful", "mysterious"),
-            styles=("cinematic short film", "naturalistic film look"),
-            palettes=("muted teal and amber", "soft pastels", "desaturated earth tones"),
-            lighting=("soft natural light", "motivated practical lights"),
-            times=("golden hour", "blue hour", "overcast afternoon"),
-        ),
-    )
-}
-
-# Shot vocabulary by scene role: (shot, lens, camera move) pools.
-_SHOTS: dict[str, tuple[str, ...]] = {
-    "establishing": ("wide establishing shot", "extreme wide shot", "aerial drone shot"),
-    "detail": ("extreme close-up", "macro insert shot", "tight close-up"),
-    "hero": ("low-angle hero shot", "medium close-up", "centred medium shot"),
-    "in-use": ("medium shot", "over-the-shoulder shot", "handheld tracking shot"),
-    "process": ("top-down overhead shot", "tight medium shot", "close-up"),
-    "journey": ("tracking shot", "wide follow shot", "side-on travelling shot"),
-    "closing": ("wide shot", "slow pull-back wide shot", "static wide shot"),
-    "call-to-action": ("centred static shot", "symmetrical medium shot", "slow push-in wide shot"),
-}
-_LENSES: dict[str, tuple[str, ...]] = {
-    "establishing": ("24mm wide-angle lens", "18mm ultra-wide lens", "35mm lens"),
-    "detail": ("100mm macro lens", "90mm macro lens", "85mm lens at f/2"),
-    "hero": ("50mm lens at f/1.8", "85mm portrait lens", "35mm lens"),
-    "in-use": ("35mm lens", "50mm lens", "28mm lens"),
-    "process": ("35mm lens", "50mm lens", "100mm macro lens"),
-    "journey": ("24mm lens", "35mm lens", "28mm lens"),
-    "closing": ("24mm lens", "35mm lens", "50mm lens"),
-    "call-to-action": ("50mm lens", "35mm lens", "85mm lens"),
-}
-_MOVES: dict[str, tuple[str, ...]] = {
-    "establishing": ("slow dolly-in", "gentle crane down", "slow aerial push forward"),
-    "detail": ("slow slider move", "subtle rack focus", "micro dolly along the surface"),
-    "hero": ("slow 180-degree orbit", "slow push-in", "tilt-up reveal"),
-    "in-use": ("handheld follow", "smooth gimbal move", "locked-off frame"),
-    "process": ("locked-off frame", "slow top-down drift", "gentle push-in"),
-    "journey": ("smooth gimbal tracking move", "steady side-on dolly", "slow forward glide"),
-    "closing": ("slow pull-back", "gentle crane up", "locked-off frame"),
-    "call-to-action": ("locked-off frame", "very slow push-in", "gentle settle to stillness"),
-}
-_CINEMATIC_LENSES = ("40mm anamorphic lens", "50mm anamorphic lens", "75mm anamorphic lens")
-_CINEMATIC_MOVES = ("slow motorised dolly move", "smooth crane move", "slow Steadicam glide")
-
-# Mood families the user can ask for (words in the idea or a refinement) and what they set.
-_MOODS: dict[str, dict[str, Any]] = {
-    "moody": {
-        "words": r"mood(y|ier)|dark(er)?|noir|brooding|dramatic|gloomy|mysterious|shadowy",
-        "mood": ("moody and dramatic", "brooding and mysterious", "dark and intimate"),
-        "lighting": (
-            "low-key lighting with deep shadows and a single hard side light",
-            "chiaroscuro lighting, one narrow beam cutting through haze",
-            "dim practical light pools with rich black shadows",
-        ),
-        "palette": ("desaturated deep blues and blacks", "inky shadows with amber highlights"),
-        "times": ("night", "blue hour", "stormy dusk"),
-    },
-    "bright": {
-        "words": r"bright(er)?|cheerful|happy|happier|upbeat|fun|playful|sunny|vibrant|light(er)?",
-        "mood": ("bright and upbeat", "cheerful and playful", "fresh and optimistic"),
-        "lighting": (
-            "bright high-key lighting with soft shadows",
-            "clean sunlit lighting with bounced fill",
-        ),
-        "palette": ("vivid saturated colours", "fresh whites with candy-coloured accents"),
-        "times": ("midday", "bright morning"),
-    },
-    "calm": {
-        "words": r"calm(er)?|serene|peaceful|relaxing|gentle|soft(er)?|minimal(ist)?|zen",
-        "mood": ("calm and serene", "quiet and minimal"),
-        "lighting": ("soft diffused light with gentle gradients", "soft window light"),
-        "palette": ("soft neutrals and pale sage", "muted pastels"),
-        "times": ("early morning", "overcast afternoon"),
-    },
-    "energetic": {
-        "words": r"energetic|dynamic|exciting|intense|epic|powerful|bold",
-        "mood": ("energetic and bold", "intense and driving"),
-        "lighting": ("punchy contrasty light with bright rim highlights",),
-        "palette": ("high-contrast bold colours", "electric blues and hot oranges"),
-        "times": (),
-    },
-    "luxury": {
-        "words": r"luxur(y|ious)|elegant|premium|classy|sophisticated|high[- ]end",
-        "mood": ("elegant and luxurious", "refined and exclusive"),
-        "lighting": ("sculpted low-key lighting with gleaming highlights",),
-        "palette": ("black, champagne and gold", "deep emerald and brass"),
-        "times": (),
-    },
-    "cozy": {
-        "words": r"cozy|cosy|warm(er)?|nostalgic|homely|romantic",
-        "mood": ("cosy and nostalgic", "warm and intimate"),
-        "lighting": ("warm tungsten practicals and candle glow", "warm low sun through a window"),
-        "palette": ("warm ambers and browns", "faded film tones"),
-        "times": ("evening", "late afternoon"),
-    },
-}
-_MOOD_ORDER = tuple(_MOODS)
-
-# Lighting phrases the user may name; kept verbatim-ish in the prompt.
-_LIGHTING_WORDS: dict[str, str] = {
-    r"cinematic light(ing)?": (
-        "cinematic lighting with a soft key, subtle rim light and gentle haze"
-    ),
-    r"natural light(ing)?": "soft natural light",
-    r"studio light(ing)?": "controlled studio lighting",
-    r"neon( light(s|ing)?)?": "neon light in magenta and cyan",
-    r"golden[- ]hour": "warm golden-hour sunlight",
-    r"candle ?light": "flickering candlelight",
-    r"back ?lit|backlight(ing)?": "strong backlight with a glowing rim",
-    r"soft light(ing)?": "soft diffused lighting",
-    r"dramatic light(ing)?": "dramatic high-contrast lighting",
-    r"moody light(ing)?": "moody low-key lighting",
-}
+_MOOD_ORDER = tuple(MOODS)
+_LIGHTING_BY_EN = {phrase.en: phrase for _, _, phrase in LIGHTING_WORDS}
 _TIME_WORDS = (
     "sunrise",
     "dawn",
@@ -508,37 +84,57 @@ _ASPECT_WORDS: tuple[tuple[str, str], ...] = (
     (
         r"9\s*:\s*16|vertical|portrait (?:video|format|mode|orientation)|in portrait|tik ?tok|"
         r"(?:instagram|ig|facebook|for|as)\s+(?:a\s+)?(?:reels?|stories)|(?:youtube|yt|for|as)\s+"
-        r"shorts|story format|竖屏|抖音",
+        r"shorts|story format|竖屏|抖音|formato vertical",
         "9:16",
     ),
-    (r"1\s*:\s*1|square|instagram post|方形|正方形", "1:1"),
+    (r"1\s*:\s*1|square|instagram post|cuadrad[oa]|方形|正方形", "1:1"),
     (r"4\s*:\s*5", "4:5"),
-    (r"16\s*:\s*9|horizontal|landscape|widescreen|youtube|横屏", "16:9"),
+    (r"16\s*:\s*9|horizontal|landscape|widescreen|youtube|apaisad[oa]|横屏", "16:9"),
 )
 
-_NUMBER_WORDS = {**WORD_NUMBERS, "a": 1, "an": 1}
+# Spanish number words users write for lengths and counts ("treinta segundos", "cinco planos").
+_ES_NUMBERS = {
+    "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12, "quince": 15, "veinte": 20,
+    "treinta": 30, "cuarenta": 40, "sesenta": 60, "noventa": 90,
+}  # fmt: skip
+_NUMBER_WORDS = {**WORD_NUMBERS, **_ES_NUMBERS, "a": 1, "an": 1}
 # Word boundaries on both sides: "drone shot" is not "one shot", "a shot" is not a count.
 _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_COUNT = r"\b(\d+|" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an")) + r")"
+_COUNT = (
+    r"\b(\d+|"
+    + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an", "un", "una", "uno"))
+    + r")"
+)
+# "30s", "30-second", "thirty seconds", "30 segundos"; the one-letter units only after digits
+# ("unas zapatillas" is not "una s").
+_UNITS = r"seconds?|secs?|segundos?|seg|minutes?|mins?|minutos?"
 _DURATION_RE = re.compile(
-    _NUM + r"\s*(?:-|\s)?\s*(seconds?|secs?|s|minutes?|mins?|m)\b(?!\s*:)(?:[\s-]+long\b)?",
+    r"(?:\b(?P<digits>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>" + _UNITS + r"|s|m)"
+    r"|" + _NUM.replace("(", "(?P<word>", 1) + r"[\s-]+(?P<wunit>" + _UNITS + r"))\b"
+    r"(?!\s*:)(?:[\s-]+long\b)?",
     re.IGNORECASE,
 )
-_HALF_MINUTE_RE = re.compile(r"(?:a\s+)?half[- ]a[- ]minute(?:[\s-]+long\b)?|半分钟", re.IGNORECASE)
+_HALF_MINUTE_RE = re.compile(
+    r"(?:a\s+)?half[- ]a[- ]minute(?:[\s-]+long\b)?|(?:de\s+)?medio minuto|半分钟", re.IGNORECASE
+)
 _ZH_NUM = r"(\d+(?:\.\d+)?|[零一两二三四五六七八九十]+)"
 _ZH_DURATION_RE = re.compile(_ZH_NUM + r"\s*(秒钟?|分钟)")
 _SCENES_RE = re.compile(
     r"(?:\b(?:in|into|across|over|with)\s+)?"
     + _COUNT
-    + r"[\s-]*(scenes?|shots?|clips?|parts?|beats?|panels?)\b",
+    + r"[\s-]*(scenes?|shots?|clips?|parts?|beats?|panels?|escenas?|planos?|tomas?)\b",
     re.IGNORECASE,
 )
 _ZH_SCENES_RE = re.compile(r"分?" + _ZH_NUM + r"\s*个?\s*(镜头|场景|分镜|画面|幕)")
 _STORYBOARD_RE = re.compile(
     r"storyboard|scenes|shots|sequence|shot list|分镜|镜头|场景|commercial|\bad\b|advert|promo|"
-    r"trailer|showcase|tour|montage|\breel\b|recipe video|workout video|travel video|tutorial",
+    r"trailer|showcase|tour|montage|\breel\b|recipe video|workout video|travel video|tutorial|"
+    r"guion gráfico|escenas|planos|anuncio|tráiler|recorrido|montaje|presentación de producto|"
+    r"广告|展示|宣传片",
     re.IGNORECASE,
 )
+
 
 # Command words in front of the idea ("generate a detailed video prompt for ...").
 _PREAMBLE = re.compile(
@@ -550,33 +146,43 @@ _PREAMBLE = re.compile(
     r"(?:\s+(?:for|of|about|from|on))?\s*(?:(?:a|an)\s+storyboard\s*)?[:：]?\s*",
     re.IGNORECASE,
 )
-_ZH_PREAMBLE = re.compile(r"^(请)?(帮我)?(生成|写|创建)?(一个|一段)?(视频)?(提示词|分镜)[:：]?")
+_ES_PREAMBLE = re.compile(
+    r"^\s*(?:por favor,?\s+)?(?:(?:me\s+)?(?:puedes|podrías)\s+)?"
+    r"(?:genera(?:r|me)?|crea(?:r|me)?|escribe(?:me)?|escribir|haz(?:me)?|hacer|dame|"
+    r"diseña(?:me)?|prepara(?:me)?|redacta(?:me)?|necesito|quiero)?\s*"
+    r"(?:(?:un|una|el|la|unos|unas)\s+)?(?:prompts?|guion(?:es)? gráficos?|guiones|guion|guión|"
+    r"storyboard|descripci[oó]n(?:es)?(?: de texto)?|lista de planos)?\s*"
+    r"(?:detallad[oa]s?\s+)?(?:(?:de|para)\s+(?:un\s+)?v[íi]deo\s+)?(?:(?:de|para|sobre)\s+)?"
+    r"[:：]?\s*",
+    re.IGNORECASE,
+)
+_ZH_PREAMBLE = re.compile(
+    r"^(?:请|麻烦)?(?:你)?(?:帮我|帮忙|给我(?!的)|替我)?(?:生成|写|创建|做|制作|设计|来|出)?"
+    r"(?:一个|一段|一条|一份|一支|个)?(?:详细的?)?(?:视频)?(?:提示词|分镜脚本|分镜)?[:：，,]?"
+)
 
 
-def normalise_idea(text: str) -> str:
+def normalise_idea(text: str, language: str | None = None) -> str:
     """The idea without command words, lower-case, single spaces, no trailing punctuation."""
     idea = " ".join((text or "").split())
-    idea = _ZH_PREAMBLE.sub("", idea)
+    lang = language_of(language) if language else detect_language(idea)
+    if lang == "zh" or is_cjk(idea):
+        idea = _ZH_PREAMBLE.sub("", idea)
+    preamble = _ES_PREAMBLE if lang == "es" else _PREAMBLE
     head, colon, body = (
-        re.split(r"([:：])", idea, maxsplit=1)
-        if re.search("[:：]", idea)
-        else (
-            idea,
-            "",
-            "",
-        )
+        re.split(r"([:：])", idea, maxsplit=1) if re.search("[:：]", idea) else (idea, "", "")
     )
     if colon and body.strip():
         # "a 30-second storyboard in 4 scenes: <idea>" -> "<idea>, 30-second storyboard in
         # 4 scenes": the idea first (it names the piece), the constraints kept.
-        head = _PREAMBLE.sub("", head, count=1)
-        head = re.sub(r"^(?:(?:a|an|the)\s+)+", "", head.strip(), flags=re.IGNORECASE)
+        head = preamble.sub("", head, count=1)
+        head = re.sub(r"^(?:(?:a|an|the|un|una)\s+)+", "", head.strip(), flags=re.IGNORECASE)
         head = head.strip(" .!?,;:\"'“”，")
         idea = body.strip() + (", " + head if head else "")
-    idea = _PREAMBLE.sub("", idea, count=1)
+    idea = preamble.sub("", idea, count=1)
     # "…prompt for a 30-second showcase" and "a 30-second showcase" are the same idea.
     idea = re.sub(r"^(?:(?:a|an|the)\s+)+", "", idea.strip(), flags=re.IGNORECASE)
-    return idea.strip(" .!?,;:\"'“”").lower()
+    return idea.strip(" .!?,;:\"'“”。！？，").lower()
 
 
 def seed_of(normalised: str) -> int:
@@ -601,8 +207,9 @@ def _duration_s(text: str) -> float | None:
     found = _DURATION_RE.search(text)
     if not found:
         return None
-    value = _to_number(found.group(1))
-    if found.group(2).lower().startswith("m"):
+    value = _to_number(found["digits"] or found["word"])
+    unit = (found["unit"] or found["wunit"]).lower()
+    if unit.startswith("m") and not unit.startswith("ms"):
         value *= 60
     return value
 
@@ -623,30 +230,40 @@ def _aspect(text: str) -> str | None:
 
 
 def _moods(text: str) -> list[str]:
-    return [name for name, m in _MOODS.items() if re.search(r"\b(" + m["words"] + r")\b", text)]
+    out = []
+    for name, m in MOODS.items():
+        if re.search(r"\b(" + m["words"] + r")\b", text, re.IGNORECASE) or re.search(m["zh"], text):
+            out.append(name)
+    return out
 
 
-# Chinese names of the genres (no word boundaries in Chinese text, so matched as substrings).
-_ZH_GENRES = {
-    "product": r"产品|商品|广告|开箱",
-    "travel": r"旅行|旅游|城市|风景区",
-    "food": r"美食|食物|烹饪|菜谱|咖啡|餐厅",
-    "tutorial": r"教程|教学|讲解",
-    "real_estate": r"房产|房子|公寓|看房",
-    "fitness": r"健身|运动|瑜伽|跑步|训练",
-    "fashion": r"时尚|穿搭|服装",
-    "nature": r"自然|森林|海洋|山|野生",
-}
+def _lighting(text: str) -> list[str]:
+    """Lighting the idea names, as the English phrase the spec stores."""
+    return [
+        phrase.en
+        for en, other, phrase in LIGHTING_WORDS
+        if re.search(r"\b" + en, text, re.IGNORECASE) or re.search(other, text, re.IGNORECASE)
+    ]
+
+
+def _time_of_day(text: str) -> str | None:
+    for tw in _TIME_WORDS:
+        if re.search(r"\b" + tw + r"\b", text, re.IGNORECASE):
+            return tw
+    for key, (_, pattern) in TIMES.items():
+        if pattern != "^$" and re.search(pattern, text, re.IGNORECASE):
+            return key
+    return None
 
 
 def _genre_of(text: str) -> str:
     best, best_pos = "generic", len(text) + 1
     for g in GENRES.values():
         triggers = [r"\b" + t for t in g.triggers]
-        if g.name in _ZH_GENRES:
-            triggers.append(_ZH_GENRES[g.name])
+        if g.zh_triggers:
+            triggers.append(g.zh_triggers)
         for trig in triggers:
-            found = re.search(trig, text)
+            found = re.search(trig, text, re.IGNORECASE)
             if found and found.start() < best_pos:
                 best, best_pos = g.name, found.start()
     return best
@@ -692,7 +309,7 @@ def _trim_edges(phrase: str) -> str:
     return " ".join(words)
 
 
-def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | None]:
+def _subject_and_setting_en(idea: str) -> tuple[str | None, str | None]:
     """What the idea is of, and where, once durations, genre and style words are removed.
 
     The subject is kept as the user's phrase ("lighthouse keeper's last night", "cat chasing
@@ -706,9 +323,9 @@ def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | Non
     text = _ZH_DURATION_RE.sub("，", text)
     for pattern, _ in _ASPECT_WORDS:
         text = re.sub(r"\b(for an? |in )?(" + pattern + r")( video| format)?\b", " , ", text)
-    for pattern in _LIGHTING_WORDS:
+    for pattern, _, _ in LIGHTING_WORDS:
         text = re.sub(r"\b(with |in )?" + pattern, " , ", text)
-    for m in _MOODS.values():
+    for m in MOODS.values():
         text = re.sub(r"\b(" + m["words"] + r")\b", " ", text)
     # Times go only with their preposition ("at dawn"): a bare time word is part of the
     # subject ("a lighthouse keeper's last night", "a baker's morning routine").
@@ -729,20 +346,162 @@ def _subject_and_setting(idea: str, genre: Genre) -> tuple[str | None, str | Non
     text = _GENRE_WORDS.sub(" , ", text)
     # "how to tie a tie" is the topic of a tutorial: hands showing it are the subject.
     text = re.sub(r"\bon (how to)\b", r", \1", text)
-    # Chinese ideas: measure words and form words are not the subject; 的 inside a phrase
-    # ("咖啡店的早晨") is kept.
-    text = re.sub(r"竖屏|横屏|方形|正方形|抖音|视频|广告|展示|短片|提示词", "，", text)
     chunks = re.split(r"[,，。；;!?！？:：()\"“”]", text)
     best = ""
     for chunk in chunks:
-        chunk = re.sub(r"^(?:[一两]?[个段支条]|的)+|的+$", "", chunk.strip())
-        chunk = _trim_edges(re.sub(r"[^\w' -]", " ", chunk))
+        chunk = _trim_edges(re.sub(r"[^\w' -]", " ", chunk.strip()))
         if len(re.sub(r"[^\w]", "", chunk)) > len(re.sub(r"[^\w]", "", best)):
             best = chunk
     subject = best.strip(" -'") or None
     if subject and len(subject) < 3:
         subject = None
     return subject, setting
+
+
+# Spanish: the same cut, with Spanish form words and the prepositions that introduce a subject.
+_ES_EDGE_WORDS = _wordset(
+    "de del para sobre con y o en a al por que un una unos unas el la los las lo muy detallado "
+    "detallada largo larga estilo formato ambiente iluminación luz prompt"
+)
+_ES_GENRE_WORDS = re.compile(
+    r"\b(presentaci[oó]n(?: de(?:l)?)? producto|demostraci[oó]n de producto|muestra de producto|"
+    r"exhibici[oó]n de producto|escaparate(?: de producto)?|anuncio(?: publicitario)?|"
+    r"comercial|publicidad|promocional|promo|unboxing|v[íi]deos?|clip|cortometraje|corto|"
+    r"pel[íi]cula|tr[áa]iler|teaser|montaje|recorrido|tour|receta|tutorial|gu[íi]a|viaje|vlog|"
+    r"documental|escenas?|planos?|tomas?|secuencia|storyboard|guion gr[áa]fico|"
+    r"a c[áa]mara lenta|c[áa]mara lenta|time-?lapse|cinematogr[áa]fic[oa]s?|de producto|"
+    r"dron|a[ée]reo|texto a v[íi]deo)\b",
+    re.IGNORECASE,
+)
+_ES_TIME_PREPS = r"\b(?:al|a la|de|por la|durante el|durante la|en el|en la)\s+"
+
+
+def _trim_es(phrase: str) -> str:
+    words = phrase.split()
+    # Articles may open the subject ("una taza de café"); prepositions and conjunctions not.
+    articles = {"un", "una", "unos", "unas", "el", "la", "los", "las"}
+    while words and words[0].lower() in _ES_EDGE_WORDS - articles:
+        words.pop(0)
+    while words and words[-1].lower() in _ES_EDGE_WORDS:
+        words.pop()
+    if len(words) == 1 and words[0].lower() in articles:
+        return ""
+    return " ".join(words)
+
+
+def _subject_and_setting_es(idea: str) -> tuple[str | None, str | None]:
+    """Spanish ideas: "un anuncio de 30 segundos para una taza de café" -> "una taza de café"."""
+    text = idea
+    text = _HALF_MINUTE_RE.sub(" , ", text)
+    text = re.sub(r"\b(?:de\s+)?" + _DURATION_RE.pattern, " , ", text, flags=re.IGNORECASE)
+    text = _SCENES_RE.sub(" , ", text)
+    for pattern, _ in _ASPECT_WORDS:
+        text = re.sub(r"\b(?:para |en |de )?(?:un )?(?:formato )?(" + pattern + r")\b", " , ",
+                      text, flags=re.IGNORECASE)  # fmt: skip
+    for _, other, _ in LIGHTING_WORDS:
+        text = re.sub(r"\b(?:con |de )?(?:" + other + r")", " , ", text, flags=re.IGNORECASE)
+    for m in MOODS.values():
+        text = re.sub(r"\b(?:" + m["words"] + r")\b", " ", text, flags=re.IGNORECASE)
+    for _, pattern in TIMES.values():
+        if pattern != "^$":
+            text = re.sub(_ES_TIME_PREPS + r"(?:" + pattern + r")\b", " , ", text)
+    text = _ES_GENRE_WORDS.sub(" , ", text)
+    setting = None
+    place = re.search(r"\ben\s+((?:el|la|los|las|un|una)\s+)?([a-záéíóúñü][\w -]{2,40})", text)
+    if place:
+        candidate = _trim_es(place.group(2))
+        if candidate and len(candidate.split()) <= 5 and not re.search(r"\d", candidate):
+            setting = f"en {place.group(1) or ''}{candidate}".replace("  ", " ")
+            text = text[: place.start()] + " , " + text[place.end() :]
+    best = ""
+    for chunk in re.split(r"[,，.;!?¡¿:()\"“”]", text):
+        chunk = _trim_es(re.sub(r"[^\w' -]", " ", chunk.strip()))
+        if len(re.sub(r"[^\w]", "", chunk)) > len(re.sub(r"[^\w]", "", best)):
+            best = chunk
+    subject = best.strip(" -'") or None
+    if subject and len(re.sub(r"\W", "", subject)) < 3:
+        subject = None
+    return subject, setting
+
+
+# Chinese: the object of 为…生成 / 给…做 / 关于…的 / 以…为主题, else what is left once the
+# command, form, length and style words are cut out.
+_ZH_OBJECT = (
+    re.compile(r"为(?!了)(?P<s>.+?)(?:生成|制作|做|写|创作|设计|拍摄|拍|打造|构思|出)(?P<y>.*)"),
+    re.compile(r"给(?!我(?!的))(?P<s>.+?)(?:做|生成|写|拍摄|拍|制作|设计|创作|出)(?P<y>.*)"),
+    re.compile(r"关于(?P<s>.+?)的"),
+    re.compile(r"以(?P<s>.+?)为(?:主题|主角|题材)"),
+    re.compile(
+        r"(?:展示|介绍|呈现|描绘|表现|拍摄)(?P<s>[^，。,；]+?)(?:的)?(?:视频|短片|广告|提示词|分镜|$)"
+    ),
+)
+_ZH_FORM_WORDS = re.compile(
+    r"产品展示|展示|宣传片|宣传|广告片|广告|短视频|短片|视频|提示词|分镜脚本|分镜|镜头|场景|脚本|"
+    r"画面|延时摄影|航拍|慢动作|特写|电影感|电影级|电影质感|大片|竖屏|横屏|正方形|方形|抖音|"
+    r"详细的?|生成|制作|创作|设计"
+)
+_ZH_MEASURE = re.compile(
+    r"^(?:[一两二三四五六七八九十\d]+|几)?[个段支条部份款只张幅]|^(?:我的|我们的|我家的|我家)"
+)
+
+
+def _clean_zh(text: str) -> str:
+    text = _HALF_MINUTE_RE.sub("，", text)
+    text = _ZH_SCENES_RE.sub("，", text)
+    text = _ZH_DURATION_RE.sub("，", text)
+    text = re.sub(r"\d+(?:\.\d+)?\s*(?:s|秒)", "，", text)
+    for _, other, _ in LIGHTING_WORDS:
+        text = re.sub(other, "，", text)
+    for m in MOODS.values():
+        text = re.sub(m["zh"], "", text)
+    text = _ZH_FORM_WORDS.sub("，", text)
+    best = ""
+    for chunk in re.split(r"[,，。；;!?！？:：()（）\"“”、]", text):
+        chunk = chunk.strip(" 的")
+        chunk = _ZH_MEASURE.sub("", chunk).strip(" 的")
+        if len(chunk) > len(best):
+            best = chunk
+    return best
+
+
+def _subject_and_setting_zh(idea: str) -> tuple[str | None, str | None]:
+    subject = ""
+    for pattern in _ZH_OBJECT:
+        found = pattern.search(idea)
+        if found:
+            subject = _clean_zh(found["s"])
+            # "给小狗做一个生日派对视频": what is made for the subject is part of it.
+            made = _clean_zh(found.groupdict().get("y") or "")
+            if (
+                subject
+                and len(made) >= 2
+                and not any(
+                    re.fullmatch(g.zh_triggers, made) for g in GENRES.values() if g.zh_triggers
+                )
+            ):
+                subject = f"{subject}的{made}"
+            if subject:
+                break
+    subject = subject or _clean_zh(idea)
+    if not subject or len(subject) < 2 or re.fullmatch(r"[\w\s]*", subject) is None:
+        subject = subject if subject and len(subject) >= 2 else ""
+    # A genre word alone ("健身", "旅行") says what kind of video, not what it is of.
+    if subject and any(
+        re.fullmatch(g.zh_triggers, subject) for g in GENRES.values() if g.zh_triggers
+    ):
+        subject = ""
+    place = re.search(r"在(?P<p>[^，,。在]{1,10}?)(?:里|中|上|下|旁|边|前)", idea)
+    setting = place.group(0) if place else None
+    return subject or None, setting
+
+
+def _subject_and_setting(idea: str, language: str) -> tuple[str | None, str | None]:
+    """What the idea is of, and where, in the idea's language."""
+    if language == "zh" or is_cjk(idea):
+        return _subject_and_setting_zh(idea)
+    if language == "es":
+        return _subject_and_setting_es(idea)
+    return _subject_and_setting_en(idea)
 
 
 def _as_typed(phrase: str | None, original: str) -> str | None:
@@ -754,22 +513,43 @@ def _as_typed(phrase: str | None, original: str) -> str | None:
     return found.group(0) if found else phrase
 
 
-def parse_idea(text: str) -> dict[str, Any]:
+def _cinematic(text: str) -> int:
+    return int(bool(re.search(r"cinematic|film(ic)?\b|movie|cinematogr[áa]fic|de cine|电影", text)))
+
+
+def parse_idea(text: str, language: str | None = None) -> dict[str, Any]:
     """Read a short idea into a prompt spec (a plain dict, stored in ``state["prompts"]``).
 
-    Keys: ``idea`` (as typed), ``normalised``, ``seed``, ``genre``, ``subject`` (None when the
-    idea names none), ``setting``, ``moods``, ``lighting``, ``time_of_day``, ``duration_s``,
-    ``aspect``, ``scene_count`` (None = choose), ``storyboard``, ``cinematic``, ``pace``,
-    ``refinements``.
+    Parameters
+    ----------
+    text
+        The idea as typed, with or without command words ("generate a detailed video prompt
+        for …", "genera un prompt para …", "为…生成提示词").
+    language
+        ``"en"``, ``"es"`` or ``"zh"``: the language of the prompts; detected from the idea
+        when not given.
+
+    Keys: ``idea`` (as typed), ``normalised``, ``seed``, ``language``, ``genre``, ``subject``
+    (None when the idea names none), ``setting``, ``moods``, ``lighting``, ``time_of_day``,
+    ``duration_s``, ``aspect``, ``scene_count`` (None = choose), ``storyboard``,
+    ``cinematic``, ``pace``, ``refinements``.
     """
-    norm = normalise_idea(text)
-    if not norm or len(re.sub(r"[^\w]", "", norm)) < 3:
-        raise ValueError(
-            "Tell me the idea in a few words, e.g. 'a 30-second product showcase for a "
-            "ceramic coffee mug with cinematic lighting' or 'a 10-second shot of a fox in snow'."
-        )
-    genre = GENRES[_genre_of(norm)]
-    subject, setting = _subject_and_setting(norm, genre)
+    # The idea's own language: a Chinese command around an English idea ("生成提示词：a sushi
+    # ad") is answered in the idea's words.
+    body = _ZH_PREAMBLE.sub("", " ".join((text or "").split()))
+    lang = language_of(language) if language else detect_language(body or text or "")
+    norm = normalise_idea(text, lang)
+    if (
+        not norm
+        or len(re.sub(r"[^\w]", "", norm)) < 2
+        or (not is_cjk(norm) and len(re.sub(r"[^\w]", "", norm)) < 3)
+    ):
+        raise ValueError(_EMPTY_IDEA[lang])
+    subject, setting = _subject_and_setting(norm, lang)
+    # The form words ("product showcase", "产品展示") decide the genre before the subject's
+    # own topic does ("a coffee cup" is a product here, not food).
+    rest = norm.replace(subject.lower(), " ") if subject else norm
+    genre = GENRES[_genre_of(rest) if _genre_of(rest) != "generic" else _genre_of(norm)]
     subject, setting = _as_typed(subject, text), _as_typed(setting, text)
     # Length, scene count, frame and "storyboard" are read from the whole message: the
     # command words ("a storyboard for …") and a prefix before a colon carry them too.
@@ -784,30 +564,44 @@ def parse_idea(text: str) -> dict[str, Any]:
     if duration is None:
         duration = genre.default_s if storyboard else SINGLE_CLIP_DEFAULT_S
     if duration <= 0 or duration > MAX_DURATION_S:
-        raise ValueError(
-            f"{duration:g} seconds is outside what I can plan (1 s to "
-            f"{MAX_DURATION_S / 60:g} minutes); ask for a length in that range."
-        )
-    lighting = [v for p, v in _LIGHTING_WORDS.items() if re.search(r"\b" + p, norm)]
-    times = [tw for tw in _TIME_WORDS if re.search(r"\b" + tw + r"\b", norm)]
+        raise ValueError(_OUT_OF_RANGE[lang].format(d=duration, m=MAX_DURATION_S / 60))
     return {
         "idea": " ".join((text or "").split()),
         "normalised": norm,
         "seed": seed_of(norm),
+        "language": lang,
         "genre": genre.name,
         "subject": subject,
         "setting": setting,
         "moods": _moods(norm),
-        "lighting": lighting,
-        "time_of_day": times[0] if times else None,
+        "lighting": _lighting(norm),
+        "time_of_day": _time_of_day(norm),
         "duration_s": float(duration),
         "aspect": _aspect(whole) or "16:9",
         "scene_count": scene_count,
         "storyboard": storyboard or bool(scene_count and scene_count > 1),
-        "cinematic": int(bool(re.search(r"cinematic|film(ic)?\b|movie", norm))),
+        "cinematic": _cinematic(norm),
         "pace": 1.0,
         "refinements": [],
     }
+
+
+_EMPTY_IDEA = {
+    "en": "Tell me the idea in a few words, e.g. 'a 30-second product showcase for a ceramic "
+    "coffee mug with cinematic lighting' or 'a 10-second shot of a fox in snow'.",
+    "es": "Cuéntame la idea en pocas palabras, p. ej. 'un anuncio de 30 segundos de una taza "
+    "de cerámica con iluminación cinematográfica' o 'un plano de 10 segundos de un zorro en la "
+    "nieve'.",
+    "zh": "请用几句话描述你的想法，例如“为陶瓷咖啡杯生成一个30秒的产品展示视频提示词，电影感灯光”"
+    "或“一只狐狸在雪地里的10秒镜头”。",
+}
+_OUT_OF_RANGE = {
+    "en": "{d:g} seconds is outside what I can plan (1 s to {m:g} minutes); ask for a length in "
+    "that range.",
+    "es": "{d:g} segundos está fuera de lo que puedo planificar (de 1 s a {m:g} minutos); pide "
+    "una duración dentro de ese rango.",
+    "zh": "{d:g}秒超出了可规划的范围（1秒到{m:g}分钟），请给出这个范围内的时长。",
+}
 
 
 # -- scene planning --------------------------------------------------------------------------
@@ -874,14 +668,16 @@ def split_durations(
     return out
 
 
-def _pick(pool: tuple[str, ...] | list[str], seed: int, *keys: Any) -> str:
+def _pick(pool, seed: int, *keys: Any):
+    """One item of ``pool``, the same for the same seed and keys (so every language picks
+    the same choice)."""
     rng = random.Random(f"{seed}|" + "|".join(map(str, keys)))
     return rng.choice(list(pool))
 
 
 def _mood_family(spec: dict[str, Any]) -> dict[str, Any] | None:
     moods = spec.get("moods") or []
-    return _MOODS[moods[-1]] if moods and moods[-1] in _MOODS else None
+    return MOODS[moods[-1]] if moods and moods[-1] in MOODS else None
 
 
 # Nouns after a possessive that name a moment in someone's life rather than a thing: the
@@ -903,20 +699,6 @@ _PLACES = _INTERIORS | _wordset(
     "garden city street market beach forest park harbour harbor village town square skyline "
     "day afternoon"
 )
-_PLACE_ACTIONS: dict[str, tuple[str, ...]] = {
-    "establishing": (
-        "is revealed as the camera settles on the scene",
-        "comes into view as the frame opens up",
-    ),
-    "hero": (
-        "is framed at its most striking, everything else falling away",
-        "is shown whole in one composed frame as the light builds",
-    ),
-    "detail": (
-        "is shown in close details: textures, objects and traces of the people who use it",
-        "gives up one telling detail as focus racks slowly across it",
-    ),
-}
 # People and animals (they act, turn, breathe); a listed word rather than a suffix rule, which
 # would take a "sneaker" or a "speaker" for a person.
 _PEOPLE = _wordset(
@@ -937,22 +719,6 @@ _ACTIVITIES = _wordset(
     "skateboarding baking cooking painting gardening meditation stretching"
 )
 _MOMENT_IN = _wordset("snow rain sea")
-_PERSON_ACTIONS: dict[str, tuple[str, ...]] = {
-    "establishing": (
-        "is revealed as the camera settles on the scene",
-        "comes into view as the frame opens up",
-        "stands small in the scene while the space around them is shown",
-    ),
-    "detail": (
-        "is seen in close detail, hands and small gestures in sharp focus",
-        "pauses in a quiet close moment as focus racks onto their face",
-        "fills the frame, a small telling gesture caught up close",
-    ),
-    "in-use": (
-        "goes about one simple, natural action, hands and motion in frame",
-        "moves through an everyday moment without fuss",
-    ),
-}
 _DETERMINER = re.compile(r"^(?:a|an|the|my|our|your|his|her|their|this|that|some|one|two)\b")
 
 
@@ -1040,104 +806,187 @@ def _agree(action: str, plural: bool, person: bool) -> str:
     return f"{verb} {rest}"
 
 
+# Spanish people and animals (they act, turn, breathe), and how to read a Spanish subject.
+_ES_PEOPLE = _wordset(
+    "hombre mujer chica chico niña niño bebé persona señor señora abuela abuelo madre padre "
+    "familia pareja novia novio amigo amiga estudiante profesor profesora perro perra gato gata "
+    "cachorro caballo pájaro zorro deportista atleta corredor corredora bailarín bailarina "
+    "cocinero cocinera chef barista panadero panadera modelo presentador presentadora "
+    "turista viajero viajera surfista ciclista escalador escaladora gente niños niñas personas"
+)
+_ES_ARTICLE = re.compile(r"^(?:un|una|unos|unas|el|la|los|las|mi|mis|tu|tus|su|sus|este|esta)\b")
+_ZH_PERSON = re.compile(r"[人男女孩娃狗猫鸟马狐熊师者员手]")
+
+
+def _subject_phrase_es(subject: str) -> tuple[str, bool, bool]:
+    """A Spanish subject with an article ("taza de café" -> "la taza de café"), and whether
+    it is plural and a person."""
+    subject = subject.strip()
+    words = subject.split()
+    head_i = 1 if _ES_ARTICLE.match(subject.lower()) and len(words) > 1 else 0
+    head = words[head_i].lower() if words else ""
+    plural = head.endswith("s") and len(head) > 3
+    person = head in _ES_PEOPLE or head.rstrip("s") in _ES_PEOPLE
+    if not _ES_ARTICLE.match(subject.lower()) and subject[:1].islower():
+        feminine = head.endswith(("a", "as", "ción", "ciones", "dad", "dades"))
+        article = {(False, False): "el", (False, True): "los", (True, False): "la"}.get(
+            (feminine, plural), "las"
+        )
+        subject = f"{article} {subject}"
+    return subject, plural, person
+
+
+def _agree_es(action: str, plural: bool) -> str:
+    """The Spanish verb in the plural for a plural subject ("se revela" -> "se revelan")."""
+    if not plural:
+        return action
+    words = action.split(" ")
+    i = 1 if words[0] in ("se", "lo", "la") and len(words) > 1 else 0
+    words[i] = {"es": "son", "está": "están", "queda": "quedan"}.get(words[i], words[i] + "n")
+    return " ".join(words)
+
+
 def _subject_text(spec: dict[str, Any], genre: Genre, seed: int) -> tuple[str, str, bool, bool]:
-    """The subject phrase, a concrete detail sentence ("" for built-in subjects, which are
-    concrete already), and whether the subject is plural and a person."""
-    if spec.get("subject"):
-        phrase, plural, person = subject_phrase(spec["subject"])
-        details = _pick(genre.details, seed, "detail")
-        if not person and re.search(r"sweat|expression|breath|fabric", details):
-            details = "fine surface texture and clean edges visible"
+    """The subject phrase, a detail sentence, and whether the subject is plural and a person.
+
+    The subject is the user's; with none, the genre's placeholder ("the product"), never an
+    invented one.
+    """
+    lang = spec.get("language") or "en"
+    details = _pick(genre.details, seed, "detail")(lang)
+    if not spec.get("subject"):
+        placeholder = genre.placeholder(lang)
+        person = genre.name == "fitness"
+        return placeholder, details, False, person
+    subject = spec["subject"]
+    if lang == "zh" or is_cjk(subject):
+        return subject, details, False, bool(_ZH_PERSON.search(subject))
+    if lang == "es":
+        phrase, plural, person = _subject_phrase_es(subject)
         return phrase, details, plural, person
-    pool = list(genre.subjects)
-    if spec.get("setting"):  # "… through the streets of Lisbon": someone in it, not elsewhere
-        pool = [s for s in pool if _is_person(re.split(r"\s+(?:in|with|on)\s+", s)[0])] or pool
-    phrase = _pick(pool, seed, "subject")
-    return phrase, "", False, _is_person(re.split(r"\s+(?:in|with|on)\s+", phrase)[0])
+    phrase, plural, person = subject_phrase(subject)
+    if not person and re.search(r"sweat|expression|breath|fabric", details, re.IGNORECASE):
+        details = "Fine surface texture and clean edges visible"
+    return phrase, details, plural, person
+
+
+def _time_text(key: str | None, lang: str) -> str:
+    if not key:
+        return ""
+    entry = TIMES.get(key)
+    return entry[0](lang) if entry else key
 
 
 def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -> dict:
     seed = spec["seed"]
+    lang = spec.get("language") or "en"
+    tpl = TEMPLATES.get(lang, TEMPLATES["en"])
     fam = _mood_family(spec)
     cinematic = spec.get("cinematic")
     vertical = spec["aspect"] in ("9:16", "4:5")
 
-    shot = _pick(_SHOTS[role], seed, i, role, "shot")
-    if vertical and "wide" in shot:
-        shot = shot.replace("extreme wide shot", "tall wide shot").replace(
-            "wide establishing shot", "tall establishing shot"
+    shot_l = _pick(SHOTS[role], seed, i, role, "shot")
+    if vertical and shot_l.en in ("extreme wide shot", "wide establishing shot"):
+        shot_l = L(
+            shot_l.en.replace("extreme wide shot", "tall wide shot").replace(
+                "wide establishing shot", "tall establishing shot"
+            ),
+            shot_l.es + " vertical",
+            "竖幅" + shot_l.zh,
         )
-    lens = _pick(_CINEMATIC_LENSES if cinematic else _LENSES[role], seed, i, role, "lens")
-    move = _pick(_CINEMATIC_MOVES if cinematic else _MOVES[role], seed, i, role, "move")
+    lens_l = _pick(CINEMATIC_LENSES if cinematic else LENSES[role], seed, i, role, "lens")
+    move_l = _pick(CINEMATIC_MOVES if cinematic else MOVES[role], seed, i, role, "move")
     subject, details, plural, person = _subject_text(spec, genre, seed)
-    action = _pick(genre.actions.get(role, _COMMON_ACTIONS["hero"]), seed, i, role, "action")
-    place = None if person else _place_head(subject)
-    if place and role in _PLACE_ACTIONS:
-        action = _pick(_PLACE_ACTIONS[role], seed, i, role, "place-action")
-    elif person and role in _PERSON_ACTIONS and genre.actions[role] is _COMMON_ACTIONS[role]:
+    action_l = _pick(genre.actions.get(role, COMMON_ACTIONS["hero"]), seed, i, role, "action")
+    place = None if (person or lang != "en") else _place_head(subject)
+    if place and role in PLACE_ACTIONS:
+        action_l = _pick(PLACE_ACTIONS[role], seed, i, role, "place-action")
+    elif person and role in PERSON_ACTIONS and genre.actions[role] is COMMON_ACTIONS[role]:
         # The shared pools describe objects ("across its surface"); a genre's own pool
         # (fitness: "drives forward in a powerful stride") is already about people.
-        action = _pick(_PERSON_ACTIONS[role], seed, i, role, "person-action")
-    action = _agree(action, plural, person)
+        action_l = _pick(PERSON_ACTIONS[role], seed, i, role, "person-action")
+    if lang == "en":
+        action = _agree(action_l.en, plural, person)
+    elif lang == "es":
+        action = _agree_es(action_l.es, plural)
+    else:
+        action = action_l.zh
+    shot, lens, move = shot_l(lang), lens_l(lang), move_l(lang)
     if genre.name == "product" and not spec.get("setting"):
         # A product on a studio plinth: no drone, no aerial move.
-        shot = shot.replace("aerial drone shot", "wide establishing shot")
-        move = move.replace("slow aerial push forward", "slow dolly-in")
-    setting = spec.get("setting") or _pick(genre.settings, seed, "setting")
+        if shot_l.en == "aerial drone shot":
+            shot = SHOTS["establishing"][0](lang)
+        if move_l.en == "slow aerial push forward":
+            move = MOVES["establishing"][0](lang)
+    setting = spec.get("setting") or _pick(genre.settings, seed, "setting")(lang)
     if place in _INTERIORS and not spec.get("setting"):
-        setting = f"inside {subject}, lived in, with its own clutter and light"
+        setting = tpl["inside"].format(subject=subject)
     if spec.get("setting") and role == "establishing":
-        setting = f"{setting}, shown in full"
+        setting = tpl["shown_in_full"].format(setting=setting)
 
+    named = [_LIGHTING_BY_EN.get(x, L(x, x, x))(lang) for x in spec.get("lighting") or []]
     if fam:
-        lighting = _pick(fam["lighting"], seed, i, "lighting")
-    elif spec.get("lighting"):
-        lighting = spec["lighting"][0]
+        lighting = _pick(fam["lighting"], seed, i, "lighting")(lang)
+    elif named:
+        lighting = named[0]
     else:
-        lighting = _pick(genre.lighting, seed, i, "lighting")
-    if spec.get("lighting") and fam and spec["lighting"][0] not in lighting:
-        lighting = f"{lighting}, keeping the {spec['lighting'][0].split(' with ')[0]}"
+        lighting = _pick(genre.lighting, seed, i, "lighting")(lang)
+    if named and fam and named[0] not in lighting:
+        short = named[0].split(" with ")[0].split(" con ")[0].split("：")[0]
+        lighting = tpl["keeping"].format(lighting=lighting, named=short)
     # A studio has no time of day; elsewhere a mood family brings its own (moody: night).
     studio = genre.name == "product"
     time_pool = (fam["times"] if fam and fam["times"] and not studio else None) or genre.times
-    time_of_day = spec.get("time_of_day") or _pick(time_pool, seed, "time")
+    time_key = spec.get("time_of_day") or _pick(time_pool, seed, "time")
+    time_of_day = _time_text(time_key, lang)
 
-    mood = _pick(fam["mood"], seed, "mood") if fam else _pick(genre.moods, seed, "mood")
-    palette = _pick(fam["palette"], seed, "palette") if fam else _pick(genre.palettes, seed, "pal")
-    style = _pick(genre.styles, seed, "style")
+    mood = (_pick(fam["mood"], seed, "mood") if fam else _pick(genre.moods, seed, "mood"))(lang)
+    palette = (
+        _pick(fam["palette"], seed, "palette") if fam else _pick(genre.palettes, seed, "pal")
+    )(lang)
+    style = _pick(genre.styles, seed, "style")(lang)
     if cinematic:
-        style += ", anamorphic bokeh, subtle film grain, shallow depth of field, 24 fps"
+        style += tpl["cinematic"]
         if cinematic > 1:  # "more cinematic" again: grade, haze and deliberate pacing
-            style += ", volumetric haze, teal-and-amber grade, slow deliberate camera"
+            style += tpl["cinematic2"]
     else:
-        style += ", photorealistic, natural motion"
+        style += tpl["plain"]
     w, h = schema.ASPECT_RATIOS.get(spec["aspect"], (1920, 1080))
-    framing = "subject centred in a vertical frame, safe margins top and bottom" if vertical else ""
     constraints = [
-        f"{dur_ms / 1000:g} s",
-        f"{spec['aspect']} aspect ratio ({w}x{h})",
-        "one continuous shot with a single action",
-        "no on-screen text, no logos or watermarks",
+        tpl["duration"].format(d=dur_ms / 1000),
+        tpl["aspect"].format(aspect=spec["aspect"], w=w, h=h),
+        tpl["single"],
+        tpl["no_text"],
     ]
-    if framing:
-        constraints.insert(2, framing)
+    if vertical:
+        constraints.insert(2, tpl["vertical"])
 
-    lens_article = "an" if re.match(r"(?:8|11|18)\d*mm", lens) else "a"
+    article = "an" if re.match(r"(?:8|11|18)\d*mm", lens) else "a"
     # One sentence per skeleton slot: the subject and its action, then the details on their
     # own, so a subject phrase is never spliced to a detail with a comma.
-    prompt = (
-        f"{shot[:1].upper() + shot[1:]} on {lens_article} {lens}, {move}. "
-        f"{subject[:1].upper() + subject[1:]} {action}. "
-        + (f"{details[:1].upper() + details[1:]}. " if details else "")
-        + f"Setting: {setting}. "
-        f"Lighting: {lighting}, {time_of_day}. "
-        f"Style: {style}; mood: {mood}; colour palette: {palette}. "
-        f"Constraints: {'; '.join(constraints)}."
+    sentences = [
+        tpl["camera"].format(shot=_cap(shot), article=article, lens=lens, move=move),
+        tpl["subject"].format(subject=_cap(subject), action=action),
+    ]
+    if details:
+        sentences.append(tpl["details"].format(details=_cap(details)))
+    sentences.append(
+        tpl["rest"].format(
+            setting=setting,
+            lighting=lighting,
+            time=time_of_day,
+            style=style,
+            mood=mood,
+            palette=palette,
+            constraints=tpl["sep"].join(constraints),
+        )
     )
-    card = (
-        f"Scene {i + 1} · {role.replace('-', ' ').title()}\n"
-        f"{shot[:1].upper() + shot[1:]} — {subject}"
-    )
+    prompt = ("" if lang == "zh" else " ").join(sentences)
+    role_name = ROLE_NAMES[role](lang)
+    card = tpl["card"].format(
+        i=i + 1, role=role_name.title() if lang == "en" else _cap(role_name), shot=_cap(shot),
+        subject=subject,
+    )  # fmt: skip
     return {
         "index": i + 1,
         "role": role,
@@ -1160,12 +1009,20 @@ def _scene(spec: dict[str, Any], genre: Genre, i: int, role: str, dur_ms: int) -
     }
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
 def build_storyboard(spec: dict[str, Any]) -> dict[str, Any]:
     """The ``state["prompts"]`` value for a spec: the scenes with timings and prompts.
 
     Scene ``start_ms``/``end_ms`` tile ``[0, duration]`` exactly. ``prompt`` is the single
     prompt when there is one scene, else an overview followed by the numbered scene prompts.
+    Every scene has the same subject, and everything is in ``spec["language"]``.
     """
+    spec = {"language": "en", **spec}
+    lang = spec["language"]
+    tpl = TEMPLATES.get(lang, TEMPLATES["en"])
     genre = GENRES.get(spec["genre"], GENRES["generic"])
     total_ms = round(spec["duration_s"] * 1000)
     lo, hi = (x * spec.get("pace", 1.0) for x in genre.shot_s)
@@ -1193,23 +1050,28 @@ def build_storyboard(spec: dict[str, Any]) -> dict[str, Any]:
     if n == 1:
         prompt = scenes[0]["prompt"]
     else:
-        subject = scenes[0]["subject"]
-        overview = (
-            f"A {spec['duration_s']:g}-second {genre.label} of {subject}, {n} shots, "
-            f"{spec['aspect']} ({w}x{h}), {scenes[0]['mood']}; no on-screen text."
-        )
+        overview = tpl["overview"].format(
+            d=spec["duration_s"], label=genre.label(lang), subject=scenes[0]["subject"], n=n,
+            aspect=spec["aspect"], w=w, h=h, mood=scenes[0]["mood"],
+        )  # fmt: skip
         prompt = (
             overview
             + "\n\n"
             + "\n\n".join(
-                f"Scene {s['index']} ({s['start_ms'] / 1000:g}–{s['end_ms'] / 1000:g} s, "
-                f"{s['role']}): {s['prompt']}"
+                tpl["scene"].format(
+                    i=s["index"],
+                    a=s["start_ms"] / 1000,
+                    b=s["end_ms"] / 1000,
+                    role=ROLE_NAMES[s["role"]](lang) if lang != "en" else s["role"],
+                    prompt=s["prompt"],
+                )
                 for s in scenes
             )
         )
     return {
         "spec": copy.deepcopy(spec),
         "genre": genre.name,
+        "language": lang,
         "aspect": spec["aspect"],
         "width": w,
         "height": h,
@@ -1222,77 +1084,110 @@ def build_storyboard(spec: dict[str, Any]) -> dict[str, Any]:
 # -- refinements -----------------------------------------------------------------------------
 _REFINE_ASPECT = re.compile(
     r"vertical|portrait|9\s*:\s*16|tik ?tok|reels?|shorts|square|1\s*:\s*1|4\s*:\s*5|"
-    r"horizontal|landscape|widescreen|16\s*:\s*9",
+    r"horizontal|landscape|widescreen|16\s*:\s*9|cuadrad[oa]|apaisad[oa]|竖屏|横屏|方形",
     re.IGNORECASE,
 )
+_CHANGES = {
+    "aspect": L("aspect ratio {}", "relación de aspecto {}", "画幅{}"),
+    "cinematic1": L("cinematic lenses and camera moves", "objetivos y movimientos de cámara "
+                    "cinematográficos", "电影感镜头与运镜"),
+    "cinematic2": L("a graded, hazier film look", "un aspecto de película etalonado y con más "
+                    "bruma", "调色更浓、带雾气的电影质感"),
+    "plain": L("plainer lenses and moves", "objetivos y movimientos más sencillos",
+               "更朴素的镜头与运镜"),
+    "mood": L("{} mood, lighting and palette", "ambiente, iluminación y paleta {}",
+              "{}氛围、光线与色调"),
+    "seconds": L("{:g} seconds", "{:g} segundos", "{:g}秒"),
+    "scenes": L("{} scenes", "{} escenas", "{}个镜头"),
+    "faster": L("faster cuts", "cortes más rápidos", "更快的剪辑节奏"),
+    "slower": L("longer shots", "planos más largos", "更长的镜头"),
+    "subject": L("subject: {}", "sujeto: {}", "主体：{}"),
+}  # fmt: skip
+_MOOD_NAMES = {
+    "moody": L("moody", "sombrío", "暗调"), "bright": L("bright", "luminoso", "明亮"),
+    "calm": L("calm", "sereno", "平静"), "energetic": L("energetic", "enérgico", "动感"),
+    "luxury": L("luxury", "de lujo", "奢华"), "cozy": L("cozy", "acogedor", "温馨"),
+}  # fmt: skip
 
 
 def refine_spec(spec: dict[str, Any], message: str) -> tuple[dict[str, Any], list[str]]:
     """Apply a follow-up ("make it moodier", "for a vertical video", "more cinematic",
-    "make it 15 seconds", "faster cuts", "the product is a leather wallet") to a spec.
+    "make it 15 seconds", "faster cuts", "the product is a leather wallet", "更暗一点",
+    "más cinematográfico") to a spec.
 
-    Returns the new spec and what changed, in words; an empty list means nothing was
-    understood (the caller says so rather than rebuilding the same thing).
+    A follow-up written in another language switches the prompts to it. Returns the new spec
+    and what changed, in words of that language; an empty list means nothing was understood
+    (the caller says so rather than rebuilding the same thing).
     """
     new = copy.deepcopy(spec)
+    new.setdefault("language", "en")
     text = message.lower()
+    said = detect_language(message, default=new["language"])
+    if is_cjk(message) or said == "es":
+        new["language"] = said
+    lang = new["language"]
     changes: list[str] = []
+
+    def note(key: str, *args: Any) -> None:
+        changes.append(_CHANGES[key](lang).format(*args))
 
     if _REFINE_ASPECT.search(text):
         ratio = _aspect(text)
         if ratio and ratio != new["aspect"]:
             new["aspect"] = ratio
-            changes.append(f"aspect ratio {ratio}")
-    if re.search(r"cinematic|film(ic)? look|like a movie", text) and not re.search(
-        r"less cinematic", text
-    ):
+            note("aspect", ratio)
+    more_cine = r"cinematic|film(ic)? look|like a movie|más cinematogr|de cine|电影感|电影质感"
+    if re.search(more_cine, text) and not re.search(r"less cinematic|menos cinematogr", text):
         level = int(new.get("cinematic") or 0)
         if level < 2:
             new["cinematic"] = level + 1
-            changes.append(
-                "cinematic lenses and camera moves" if level == 0 else "a graded, hazier film look"
-            )
-    elif re.search(r"less cinematic", text) and new.get("cinematic"):
+            note("cinematic1" if level == 0 else "cinematic2")
+    elif re.search(r"less cinematic|menos cinematogr", text) and new.get("cinematic"):
         new["cinematic"] = 0
-        changes.append("plainer lenses and moves")
+        note("plain")
     for mood in _moods(text):
         if not new["moods"] or new["moods"][-1] != mood:
             new["moods"] = [m for m in new["moods"] if m != mood] + [mood]
-            changes.append(f"{mood} mood, lighting and palette")
+            note("mood", _MOOD_NAMES[mood](lang))
     dur = _duration_s(text)
-    if dur is None and re.search(r"\bshorter\b", text) and "title" not in text:
+    if dur is None and re.search(r"\bshorter\b|más corto|更短", text) and "title" not in text:
         dur = max(3.0, round(new["duration_s"] / 2))
-    if dur is None and re.search(r"\blonger\b", text):
+    if dur is None and re.search(r"\blonger\b|más largo|更长", text):
         dur = min(MAX_DURATION_S, round(new["duration_s"] * 1.5))
     if dur and dur != new["duration_s"] and 0 < dur <= MAX_DURATION_S:
         new["duration_s"] = float(dur)
         if dur > SINGLE_CLIP_MAX_S:
             new["storyboard"] = True
         new["scene_count"] = None
-        changes.append(f"{dur:g} seconds")
+        note("seconds", dur)
     count = _scene_count(text)
     if count:
         new["scene_count"] = count
         new["storyboard"] = new["scene_count"] > 1
-        changes.append(f"{new['scene_count']} scenes")
-    if re.search(r"faster|quick(er)? cuts|snappier|more shots|punchier", text):
+        note("scenes", new["scene_count"])
+    if re.search(
+        r"faster|quick(er)? cuts|snappier|more shots|punchier|más rápid|节奏更快|更快", text
+    ):
         new["pace"] = round(max(0.4, new.get("pace", 1.0) * 0.7), 3)
         new["scene_count"] = None
-        changes.append("faster cuts")
-    elif re.search(r"slower|fewer shots|longer shots|more relaxed", text):
+        note("faster")
+    elif re.search(r"slower|fewer shots|longer shots|more relaxed|más lent|更慢", text):
         new["pace"] = round(min(2.0, new.get("pace", 1.0) * 1.4), 3)
         new["scene_count"] = None
-        changes.append("longer shots")
+        note("slower")
     about = re.search(
-        r"(?:the product is|it'?s (?:a|an|for)|make it about|subject is|use|feature|about)\s+"
-        r"((?:a|an|the|my|our)?\s*[\w' -]{3,60})",
+        r"(?:the product is|it'?s (?:a|an|for)|make it about|subject is|use|feature|about|"
+        r"el producto es|que sea sobre|sobre)\s+((?:a|an|the|my|our|un|una|el|la)?\s*"
+        r"[\w' -]{3,60})|(?:产品是|主体是|换成|改成)(\S{2,30})",
         text,
     )
     if about and not changes:
-        subject = re.sub(r"\b(instead|please|as the subject|now)\b", "", about.group(1)).strip()
+        raw = about.group(1) or about.group(2) or ""
+        subject = re.sub(r"\b(instead|please|as the subject|now|por favor)\b", "", raw).strip()
+        subject = subject.strip("。，,. ")
         if subject and subject != new.get("subject"):
             new["subject"] = subject
-            changes.append(f"subject: {subject}")
+            note("subject", subject)
     if changes:
         new["refinements"] = [*new.get("refinements", []), message.strip()]
     return new, changes
@@ -1300,25 +1195,25 @@ def refine_spec(spec: dict[str, Any], message: str) -> tuple[dict[str, Any], lis
 
 # -- text for the chat -----------------------------------------------------------------------
 def render_markdown(board: dict[str, Any], *, changes: list[str] | None = None) -> str:
-    """The chat reply for a storyboard: the prompt, or a numbered scene list."""
+    """The chat reply for a storyboard, in its language: the prompt, or a numbered scene list."""
+    lang = board.get("language") or (board.get("spec") or {}).get("language") or "en"
+    words = REPLY.get(lang, REPLY["en"])
     scenes = board.get("scenes", [])
     head = []
     if changes:
-        head.append("Updated: " + ", ".join(changes) + ".")
+        head.append(words["updated"].format(("、" if lang == "zh" else ", ").join(changes)))
+    size = {"d": board["duration_s"], "aspect": board["aspect"], "w": board["width"]}
+    size["h"] = board["height"]
     if len(scenes) == 1:
-        head.append(
-            f"**Video prompt** ({board['duration_s']:g} s, {board['aspect']}, "
-            f"{board['width']}x{board['height']})"
-        )
+        head.append(words["single"].format(**size))
         return "\n".join([*head, "", scenes[0]["prompt"]])
-    head.append(
-        f"**Storyboard**: {len(scenes)} scenes, {board['duration_s']:g} s, {board['aspect']} "
-        f"({board['width']}x{board['height']})"
-    )
+    head.append(words["board"].format(n=len(scenes), **size))
     lines = [*head, ""]
     for s in scenes:
+        role = ROLE_NAMES[s["role"]](lang) if lang != "en" else s["role"]
+        unit = "秒" if lang == "zh" else " s"
         lines.append(
-            f"{s['index']}. **{s['start_ms'] / 1000:g}–{s['end_ms'] / 1000:g} s · "
-            f"{s['role']}** — {s['prompt']}"
+            f"{s['index']}. **{s['start_ms'] / 1000:g}–{s['end_ms'] / 1000:g}{unit} · "
+            f"{role}** — {s['prompt']}"
         )
     return "\n".join(lines)

@@ -91,22 +91,36 @@ def coerce_words(items: Iterable[Any] | None, *, st_unit: str = "ms") -> list[Ti
 
 
 _GLUE = re.compile(r"^(?:[-'’]|n't\b|[.,!?;:%)\]}…])")
+# Han characters and CJK punctuation: Chinese is written without spaces, and recognisers give
+# it as single characters or short runs.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def words_text(words: Iterable[TimedWord]) -> str:
     """The words joined with single spaces, except before tokens that continue a word
-    (recognisers split "ill-disposed" into "ill" + "-disposed", "can't" into "can" + "'t")."""
+    (recognisers split "ill-disposed" into "ill" + "-disposed", "can't" into "can" + "'t") and
+    between Chinese characters, which are written without spaces."""
     out: list[str] = []
     for w in words:
         text = w.text.strip()
-        if out and _GLUE.match(text):
+        if not text:
+            continue
+        if (out and (_GLUE.match(text) or (_CJK.match(text[0]) and _CJK.match(out[-1][-1])))) or (
+            out and _CJK.match(out[-1][-1]) and re.match(r"[，。！？、；：,.!?;:]", text)
+        ):
             out[-1] += text
-        elif text:
+        else:
             out.append(text)
     return " ".join(out)
 
 
 _END_PUNCT = re.compile(r"[.!?。！？…]['\")\]]*$")
+# Abbreviations whose full stop ends no sentence ("Mr. John Dashwood").
+_ABBREVIATION = re.compile(r"^(?:mr|mrs|ms|dr|st|sr|sra|srta|jr|prof|vs|etc)\.$", re.IGNORECASE)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_END_PUNCT.search(text)) and not _ABBREVIATION.match(text)
 
 
 def sentences(
@@ -118,7 +132,10 @@ def sentences(
     (Whisper does); without it (PocketSphinx, plain alignments) a pause of ``pause_s`` or more
     does, and no sentence runs past ``max_words`` either way.
     """
-    punctuated = any(_END_PUNCT.search(w.text) for w in words)
+    punctuated = any(_ends_sentence(w.text) for w in words)
+    # Chinese comes as characters or two-character words: a sentence holds more of them.
+    if sum(bool(_CJK.match(w.text[:1])) for w in words) * 2 > len(words):
+        max_words *= 2
     out: list[Sentence] = []
     cur: list[TimedWord] = []
 
@@ -132,7 +149,7 @@ def sentences(
             flush()
         cur.append(w)
         nxt = words[i + 1] if i + 1 < len(words) else None
-        if (punctuated and _END_PUNCT.search(w.text)) or len(cur) >= max_words:
+        if (punctuated and _ends_sentence(w.text)) or len(cur) >= max_words:
             flush()
         elif punctuated and nxt is not None and nxt.start_s - w.end_s >= 2.0:
             flush()  # a long silence ends a sentence even without a full stop
