@@ -651,8 +651,19 @@ async def aconnect(
     # The engine serves the web app's pages itself (/register, /workspace/claim): links built
     # from web_url must point at it, not at nemovideo.com, which knows nothing of local work.
     web_url = base_url if backend == "engine" else None
+    owner = None
+    if backend == "engine" and transport is None:
+        from .engine.launcher import owner_proof
+
+        owner = owner_proof(base_url, engine_dir)
     client = NemoClient(
-        base_url, token=token, skill=skill, transport=transport, sleep=sleep, web_url=web_url
+        base_url,
+        token=token,
+        skill=skill,
+        transport=transport,
+        sleep=sleep,
+        web_url=web_url,
+        engine_owner=owner,
     )
     stores = Path(store_dir).expanduser() if store_dir else config.data_dir()
     server = _session_key(backend, base_url, engine_dir if engine is not None else None)
