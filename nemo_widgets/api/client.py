@@ -780,12 +780,22 @@ class NemoClient:
         Any HTTP answer (even 404) means the server is there; only a refused or failed
         connection counts as unreachable.
         """
-        try:
-            await self._http.get("/health", headers={}, timeout=httpx.Timeout(10.0, connect=5.0))
-        except httpx.ConnectError as exc:
-            raise self._unreachable(during, exc) from exc
-        except httpx.HTTPError:
-            return  # it answered something, slowly or oddly: not "unreachable"
+        for attempt in range(2):
+            try:
+                await self._http.get(
+                    "/health", headers={}, timeout=httpx.Timeout(10.0, connect=5.0)
+                )
+            except httpx.ConnectError as exc:
+                raise self._unreachable(during, exc) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                # a pooled keep-alive connection to a server that just died fails like this:
+                # the second try opens a new connection, which is refused if nothing listens
+                if attempt == 0:
+                    continue
+                return
+            except httpx.HTTPError:
+                return  # it answered something, slowly or oddly: not "unreachable"
+            return
 
     async def engine_instance(self) -> str | None:
         """The embedded engine's data-folder id (``GET /health``, an engine extension).
