@@ -207,9 +207,11 @@ async def anonymous_token(request: Request) -> Response:
     proof = request.headers.get(schema.ENGINE_OWNER_HEADER, "")
     owner = bool(proof) and hmac.compare_digest(proof.encode(), st.owner_key.encode())
     held = st.store.live_token_for_client(client_id, now)
-    if held is not None and owner:
+    reissue = held is not None and owner
+    if reissue:
         # the engine's owner lost its cached token (a deleted cache, another config folder):
-        # the old token stops working and a new one is issued for the same account
+        # the old token stops working and a new one is issued for the same account (a
+        # replacement, so it does not count against the per-address cap)
         st.store.expire_client_tokens(client_id, now)
         held = None
     if held is not None:
@@ -230,7 +232,7 @@ async def anonymous_token(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     cfg: EngineConfig = st.config
     cap = cfg.ip_token_cap if st.faults.ip_token_cap is None else st.faults.ip_token_cap
-    if not owner and st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
+    if not reissue and st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
         raise ApiError(
             429,
             f"Too many anonymous tokens from this address (limit {cap} per "
