@@ -38,9 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 CELLS = [
-    # The state is fetched before the studio is built, so its timeline starts drawn.
-    "import nemo_widgets as nw\n\ns = nw.connect()\n"
-    "await s.aupload(nw.sample_path('speech'))\nawait s.astate()",
+    # The upload brings the new draft with it, so the studio's timeline starts drawn.
+    "import nemo_widgets as nw\n\ns = nw.connect()\nawait s.aupload(nw.sample_path('speech'))",
     "s.studio()",
 ]
 KERNEL_READY = """() => {

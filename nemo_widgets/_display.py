@@ -10,6 +10,18 @@ import time
 from typing import Any
 
 
+def short_id(value: str, keep: int = 20) -> str:
+    """An id as shown to people: whole up to ``keep`` characters, else its head and tail.
+
+    Every place that shows a session id (the session's repr, the studio's header) uses this,
+    so the same id reads the same everywhere.
+    """
+    value = str(value or "")
+    if len(value) <= keep:
+        return value
+    return f"{value[: keep - 7]}…{value[-6:]}"
+
+
 def in_ipython() -> bool:
     """True when running under IPython (a notebook kernel or the IPython shell)."""
     ipy = sys.modules.get("IPython")

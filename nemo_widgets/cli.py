@@ -136,7 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=SUBTITLE_FORMATS,
         help="write a subtitles file in this format (default srt, or from -o's extension)",
     )
-    cap.add_argument("-o", "--output", type=Path, help="output file (default: next to the clip)")
+    cap.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="output file (default: the clip's name in the current folder)",
+    )
     cap.add_argument("--style", choices=CAPTION_STYLES, help="burn-in look (default plain)")
     cap.add_argument("--preset", choices=CAPTION_PRESETS, help="caption rules (default netflix)")
     cap.add_argument(
@@ -240,7 +245,7 @@ def _output_path(args: argparse.Namespace) -> tuple[Path, str | None]:
                 f"--burn writes an MP4 but -o is {out.name}; use -o {out.stem}.mp4, "
                 f"or drop --burn to write {out.suffix[1:].upper()} subtitles."
             )
-        return out or args.clip.with_name(f"{args.clip.stem}_captioned.mp4"), None
+        return out or Path.cwd() / f"{args.clip.stem}_captioned.mp4", None
     fmt = args.format
     if fmt is None and out is not None:
         suffix = out.suffix.lower().lstrip(".")
@@ -252,7 +257,9 @@ def _output_path(args: argparse.Namespace) -> tuple[Path, str | None]:
                 "or name a subtitles file (.srt, .vtt, .ass)."
             )
     fmt = fmt or "srt"
-    return out or args.clip.with_suffix(f".{fmt}"), fmt
+    # Defaults go to the current folder, never next to the clip: the clip may sit in a
+    # read-only place (a package's samples inside site-packages, a mounted share).
+    return out or Path.cwd() / f"{args.clip.stem}.{fmt}", fmt
 
 
 def caption_requests(

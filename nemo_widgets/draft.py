@@ -303,7 +303,12 @@ class Draft:
         return self.raw
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per segment: track, type, label, text, times in seconds and ms, volume."""
+        """One row per segment: track, type, label, text, times in seconds and ms, volume.
+
+        A caption's lines are joined by a space in ``text`` (a line break would show as a
+        literal ``\\n`` in the table); ``lines`` says how many there were, and the segments
+        themselves keep the breaks.
+        """
         import pandas as pd
 
         rows = []
@@ -318,8 +323,9 @@ class Draft:
                         "kind": t.kind,
                         "segment": si,
                         "segment_id": s.id,
-                        "label": s.label,
-                        "text": s.text,
+                        "label": _one_line(s.label),
+                        "text": _one_line(s.text),
+                        "lines": len(s.text.splitlines()) if s.text else 0,
                         "start_s": s.start_s,
                         "end_s": s.end_s,
                         "duration_s": s.duration_ms / 1000,
@@ -331,7 +337,8 @@ class Draft:
                 )
         columns = [
             "track", "track_name", "track_type", "tt", "kind", "segment", "segment_id", "label",
-            "text", "start_s", "end_s", "duration_s", "start_ms", "end_ms", "volume", "source",
+            "text", "lines", "start_s", "end_s", "duration_s", "start_ms", "end_ms", "volume",
+            "source",
         ]  # fmt: skip
         return pd.DataFrame(rows, columns=columns)
 
@@ -497,3 +504,8 @@ class SessionState:
 
     def _repr_markdown_(self) -> str:
         return f"{self.draft._repr_markdown_()}\n\n" + self.summary().split("\n", 1)[1]
+
+
+def _one_line(text: str | None) -> str | None:
+    """Lines joined by a space (a DataFrame shows a line break as a literal ``\\n``)."""
+    return " ".join(line.strip() for line in text.splitlines()) if text else text

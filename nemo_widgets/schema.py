@@ -213,6 +213,12 @@ RENDER_TERMINAL: Final = frozenset({RENDER_COMPLETED, RENDER_FAILED, RENDER_CANC
 # --------------------------------------------------------------------------------------------
 APP_NAME: Final = "nemo_agent"
 TOKEN_PREFIX: Final = "nmv_usr_"
+#: The embedded engine's owner proof: a secret file in its (0700) data folder and the header that
+#: carries it on ``POST /api/auth/anonymous-token``. Whoever can read the file is the OS user who
+#: runs the engine, so a client that lost its cached token gets a new one for the same account
+#: (a client id alone never does). An engine extension; the cloud never sees it.
+ENGINE_OWNER_FILE: Final = "owner.key"
+ENGINE_OWNER_HEADER: Final = "X-Engine-Owner"
 ANON_CREDITS: Final = 100
 TOKEN_TTL_S: Final = 7 * 24 * 3600
 DEFAULT_CLOUD_URL: Final = "https://mega-api-prod.nemovideo.ai"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from . import _sync, schema
+from ._display import short_id
 from .api import config, intents
 from .api import errors as E
 from .api.chat import RECOVERY_DELAYS_S, Reply, run_turn
@@ -126,16 +127,18 @@ class Session:
         credits = f" · {self._credits.available} credits" if self._credits else ""
         return (
             f"<nemo_widgets.Session {self.backend} · skill {self.skill.name} · "
-            f"session {self.session_id}{credits}>"
+            f"session {short_id(self.session_id)}{credits}>"
         )
 
     def _repr_html_(self) -> str:
         credits = f" · {self._credits.available} credits" if self._credits else ""
         tracks = f" · {len(self._state.draft.tracks)} tracks" if self._state else ""
+        sid = html.escape(self.session_id)
         return (
             '<span style="font-family:var(--jp-ui-font-family,sans-serif)">🎬 <b>NemoVideo</b> '
             f"{html.escape(self.backend)} · <code>{html.escape(self.skill.name)}</code> · "
-            f"session <code>{html.escape(self.session_id)}</code>{tracks}{credits}</span>"
+            f'session <code title="{sid}">{html.escape(short_id(self.session_id))}</code>'
+            f"{tracks}{credits}</span>"
         )
 
     # -- observers --------------------------------------------------------------------------
@@ -164,7 +167,12 @@ class Session:
 
     @property
     def draft(self) -> Draft:
-        """The timeline as last fetched (empty before the first ``state()``)."""
+        """The timeline: current after every upload, chat turn, export and ``state()``.
+
+        Everything this session does that changes the server's state (uploads from code or
+        the picker, chat turns, undo, exports) fetches the state before it returns, so
+        ``s.upload(clip); s.draft`` already shows the clip. Empty before the first of them.
+        """
         return self._state.draft if self._state else Draft()
 
     async def astate(self) -> SessionState:
@@ -224,11 +232,28 @@ class Session:
             files += await self._client.upload_files(
                 self.session_id, paths, on_progress=on_progress
             )
-        if urls:
-            files += await self._client.upload_urls(self.session_id, urls, checked=True)
-        self._uploads += files
-        self._notify("uploads", files)
+        try:
+            if urls:
+                files += await self._client.upload_urls(self.session_id, urls, checked=True)
+        finally:
+            self._uploads += files
+            if files:
+                # The server placed the clips on its draft: fetch it now, so `s.draft` and
+                # every observing widget show them when this returns (one source of truth).
+                await self._arefresh_after("upload")
+                self._notify("uploads", files)
         return files
+
+    async def _arefresh_after(self, what: str) -> None:
+        """Fetch the state after ``what`` changed it; a failed fetch is logged, not raised.
+
+        The change itself succeeded, so its result is returned either way; the next call
+        that reads the state tries again.
+        """
+        try:
+            await self.astate()
+        except E.NemoError as exc:
+            log.warning("nemo: could not refresh the draft after %s: %s", what, exc)
 
     def upload(
         self, *items: str | os.PathLike[str] | Iterable[Any], on_progress: Any = None
@@ -287,8 +312,9 @@ class Session:
             recovery_delays_s=self._recovery_delays_s,
             reachable=lambda: self._client.aping("checking on your message after the drop"),
         )
-        if reply.raw_text and not reply.dropped:
-            await self.astate()  # keep s.draft and the timeline widget current
+        # Every turn may have changed the draft (an edit, an undo, captions): read it once
+        # more so `s.draft` and the widgets observing it are current when this returns.
+        await self._arefresh_after("the chat turn")
         return reply
 
     async def _adirect(self, where: str, message: str) -> Reply:
@@ -625,8 +651,19 @@ async def aconnect(
     # The engine serves the web app's pages itself (/register, /workspace/claim): links built
     # from web_url must point at it, not at nemovideo.com, which knows nothing of local work.
     web_url = base_url if backend == "engine" else None
+    owner = None
+    if backend == "engine" and transport is None:
+        from .engine.launcher import owner_proof
+
+        owner = owner_proof(base_url, engine_dir)
     client = NemoClient(
-        base_url, token=token, skill=skill, transport=transport, sleep=sleep, web_url=web_url
+        base_url,
+        token=token,
+        skill=skill,
+        transport=transport,
+        sleep=sleep,
+        web_url=web_url,
+        engine_owner=owner,
     )
     stores = Path(store_dir).expanduser() if store_dir else config.data_dir()
     server = _session_key(backend, base_url, engine_dir if engine is not None else None)

@@ -83,19 +83,26 @@ class Engine:
 
 
 def start_engine(
-    data_dir: Path, *extra_args: str, env: dict[str, str] | None = None, warm: bool = False
+    data_dir: Path,
+    *extra_args: str,
+    env: dict[str, str] | None = None,
+    warm: bool = False,
+    ration: bool = True,
 ) -> Engine:
     """Start a real engine subprocess on ``data_dir`` with test switches (faults enabled).
 
     ``warm`` lets it load the speech models in the background at start, as a user's engine
     does; the short-lived engines of single tests skip that (on two shared cores it costs
-    every one of them seconds of CPU for captions they never make).
+    every one of them seconds of CPU for captions they never make). ``ration`` (the default
+    here) makes it keep credits like the cloud, which the tests of the 2001 paths and of
+    charging need; users' engines never refuse work for credits.
     """
     from nemo_widgets.engine.launcher import ensure_engine
 
     env = {**({} if warm else {"NEMO_ENGINE_WARM": "0"}), **(env or {})}
 
     args = [
+        *(["--ration-credits"] if ration else []),
         "--enable-faults",
         "--heartbeat-s",
         "1",

@@ -20,7 +20,10 @@ BIN = Path(sys.executable).with_name("nemo-widgets")
 
 
 def run_cli(
-    *args: str, timeout: float = 240, env: dict[str, str] | None = None
+    *args: str,
+    timeout: float = 240,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess:
     cmd = [str(BIN)] if BIN.exists() else [sys.executable, "-m", "nemo_widgets.cli"]
     return subprocess.run(
@@ -30,6 +33,7 @@ def run_cli(
         timeout=timeout,
         check=False,
         env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -61,6 +65,18 @@ def test_caption_starts_its_own_engine_and_stops_it(engine_env, tmp_path):
     assert "country" in out.read_text().lower()
     assert any(engine_dir.iterdir()), "the engine did not use --engine-dir"
     assert not (engine_dir / "engine.json").exists(), "the engine was left running"
+
+
+def test_default_output_goes_to_the_current_folder_never_into_the_package(engine, tmp_path):
+    # The README's first command: the sample lives inside the installed package.
+    samples = sample_path("speech").parent
+    before = sorted(p.name for p in samples.iterdir())
+    proc = run_cli("caption", str(sample_path("speech")), "--format", "srt", "-q",
+                   "--base-url", engine.url, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(tmp_path / "speech.srt")
+    assert "-->" in (tmp_path / "speech.srt").read_text()
+    assert sorted(p.name for p in samples.iterdir()) == before, "wrote into the package"
 
 
 def test_caption_format_follows_the_output_suffix(engine, tmp_path):

@@ -119,6 +119,14 @@ def test_diff_of_a_new_caption_track_is_one_line():
     assert lines == ["Captions (en) added: 30 cues (0-29.9s)"]
 
 
+def test_to_frame_shows_caption_lines_as_readable_text():
+    seg = {"st": 0, "et": 2000, "txt": "Ask not\nwhat"}
+    state = {"t": [{"tt": 7, "k": "caption", "sg": [seg]}]}
+    df = Draft.from_state(state).to_frame()
+    assert df.loc[0, "text"] == "Ask not what" and df.loc[0, "lines"] == 2
+    assert "\\n" not in df.to_string() and "\\n" not in df.to_html()
+
+
 def test_to_frame():
     df = Draft.from_state(sample()).to_frame()
     assert len(df) == 3

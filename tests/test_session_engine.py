@@ -80,3 +80,29 @@ def test_chat_routes_direct_intents_without_the_agent(engine, make_clip, tmp_pat
         assert agent.route == "chat"
     finally:
         s.close()
+
+
+def test_the_draft_is_current_after_every_change_with_no_state_call(engine, make_clip, tmp_path):
+    """One source of truth: uploads, chat turns and undo refresh `s.draft` and the observers."""
+    s = nw.connect(base_url=engine.url)
+    seen: list[str] = []
+    s.observe(lambda kind, payload: seen.append(f"{kind}:{getattr(payload, 'summary', str)()}"))
+    try:
+        s.upload(make_clip(tmp_path, seconds=2, size="320x180", name="first clip.mp4"))
+        # no s.state() in between: the upload itself brought the new draft
+        assert s.draft.summary().startswith("Timeline (1 track): 1. Video: first clip")
+        assert seen and seen[0].startswith("draft:Timeline (1 track)"), seen
+        assert seen[-1].startswith("uploads:")  # after the draft: observers see it current
+
+        s.chat("add a title 'Hello' for 1 second")
+        assert '"Hello" (0-1s)' in s.draft.summary()
+        s.chat("undo")
+        assert "Hello" not in s.draft.summary()
+        assert sum(x.startswith("draft:") for x in seen) == 3, seen
+
+        # after a second upload the draft is already what the server has
+        s.upload(make_clip(tmp_path, seconds=2, size="320x180", name="second clip.mp4"))
+        shown = s.draft.raw
+        assert s.state().draft.raw == shown
+    finally:
+        s.close()

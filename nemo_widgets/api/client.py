@@ -248,6 +248,9 @@ class NemoClient:
         How long to wait after HTTP 429 before the single retry.
     web_url : str, optional
         Web app root for claim and registration links (``NEMO_WEB_URL``).
+    engine_owner
+        The embedded engine's owner proof (an engine extension): with it, a client whose cached
+        token was lost gets a new one for the same anonymous account. Never sent elsewhere.
     """
 
     def __init__(
@@ -261,8 +264,12 @@ class NemoClient:
         rate_limit_wait_s: float = RATE_LIMIT_WAIT_S,
         timeout_s: float = 60.0,
         web_url: str | None = None,
+        engine_owner: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # the embedded engine's owner proof (read from its data folder by ``connect``): sent
+        # only when asking for an anonymous token, so a lost token cache is not a dead end
+        self._engine_owner = auth.Secret(engine_owner) if engine_owner else None
         self.skill = load_skill(skill) if isinstance(skill, str) else skill
         self.web_url = (web_url or os.environ.get("NEMO_WEB_URL") or schema.DEFAULT_WEB_URL).rstrip(
             "/"
@@ -373,6 +380,8 @@ class NemoClient:
     async def _acquire_anonymous_token(self) -> None:
         headers = self._headers(auth_header=False)
         headers["X-Client-Id"] = auth.client_id()
+        if self._engine_owner is not None:
+            headers[schema.ENGINE_OWNER_HEADER] = self._engine_owner.reveal()
         try:
             data = await self._send(
                 "POST", "/api/auth/anonymous-token", headers=headers, during="getting a free token"
@@ -771,12 +780,22 @@ class NemoClient:
         Any HTTP answer (even 404) means the server is there; only a refused or failed
         connection counts as unreachable.
         """
-        try:
-            await self._http.get("/health", headers={}, timeout=httpx.Timeout(10.0, connect=5.0))
-        except httpx.ConnectError as exc:
-            raise self._unreachable(during, exc) from exc
-        except httpx.HTTPError:
-            return  # it answered something, slowly or oddly: not "unreachable"
+        for attempt in range(2):
+            try:
+                await self._http.get(
+                    "/health", headers={}, timeout=httpx.Timeout(10.0, connect=5.0)
+                )
+            except httpx.ConnectError as exc:
+                raise self._unreachable(during, exc) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                # a pooled keep-alive connection to a server that just died fails like this:
+                # the second try opens a new connection, which is refused if nothing listens
+                if attempt == 0:
+                    continue
+                return
+            except httpx.HTTPError:
+                return  # it answered something, slowly or oddly: not "unreachable"
+            return
 
     async def engine_instance(self) -> str | None:
         """The embedded engine's data-folder id (``GET /health``, an engine extension).

@@ -12,11 +12,10 @@ aggregates are dropped (only a suffix that the chunks did not carry is kept).
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
-
-from httpx_sse._decoders import SSELineDecoder  # httpx-sse has no public line-level hook
 
 try:  # JSON decoding dominates the cost of a stream; orjson is ~4x faster than json
     from orjson import JSONDecodeError as _JSONError
@@ -70,6 +69,43 @@ HEARTBEAT = HeartbeatEvent()
 _TEXT_TYPES = frozenset({"text", "chunk", "delta", "message", "content"})
 _CALL_TYPES = frozenset({"tool_call", "tool_start", "function_call", "tool_use"})
 _RESULT_TYPES = frozenset({"tool_result", "tool_end", "function_response", "tool_output"})
+
+
+#: The three line ends of the event-stream format (and no others: ``str.splitlines`` would
+#: also split on form feeds, vertical tabs and U+2028, which are data here).
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+class LineDecoder:
+    """Lines of an event stream from its text chunks, however the chunks cut the lines.
+
+    The WHATWG event-stream format ends a line with CRLF, LF or CR; a CRLF may be cut between
+    two chunks, so a chunk ending in CR remembers it and drops a LF that starts the next.
+    Written here because httpx-sse keeps its line decoder private (``_decoders``); its
+    public ``EventSource`` drops comment lines, which are heartbeats in this protocol.
+    """
+
+    __slots__ = ("_cr", "_tail")
+
+    def __init__(self) -> None:
+        self._tail = ""  # an unfinished line
+        self._cr = False  # the last chunk ended with CR: a LF at the next one's start is its pair
+
+    def decode(self, text: str) -> list[str]:
+        """The lines completed by ``text`` (without their line ends)."""
+        if self._cr and text[:1] == "\n":
+            text = text[1:]
+        if not text:
+            return []
+        self._cr = text[-1] == "\r"
+        lines = _EOL.split(self._tail + text)
+        self._tail = lines.pop()  # "" when the text ended with a line end
+        return lines
+
+    def flush(self) -> list[str]:
+        """The last line when the stream ends without a line end."""
+        tail, self._tail, self._cr = self._tail, "", False
+        return [tail] if tail else []
 
 
 def _str(value: Any) -> str:
@@ -182,14 +218,14 @@ class FrameParser:
 async def aiter_events(chunks: AsyncIterator[str]) -> AsyncIterator[Event]:
     """Typed events from the text chunks of an event stream (``response.aiter_text()``).
 
-    Lines are split by httpx-sse's :class:`SSELineDecoder` (CR / LF / CRLF, lines cut across
-    chunks). Fields are read here rather than by its ``SSEDecoder``, for two reasons: that
-    decoder drops comment lines, which are heartbeats here, and it was ~40 % of the cost of a
-    stream (``bench/bench_sse.py``). Only ``data`` matters in this protocol; a frame with only
-    other fields (``event:``, ``id:``, ``retry:``) counts as a heartbeat. A test checks the
-    data payloads against ``httpx_sse.SSEDecoder`` on generated streams.
+    Lines are split by :class:`LineDecoder` (CR / LF / CRLF, lines cut across chunks) and
+    fields read here rather than by httpx-sse, for two reasons: its decoder drops comment
+    lines, which are heartbeats here, and it was ~40 % of the cost of a stream
+    (``bench/bench_sse.py``). Only ``data`` matters in this protocol; a frame with only other
+    fields (``event:``, ``id:``, ``retry:``) counts as a heartbeat. A test checks the data
+    payloads against httpx-sse's public ``EventSource`` on generated streams.
     """
-    lines = SSELineDecoder()
+    lines = LineDecoder()
     parse = FrameParser().parse
     data: list[str] = []
     other = False  # the frame had fields but no data

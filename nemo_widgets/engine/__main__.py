@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--anon-credits", type=int, default=None, help="credits of a new anonymous token (100)"
     )
+    p.add_argument(
+        "--ration-credits",
+        action="store_true",
+        default=None,
+        help="refuse and charge paid turns like the cloud (off: local work is free)",
+    )
     p.add_argument("--heartbeat-s", type=float, default=None, help="chat heartbeat interval")
     p.add_argument("--heartbeat-style", choices=HEARTBEAT_STYLES, default=None)
     p.add_argument("--render-workers", type=int, choices=(1, 2), default=None)
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024) if args.max_upload_mb else None,
         ip_token_cap=args.ip_token_cap,
         anon_credits=args.anon_credits,
+        ration_credits=args.ration_credits,
         heartbeat_s=args.heartbeat_s,
         heartbeat_style=args.heartbeat_style,
         render_workers=args.render_workers,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hmac
 import importlib
 import ipaddress
 import json
@@ -203,7 +204,16 @@ async def anonymous_token(request: Request) -> Response:
     if len(client_id) > 64:
         raise ApiError(400, "X-Client-Id must be at most 64 characters.", 400)
     now = time.time()
+    proof = request.headers.get(schema.ENGINE_OWNER_HEADER, "")
+    owner = bool(proof) and hmac.compare_digest(proof.encode(), st.owner_key.encode())
     held = st.store.live_token_for_client(client_id, now)
+    reissue = held is not None and owner
+    if reissue:
+        # the engine's owner lost its cached token (a deleted cache, another config folder):
+        # the old token stops working and a new one is issued for the same account (a
+        # replacement, so it does not count against the per-address cap)
+        st.store.expire_client_tokens(client_id, now)
+        held = None
     if held is not None:
         # one token per client per 7 days (the cloud's rule). The engine keeps only the
         # token's hash, and handing a live token to whoever knows a client id would let
@@ -222,7 +232,7 @@ async def anonymous_token(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     cfg: EngineConfig = st.config
     cap = cfg.ip_token_cap if st.faults.ip_token_cap is None else st.faults.ip_token_cap
-    if st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
+    if not reissue and st.store.tokens_from_ip_since(ip, now - cfg.token_ttl_s) >= cap:
         raise ApiError(
             429,
             f"Too many anonymous tokens from this address (limit {cap} per "
@@ -351,7 +361,8 @@ async def run_sse(request: Request) -> Response:
         skill=skill,
         language=session["language"],
     )
-    cost = reading.cost
+    # credits are checked (2001) and reserved only when the engine rations like the cloud
+    cost = reading.cost if runner.rationing else 0
     check_credits(st, tok, cost)
     runner.reserve(tok["user_id"], cost)
     faults: Faults = st.faults
@@ -907,6 +918,25 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+def _owner_key(data_dir: Path) -> str:
+    """The owner proof in ``data_dir`` (``schema.ENGINE_OWNER_FILE``), made once, 0600."""
+    import os
+    import secrets
+
+    path = data_dir / schema.ENGINE_OWNER_FILE
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) >= 32:
+            return key
+    key = secrets.token_urlsafe(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    os.replace(tmp, path)
+    return key
+
+
 def private_dirs(config: EngineConfig) -> None:
     """Create the engine's folders 0700 (and tighten ones an older version made 0755)."""
     import os
@@ -938,6 +968,7 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
     object is the Starlette app's state.
     """
     private_dirs(config)
+    owner_key = _owner_key(config.data_dir)
     store = Store(config.db_path)
     store.base_url = base_url
     faults = faults or Faults()
@@ -1000,8 +1031,9 @@ def create_app(config: EngineConfig, base_url: str, faults: Faults | None = None
     app.state.faults = faults
     app.state.renders = renders
     app.state.render_waiters = waiters
-    app.state.runner = Runner(store, config.data_dir)
+    app.state.runner = Runner(store, config.data_dir, rationing=config.ration_credits)
     app.state.base_url = base_url
+    app.state.owner_key = owner_key
     app.state.tasks = set()
     port = int(base_url.rsplit(":", 1)[-1].split("/")[0])
     guarded = LoopbackHosts(app, port)

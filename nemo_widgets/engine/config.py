@@ -41,6 +41,10 @@ class EngineConfig:
     ip_token_cap: int = 10
     token_ttl_s: int = schema.TOKEN_TTL_S
     anon_credits: int = schema.ANON_CREDITS
+    #: Refuse paid turns without credits (2001) and charge them, like the cloud. Off by
+    #: default: a local engine is free, so it never refuses work for credits (the balance
+    #: stays where it is); tests of the 2001 paths and cloud-like budgets switch it on.
+    ration_credits: bool = False
     heartbeat_s: float = 5.0
     heartbeat_style: str = "comment"  # comment | empty | json (see HEARTBEAT_STYLES)
     render_workers: int = 1
@@ -59,6 +63,7 @@ class EngineConfig:
             max_upload_bytes=_env_int("NEMO_ENGINE_MAX_UPLOAD_BYTES", schema.MAX_UPLOAD_BYTES),
             ip_token_cap=_env_int("NEMO_ENGINE_IP_TOKEN_CAP", 10),
             anon_credits=_env_int("NEMO_ENGINE_ANON_CREDITS", schema.ANON_CREDITS),
+            ration_credits=os.environ.get("NEMO_ENGINE_RATION_CREDITS", "") == "1",
             heartbeat_s=_env_float("NEMO_ENGINE_HEARTBEAT_S", 5.0),
             heartbeat_style=os.environ.get("NEMO_ENGINE_HEARTBEAT_STYLE", "comment"),
             render_workers=_env_int("NEMO_ENGINE_RENDER_WORKERS", 1),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from .. import schema
 from .config import default_data_dir
 
 #: Seconds to wait for a spawned engine to answer /health.
@@ -98,6 +99,22 @@ def _read_info(data_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return info if isinstance(info, dict) and info.get("url") else None
+
+
+def owner_proof(url: str, data_dir: Path | None = None) -> str | None:
+    """The owner proof of the engine serving ``url`` (``schema.ENGINE_OWNER_FILE``), if this
+    user can read it: from ``data_dir`` (default: the default data folder), only when the
+    engine recorded there is the one at ``url``. None for any other server, so the proof
+    never goes anywhere but to its own engine."""
+    folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    info = _read_info(folder)
+    if not info or str(info["url"]).rstrip("/") != url.rstrip("/"):
+        return None
+    try:
+        key = (folder / schema.ENGINE_OWNER_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return key or None
 
 
 def _tail(path: Path, chars: int = 2000) -> str:

@@ -241,6 +241,14 @@ class Store:
             now,
         )
 
+    def expire_client_tokens(self, client_id: str, now: float) -> None:
+        """End every live token of ``client_id`` (a new one replaces them)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE tokens SET expires_at=? WHERE client_id=? AND expires_at>?",
+                (now, client_id, now),
+            )
+
     def tokens_from_ip_since(self, ip: str, since: float) -> int:
         row = self._one("SELECT COUNT(*) AS n FROM tokens WHERE ip=? AND created_at>?", ip, since)
         return int(row["n"]) if row else 0

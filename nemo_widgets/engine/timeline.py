@@ -840,7 +840,11 @@ def set_speed(draft: Draft, factor: float) -> Draft:
             if track.role == schema.TrackKind.MUSIC:
                 if seg.end_ms >= old_total:  # music under the whole video keeps covering it
                     seg = replace(seg, end_ms=new_total)
-                segs.append(seg)
+                if seg.end_ms > new_total:  # past the new end: cut it there
+                    seg = replace(seg, end_ms=new_total)
+                if seg.start_ms >= new_total:
+                    continue  # it started after the (shorter) video ends
+                segs.append(_clip_fades(seg))  # a shorter bed keeps fades that fit it
                 continue
             start = round(seg.start_ms / factor)
             if track.type == schema.TrackType.TEXT and track.role != schema.TrackKind.CAPTION:

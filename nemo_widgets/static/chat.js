@@ -109,6 +109,37 @@ export function renderMarkdown(text) {
   return frag;
 }
 
+// --- requests: the widgets' one dialect -----------------------------------------------------
+function uid() {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+// quak-style request/response over custom messages: {id, kind, ...} -> {id, kind: "<kind>-response", ok, ...}
+function requester(model) {
+  const pending = new Map();
+  const onMsg = (msg) => {
+    if (!msg || typeof msg.kind !== "string" || !msg.kind.endsWith("-response")) return;
+    const waiter = pending.get(msg.id);
+    if (!waiter) return; // a reply to another view of the same widget
+    pending.delete(msg.id);
+    if (msg.ok === false) waiter.reject(new Error(msg.error || "The kernel refused the request."));
+    else waiter.resolve(msg);
+  };
+  model.on("msg:custom", onMsg);
+  const request = (kind, body = {}) =>
+    new Promise((resolve, reject) => {
+      const id = uid();
+      pending.set(id, { resolve, reject });
+      model.send({ id, kind, ...body });
+    });
+  const dispose = () => {
+    model.off("msg:custom", onMsg);
+    for (const w of pending.values()) w.reject(new Error("The widget was closed."));
+    pending.clear();
+  };
+  return { request, dispose };
+}
+
 // --- the widget ----------------------------------------------------------------------------
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -118,6 +149,10 @@ function el(tag, className, text) {
 }
 
 function render({ model, el: root }) {
+  const { request, dispose } = requester(model);
+  // A refused request (a turn already running...) is also in the `error` trait; the catch
+  // only keeps the rejection from being reported as unhandled.
+  const ask = (kind, body) => request(kind, body).catch(() => {});
   const live = new Map(); // message id -> streamed text of the running turn
   const openChips = new Set(); // tool chips the user expanded (kept across re-renders)
 
@@ -139,6 +174,7 @@ function render({ model, el: root }) {
   const error = el("div", "nw-chat-error");
   error.setAttribute("role", "alert");
   box.append(header, list, status, chips, form, error);
+  root.classList.add("nw-widget");
   root.append(box);
 
   const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
@@ -192,7 +228,7 @@ function render({ model, el: root }) {
       for (const a of msg.actions) {
         const b = el("button", "nw-chat-action", a.label || a.kind);
         b.dataset.kind = a.kind;
-        b.addEventListener("click", () => model.send({ type: "action", kind: a.kind, id: msg.id }));
+        b.addEventListener("click", () => ask("action", { action: a.kind, message: msg.id }));
         bar.append(b);
       }
       row.append(bar);
@@ -216,6 +252,7 @@ function render({ model, el: root }) {
 
   function renderState() {
     header.textContent = model.get("title") || "";
+    header.hidden = !model.get("title");
     const busy = model.get("busy");
     send.disabled = busy;
     stop.style.display = busy ? "" : "none";
@@ -244,19 +281,20 @@ function render({ model, el: root }) {
   function submit(text) {
     text = (text || "").trim();
     if (!text || model.get("busy")) return;
-    model.send({ type: "send", text });
+    ask("send", { text });
     input.value = "";
     toBottom();
   }
 
   function onDelta(msg) {
-    if (!msg || msg.type !== "delta") return;
-    const prev = live.get(msg.id) || "";
+    if (!msg || msg.kind !== "delta") return;
+    const id = msg.message;
+    const prev = live.get(id) || "";
     // offset makes a repeated delta harmless
     const next = prev.slice(0, Math.min(prev.length, msg.offset ?? prev.length)) + msg.text;
-    live.set(msg.id, next);
-    const row = list.querySelector(`[data-id="${CSS.escape(msg.id)}"]`);
-    const m = (model.get("transcript") || []).find((x) => x.id === msg.id);
+    live.set(id, next);
+    const row = list.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    const m = (model.get("transcript") || []).find((x) => x.id === id);
     if (!row || !m) return;
     const stick = nearBottom();
     renderBody(row.querySelector(".nw-chat-body"), m);
@@ -271,7 +309,7 @@ function render({ model, el: root }) {
     ev.stopPropagation(); // keep JupyterLab's notebook shortcuts out of the text box
   });
   send.addEventListener("click", () => submit(input.value));
-  stop.addEventListener("click", () => model.send({ type: "stop" }));
+  stop.addEventListener("click", () => ask("stop"));
 
   model.on("change:transcript", renderTranscript);
   model.on("change:busy change:still_working change:error change:title", renderState);
@@ -287,6 +325,7 @@ function render({ model, el: root }) {
     model.off("change:busy change:still_working change:error change:title", renderState);
     model.off("change:suggestions", renderSuggestions);
     model.off("msg:custom", onDelta);
+    dispose();
   };
 }
 

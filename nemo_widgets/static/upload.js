@@ -1,8 +1,9 @@
 // Upload picker view (hand-written ESM, no bundler; see js/README.md).
 //
-// Files go to the kernel in slices of `chunk_bytes`, each sent as one binary buffer and
-// acknowledged by the kernel before the next slice is read (back-pressure), so a 500 MB file
-// never sits in memory and no message crosses Jupyter's 10 MB (Colab ~1 MB) limit.
+// Files go to the kernel in slices of `chunk_bytes`, each sent as one binary buffer. Up to
+// `window` slices are in flight; a slice is read from the file only when an acknowledgement
+// frees a place (back-pressure), so a 500 MB file never sits in memory, no message crosses
+// Jupyter's 10 MB (Colab ~1 MB) limit, and one slow round trip does not stall the next slice.
 
 function uid() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -89,18 +90,27 @@ function render({ model, el: root }) {
     const { msg } = await request("begin", { name: file.name, size: file.size, mime: file.type });
     const transfer = msg.transfer;
     const step = Math.max(64 * 1024, model.get("chunk_bytes"));
-    const read = (offset) => file.slice(offset, offset + step).arrayBuffer();
+    const window = Math.max(1, model.get("window") || 1);
+    const inFlight = new Set();
+    let failure = null;
     try {
-      // While a chunk is on the wire, the next one is read from disk: at most two chunks in
-      // memory, one in flight.
-      let next = read(0);
-      for (let offset = 0; offset < file.size; offset += step) {
-        if (cancelled.has(transfer)) return;
-        const buf = await next;
-        next = offset + step < file.size ? read(offset + step) : null;
-        if (cancelled.has(transfer)) return;
-        await request("chunk", { transfer, offset }, [buf]); // wait for the ack: back-pressure
+      for (let offset = 0; offset < file.size && !failure; offset += step) {
+        // Wait for a free place in the window before reading the next slice.
+        while (inFlight.size >= window && !failure) await Promise.race(inFlight);
+        if (cancelled.has(transfer) || failure) break;
+        const buf = await file.slice(offset, offset + step).arrayBuffer();
+        if (cancelled.has(transfer)) break;
+        const ack = request("chunk", { transfer, offset }, [buf]).then(
+          () => inFlight.delete(ack),
+          (err) => {
+            inFlight.delete(ack);
+            failure ??= err;
+          },
+        );
+        inFlight.add(ack);
       }
+      await Promise.all(inFlight);
+      if (failure) throw failure;
       if (!cancelled.has(transfer)) await request("end", { transfer });
     } catch (err) {
       if (!cancelled.has(transfer)) {

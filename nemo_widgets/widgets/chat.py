@@ -22,7 +22,6 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -31,9 +30,9 @@ import traitlets
 from .. import schema
 from ..api.intents import export_options, translate_gui
 from ..api.sse import ErrorEvent, HeartbeatEvent, TextEvent, ToolCallEvent, ToolResultEvent
-from ._tasks import TaskGroup, error_text
-
-_STATIC = Path(__file__).resolve().parent.parent / "static"
+from ._protocol import SessionLike
+from ._static import STATIC, widget_css
+from ._tasks import Replies, TaskGroup, error_text
 
 #: Longest args/result text kept on a tool chip (the transcript is saved in the notebook).
 CHIP_CHARS = 1500
@@ -57,7 +56,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-class ChatCell(anywidget.AnyWidget):
+class ChatCell(Replies, anywidget.AnyWidget):
     """A streaming chat with the editing agent of a :class:`~nemo_widgets.Session`.
 
     Parameters
@@ -77,8 +76,8 @@ class ChatCell(anywidget.AnyWidget):
     >>> chat                            # type, press Enter; Shift+Enter for a new line
     """
 
-    _esm = _STATIC / "chat.js"
-    _css = _STATIC / "chat.css"
+    _esm = STATIC / "chat.js"
+    _css = widget_css("chat.css")
 
     transcript = traitlets.List(traitlets.Dict()).tag(sync=True)
     """Messages: ``{"id", "role", "text", "status", "tools", "actions", "route"}`` (saved)."""
@@ -100,15 +99,15 @@ class ChatCell(anywidget.AnyWidget):
 
     def __init__(
         self,
-        session: Any,
+        session: SessionLike,
         *,
         flush_interval_s: float = 0.075,
         still_working_after_s: float = 120.0,
         **kwargs: Any,
     ) -> None:
-        skill = getattr(session, "skill", None)
-        kwargs.setdefault("title", getattr(skill, "title", "") or "NemoVideo chat")
-        kwargs.setdefault("suggestions", list(getattr(skill, "try_saying", ()) or ()))
+        skill = session.skill
+        kwargs.setdefault("title", skill.title or "NemoVideo chat")  # "" hides the title bar
+        kwargs.setdefault("suggestions", list(skill.try_saying or ()))
         super().__init__(**kwargs)
         self._session = session
         self._flush_interval_s = float(flush_interval_s)
@@ -181,18 +180,34 @@ class ChatCell(anywidget.AnyWidget):
 
     # -- browser messages ------------------------------------------------------------------
     def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
+        # The widgets' one dialect: {"id", "kind", ...} answered by "<kind>-response".
+        if not isinstance(content, dict) or "kind" not in content:
             return
-        kind = content.get("type")
-        try:
-            if kind == "send":
-                self.ask(str(content.get("text", "")))
-            elif kind == "stop":
-                self.stop()
-            elif kind == "action":
-                self.act(str(content.get("kind", "")))
-        except (ValueError, RuntimeError) as exc:
-            self._show_error(exc)
+        kind = str(content["kind"])
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            return
+
+        def run() -> dict[str, Any]:
+            try:
+                return handler(self, content)
+            except (ValueError, RuntimeError) as exc:
+                self._show_error(exc)  # shown under the chat too, not only in the reply
+                raise
+
+        self._reply(content, run)
+
+    def _send_msg(self, content: dict[str, Any]) -> dict[str, Any]:
+        self.ask(str(content.get("text", "")))
+        return {}
+
+    def _stop_msg(self, _content: dict[str, Any]) -> dict[str, Any]:
+        self.stop()
+        return {}
+
+    def _action_msg(self, content: dict[str, Any]) -> dict[str, Any]:
+        self.act(str(content.get("action", "")))
+        return {}
 
     def _show_error(self, exc: BaseException) -> None:
         self.error = error_text(exc)
@@ -252,7 +267,9 @@ class ChatCell(anywidget.AnyWidget):
         chunk = self._live_text[self._sent_chars :]
         # ``offset`` lets the browser drop a repeat and keep whichever text is longer when
         # the transcript trait and the deltas cross.
-        self.send({"type": "delta", "id": self._live_id, "offset": self._sent_chars, "text": chunk})
+        self.send(
+            {"kind": "delta", "message": self._live_id, "offset": self._sent_chars, "text": chunk}
+        )
         self._sent_chars = len(self._live_text)
         self._last_flush = time.monotonic()
 
@@ -451,3 +468,10 @@ class ChatCell(anywidget.AnyWidget):
                 callback(kind, message)
             except Exception as exc:  # a listener must not break the chat
                 self._show_error(exc)
+
+
+_HANDLERS: dict[str, Callable[[ChatCell, dict[str, Any]], dict[str, Any]]] = {
+    "send": ChatCell._send_msg,
+    "stop": ChatCell._stop_msg,
+    "action": ChatCell._action_msg,
+}

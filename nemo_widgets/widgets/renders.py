@@ -23,9 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,9 +33,10 @@ import anywidget
 import traitlets as t
 
 from .. import schema
+from .._environment import environment
+from ._protocol import SessionLike
+from ._static import STATIC, widget_css
 from ._tasks import Replies, TaskGroup, error_text
-
-_STATIC = Path(__file__).resolve().parent.parent / "static"
 
 #: Largest slice of a render sent in one message (Jupyter refuses messages above 10 MB).
 MAX_READ_BYTES = 4 * 1024 * 1024
@@ -53,19 +52,6 @@ _COLUMNS = (
     "error",
     "saved_path",
 )
-
-
-def detect_environment() -> str:
-    """``"vscode"``, ``"colab"`` or ``"jupyter"``: where the kernel's front end runs.
-
-    VS Code starts kernels with ``VSCODE_PID`` / ``VSCODE_CWD`` set (the check lonboard's
-    ``_environment.py`` and plotly's renderer detection use); Colab is recognised by its module.
-    """
-    if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ:
-        return "colab"
-    if "VSCODE_PID" in os.environ or "VSCODE_CWD" in os.environ:
-        return "vscode"
-    return "jupyter"
 
 
 def _iso(value: Any) -> str | None:
@@ -159,8 +145,8 @@ class RendersTable(Replies, anywidget.AnyWidget):
     >>> pd.DataFrame(table.rows)              # the same rows as pandas
     """
 
-    _esm = _STATIC / "renders.js"
-    _css = _STATIC / "common.css"
+    _esm = STATIC / "renders.js"
+    _css = widget_css()
 
     rows = t.List(t.Dict()).tag(sync=True)
     """One dict per export: id, status, progress (0-100), created_at, finished_at (ISO UTC),
@@ -176,7 +162,9 @@ class RendersTable(Replies, anywidget.AnyWidget):
     error = t.Unicode("").tag(sync=True)
     """The last error, shown under the table (the client's actionable message)."""
 
-    def __init__(self, session: Any, *, poll_interval_s: float = 1.0, **kwargs: Any) -> None:
+    def __init__(
+        self, session: SessionLike, *, poll_interval_s: float = 1.0, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._session = session
         self._poll_interval_s = poll_interval_s
@@ -188,14 +176,11 @@ class RendersTable(Replies, anywidget.AnyWidget):
         self._poller: asyncio.Task[Any] | None = None
         self._watched: set[str] = set()
         self.preview_mode = self._preview_mode()
-        for job in list(getattr(session, "render_jobs", None) or []):
+        for job in session.render_jobs:
             self._jobs[str(job.id)] = job
         self._sync_rows()
         self.on_msg(self._on_custom)
-        self._unsubscribe: Callable[[], Any] | None = None
-        observe = getattr(session, "observe", None)
-        if callable(observe):
-            self._unsubscribe = observe(self._on_session_event)
+        self._unsubscribe: Callable[[], Any] | None = session.observe(self._on_session_event)
         self._ensure_polling()
 
     # ------------------------------------------------------------------ public surface
@@ -397,9 +382,9 @@ class RendersTable(Replies, anywidget.AnyWidget):
         self.rows = [job_row(j, self._saved.get(str(j.id))) for j in jobs]
 
     def _preview_mode(self) -> str:
-        if detect_environment() == "vscode":
+        if environment() == "vscode":
             return "link"
-        return "url" if getattr(self._session, "backend", "engine") == "cloud" else "blob"
+        return "url" if self._session.backend == "cloud" else "blob"
 
     def _on_session_event(self, kind: str, payload: Any) -> None:
         # Jobs started from code (`s.export()`) or by the chat appear here too.
@@ -408,7 +393,7 @@ class RendersTable(Replies, anywidget.AnyWidget):
         items = payload if isinstance(payload, list | tuple) else [payload]
         jobs = [p for p in items if hasattr(p, "id") and hasattr(p, "status")]
         if not jobs:
-            jobs = list(getattr(self._session, "render_jobs", None) or [])
+            jobs = self._session.render_jobs
         for job in jobs:
             self._jobs[str(job.id)] = job
         self._sync_rows()

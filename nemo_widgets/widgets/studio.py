@@ -14,6 +14,8 @@ from typing import Any
 
 import ipywidgets
 
+from .._display import short_id
+from ._protocol import SessionLike
 from ._tasks import TaskGroup, error_text
 from .chat import ChatCell
 from .renders import RendersTable
@@ -52,11 +54,16 @@ class Studio(ipywidgets.VBox):
     """
 
     def __init__(
-        self, session: Any, *, chat_options: dict[str, Any] | None = None, **kwargs: Any
+        self,
+        session: SessionLike,
+        *,
+        chat_options: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         self._session = session
         self.upload = UploadPicker(session)
-        self.chat = ChatCell(session, **(chat_options or {}))
+        # The studio's header already names the skill: no second title over the chat.
+        self.chat = ChatCell(session, **{"title": "", **(chat_options or {})})
         self.timeline = Timeline(session)
         self.renders = RendersTable(session)
         self.errors = ipywidgets.Output()
@@ -83,25 +90,27 @@ class Studio(ipywidgets.VBox):
 
     def _header_html(self) -> str:
         s = self._session
-        skill = getattr(s, "skill", None)
-        title = getattr(skill, "title", "") or "NemoVideo studio"
-        backend = getattr(s, "backend", "engine")
-        where = "embedded engine · offline" if backend == "engine" else "NemoVideo cloud"
-        sid = str(getattr(s, "session_id", "") or "")
-        sid_text = f" · session <code>{html.escape(sid[:12])}</code>" if sid else ""
+        title = s.skill.title or "NemoVideo studio"
+        where = "embedded engine · offline" if s.backend == "engine" else "NemoVideo cloud"
+        sid = str(s.session_id or "")
+        sid_text = (
+            f" · session <code title='{html.escape(sid)}'>{html.escape(short_id(sid))}</code>"
+            if sid
+            else ""
+        )
+        # Colours come from the widgets' tokens (common.css, loaded with the anywidgets).
         return (
-            "<div style='display:flex;align-items:baseline;gap:10px;flex-wrap:wrap'>"
+            "<div class='nw-studio-head' style='display:flex;align-items:baseline;gap:10px;"
+            "flex-wrap:wrap'>"
             f"<span style='font-size:16px;font-weight:600'>{html.escape(title)}</span>"
-            f"<span style='color:var(--jp-ui-font-color2,#656d76);font-size:12px'>"
-            f"{html.escape(where)}{sid_text}</span></div>"
-            "<style>.nw-studio-h{font-weight:600;font-size:12px;text-transform:uppercase;"
-            "letter-spacing:.04em;color:var(--jp-ui-font-color2,#656d76);margin:2px 0 4px}"
-            "</style>"
+            f"<span class='nw-muted' style='font-size:12px'>{html.escape(where)}{sid_text}"
+            "</span></div>"
         )
 
     def _on_chat_action(self, kind: str, _message: dict[str, Any]) -> None:
-        # An export already reaches the renders table through the session's "renders"
-        # event; "Preview timeline" and "status" should show the freshest draft.
+        # An export reaches the renders table through the session's "renders" event and
+        # every draft change through its "draft" event; "Preview timeline" and "status" read
+        # the state again, in case it changed elsewhere (another notebook on the same session).
         if kind in ("timeline", "state", "status"):
             self._tasks.start(self.timeline.arefresh())
 

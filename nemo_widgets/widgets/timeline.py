@@ -8,6 +8,13 @@ WebGL line strokes (``go.Scattergl``) above that -- and text labels are one extr
 only carries the labels of what is visible, when few enough are (:data:`LABEL_LIMIT`).
 
 :meth:`Timeline.figure` is a pure function of a draft, usable without a session.
+
+Theme. Plotly draws with colours it is given, not the notebook's CSS, so the figure follows the
+theme through the kernel: a zero-size :class:`ThemeProbe` view reads the page's theme
+(JupyterLab's ``data-jp-theme-light``, else the luminance of the background it sits on) and
+reports it, also when the user switches themes; the timeline then redraws with the matching
+plotly template (``plotly_white`` / ``plotly_dark``) on a transparent canvas, and labels on
+bars in black or white, whichever reads better on that bar's colour.
 """
 
 from __future__ import annotations
@@ -15,9 +22,11 @@ from __future__ import annotations
 import asyncio
 import html
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+import anywidget
 import ipywidgets
 import numpy as np
 import plotly.graph_objects as go
@@ -25,6 +34,8 @@ import traitlets
 
 from .. import schema
 from ..draft import Draft, Segment, SessionState, Track, fmt_s
+from ._protocol import SessionLike
+from ._static import STATIC, widget_css
 from ._tasks import TaskGroup, error_text
 
 #: Above this many segments the bars become WebGL strokes (SVG bars get slow to pan).
@@ -46,6 +57,37 @@ KINDS: dict[str, tuple[str, str]] = {
     "storyboard": ("Storyboard", "#72B7B2"),
     "other": ("Other", "#9D9D9D"),
 }
+
+
+#: What the figure's own colours are, per notebook theme: the plotly template, text (labels
+#: off the bars, the empty-timeline note), the lines between bars and the selection outline.
+THEMES: dict[str, dict[str, str]] = {
+    "light": {
+        "template": "plotly_white",
+        "muted": "#5f6368",
+        "separator": "#ffffff",
+        "selection": "#c62828",
+    },
+    "dark": {
+        "template": "plotly_dark",
+        "muted": "#b0b4b9",
+        "separator": "#212121",
+        "selection": "#ff8a80",
+    },
+}
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def text_on(hex_colour: str) -> str:
+    """Black or white, whichever contrasts more with ``hex_colour`` (WCAG ratio)."""
+    lum = _luminance(hex_colour)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
 def track_kind(track: Track) -> str:
@@ -166,7 +208,7 @@ class _Model:
     # per trace index: the (track, segment) of each point, for the traces that can be clicked
     refs: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     # every labelled segment: (start_s, end_s, row, label)
-    labels: list[tuple[float, float, int, str]] = field(default_factory=list)
+    labels: list[tuple[float, float, int, str, str]] = field(default_factory=list)
     label_trace: int | None = None
     selection_trace: int | None = None
 
@@ -194,11 +236,11 @@ def _title(draft: Draft, canvas: dict[str, Any] | None) -> str:
 
 
 def _visible_labels(
-    labels: list[tuple[float, float, int, str]],
+    labels: list[tuple[float, float, int, str, str]],
     x0: float | None,
     x1: float | None,
     span: float | None = None,
-) -> tuple[list[float], list[int], list[str]]:
+) -> tuple[list[float], list[int], list[str], list[str]]:
     """Labels inside [x0, x1], each cut to what fits on its bar; nothing when too many.
 
     Pixel widths are unknown in the kernel, so the fit assumes a plot about
@@ -209,13 +251,13 @@ def _visible_labels(
     else:
         shown = [lab for lab in labels if lab[1] >= x0 and lab[0] <= x1]
     if len(shown) > LABEL_LIMIT:
-        return [], [], []
+        return [], [], [], []
     if x0 is not None and x1 is not None:
         span = x1 - x0
     if not span or span <= 0:
         span = max((lab[1] for lab in labels), default=1.0) or 1.0
-    xs, ys, texts = [], [], []
-    for start, end, row, text in shown:
+    xs, ys, texts, colours = [], [], [], []
+    for start, end, row, text, colour in shown:
         lo = start if x0 is None else max(start, x0)
         hi = end if x1 is None else min(end, x1)
         fits = int((hi - lo) / span * PLOT_PX / CHAR_PX)
@@ -224,7 +266,8 @@ def _visible_labels(
         xs.append((lo + hi) / 2)
         ys.append(row)
         texts.append(_esc(_short(text, min(fits, LABEL_CHARS))))
-    return xs, ys, texts
+        colours.append(colour)
+    return xs, ys, texts, colours
 
 
 def _end_s(d: Draft, layers: dict[str, _Layer]) -> float:
@@ -233,7 +276,7 @@ def _end_s(d: Draft, layers: dict[str, _Layer]) -> float:
 
 
 def build_figure(
-    draft: Any, *, canvas: dict[str, Any] | None = None
+    draft: Any, *, canvas: dict[str, Any] | None = None, theme: str = "light"
 ) -> tuple[list[dict[str, Any]], dict[str, Any], _Model]:
     """Traces and layout (plain dicts, validated once by whoever builds the figure) + index.
 
@@ -241,12 +284,17 @@ def build_figure(
     labels: numeric arrays are far cheaper for plotly to validate and serialise than
     thousands of repeated category strings.
     """
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {', '.join(THEMES)} (got {theme!r})")
+    look = THEMES[theme]
     d = _as_draft(draft)
     rows = _row_names(d)
     layers: dict[str, _Layer] = {k: _Layer() for k in KINDS}
-    labels: list[tuple[float, float, int, str]] = []
+    labels: list[tuple[float, float, int, str, str]] = []
     for ti, track in enumerate(d.tracks):
-        layer = layers[track_kind(track)]
+        kind = track_kind(track)
+        layer = layers[kind]
+        label_colour = text_on(KINDS[kind][1])
         track_line = _track_hover(track)
         for si, seg in enumerate(track.segments):
             s, e = seg.start_ms / 1000, seg.end_ms / 1000
@@ -257,7 +305,7 @@ def build_figure(
             layer.refs.append((ti, si))
             text = seg.text or seg.label
             if text:
-                labels.append((s, e, ti, text))
+                labels.append((s, e, ti, text, label_colour))
     n = sum(len(layer.refs) for layer in layers.values())
     use_gl = n > BAR_LIMIT
     model = _Model(d, rows, labels=labels)
@@ -279,7 +327,7 @@ def build_figure(
                     "x": end - start,
                     "width": 0.62,
                     "name": name,
-                    "marker": {"color": colour, "line": {"color": "white", "width": 1}},
+                    "marker": {"color": colour, "line": {"color": look["separator"], "width": 1}},
                     "hovertext": layer.hover,
                     "hovertemplate": "%{hovertext}<extra></extra>",
                 }
@@ -315,14 +363,18 @@ def build_figure(
                 "name": name,
                 "legendgroup": kind,
                 "showlegend": False,
-                "marker": {"color": "white", "size": 5, "line": {"color": colour, "width": 1}},
+                "marker": {
+                    "color": look["separator"],
+                    "size": 5,
+                    "line": {"color": colour, "width": 1},
+                },
                 "hovertext": layer.hover,
                 "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
         model.refs[len(traces) - 1] = layer.refs
     if traces:
-        xs_l, ys_l, texts = _visible_labels(labels, None, None, span=_end_s(d, layers))
+        xs_l, ys_l, texts, colours = _visible_labels(labels, None, None, span=_end_s(d, layers))
         traces.append(
             {
                 "type": "scatter",
@@ -331,7 +383,7 @@ def build_figure(
                 "text": texts,
                 "mode": "text",
                 "textposition": "middle center",
-                "textfont": {"size": 11, "color": "#1f2328"},
+                "textfont": {"size": 11, "color": colours},
                 "hoverinfo": "skip",
                 "showlegend": False,
                 "name": "labels",
@@ -349,7 +401,10 @@ def build_figure(
                 "width": 0.8,
                 "name": "selected",
                 "showlegend": False,
-                "marker": {"color": "rgba(0,0,0,0)", "line": {"color": "#d1242f", "width": 3}},
+                "marker": {
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"color": look["selection"], "width": 3},
+                },
                 "hoverinfo": "skip",
             }
         )
@@ -357,7 +412,10 @@ def build_figure(
     end_s = _end_s(d, layers)
     layout: dict[str, Any] = {
         "title": {"text": _title(d, canvas), "x": 0.01, "font": {"size": 14}},
-        "template": "plotly_white",
+        "template": look["template"],
+        # Transparent: the notebook's own background shows through, in any theme.
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "barmode": "overlay",
         "height": max(220, 110 + 36 * len(rows)),
         "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
@@ -385,13 +443,57 @@ def build_figure(
                 "yref": "paper",
                 "x": 0.5,
                 "y": 0.5,
-                "font": {"size": 14, "color": "#656d76"},
+                "font": {"size": 14, "color": look["muted"]},
             }
         ]
     # Set whether there are rows or not: a widget update sends only the keys it sets, so a
     # key that is merely absent would keep its old value on screen.
     layout["yaxis"]["visible"] = bool(traces)
     return traces, layout, model
+
+
+class ThemeProbe(anywidget.AnyWidget):
+    """A hidden view that tells the kernel the notebook's theme and the figure's room.
+
+    Every view reports on render and again when the page's theme changes (JupyterLab's
+    theme menu, VS Code's colour theme) or its column is resized, so a reloaded page, a theme
+    switch or a narrower window redraws the figure it belongs to. It also carries the
+    stylesheet the timeline's HTML parts use.
+    """
+
+    _esm = STATIC / "theme.js"
+    _css = widget_css()
+
+    theme = traitlets.Unicode("light").tag(sync=True)
+    """``"light"`` or ``"dark"``, as the front end last reported it."""
+
+    width = traitlets.Int(0).tag(sync=True)
+    """Width in px of the column the figure is drawn in (0 until a view reports it)."""
+
+
+class _Figure(go.FigureWidget):
+    """A FigureWidget whose full state is the figure as it is now.
+
+    plotly's FigureWidget renders a new view from ``_widget_data`` / ``_widget_layout``,
+    which it fills only when the figure itself is displayed (``_repr_mimebundle_``); later
+    edits travel as deltas. Inside a container (our HBox) it is never displayed itself, so
+    after a page reload with the kernel alive a view would draw the empty figure of the
+    start. The full state (asked for by a reconnecting page, and saved with the notebook)
+    is therefore built from the current figure here.
+    """
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        state = super().get_state(key, drop_defaults=drop_defaults)
+        # (while plotly's constructor opens the comm, the figure itself does not exist yet)
+        if key is None and "_layout_obj" in vars(self):
+            fresh = {
+                "_widget_data": deepcopy(self._data),
+                "_widget_layout": deepcopy(self._layout_obj._props),
+            }
+            for name, value in fresh.items():
+                to_json = self.trait_metadata(name, "to_json", self._trait_to_json)
+                state[name] = to_json(value, self)
+        return state
 
 
 class Timeline(ipywidgets.HBox):
@@ -411,6 +513,8 @@ class Timeline(ipywidgets.HBox):
         The figure (zoom in time with the mouse; click a segment to select it).
     details : ipywidgets.HTML
         The selected segment's details.
+    probe : ThemeProbe
+        Reports the notebook's theme and the figure's width from the front end.
     """
 
     selected = traitlets.Any(None, allow_none=True)
@@ -419,15 +523,25 @@ class Timeline(ipywidgets.HBox):
     draft = traitlets.Instance(Draft, allow_none=True)
     """The draft on show."""
 
-    def __init__(self, session: Any = None, *, draft: Any = None, **kwargs: Any) -> None:
-        self.fig = go.FigureWidget()
+    theme = traitlets.Unicode("light")
+    """The notebook's theme (``"light"`` / ``"dark"``) as the front end reports it; the figure
+    is drawn with the matching plotly template."""
+
+    def __init__(
+        self, session: SessionLike | None = None, *, draft: Any = None, **kwargs: Any
+    ) -> None:
+        self.fig = _Figure()
+        self.probe = ThemeProbe(layout=ipywidgets.Layout(width="0", height="0"))
         self.details = ipywidgets.HTML(
             value=self._details_html(None),
             layout=ipywidgets.Layout(width="260px", min_width="220px", padding="0 0 0 8px"),
         )
         self.errors = ipywidgets.Output()
+        # The figure's column takes what the details panel leaves (basis 0, not the figure's
+        # own width), and the figure is sized to it from the probe's report.
         main = ipywidgets.VBox(
-            [self.fig, self.errors], layout=ipywidgets.Layout(flex="1 1 auto", min_width="0")
+            [self.probe, self.fig, self.errors],
+            layout=ipywidgets.Layout(flex="1 1 0%", min_width="0", overflow="hidden"),
         )
         kwargs.setdefault("layout", ipywidgets.Layout(width="100%", align_items="flex-start"))
         super().__init__([main, self.details], **kwargs)
@@ -438,11 +552,13 @@ class Timeline(ipywidgets.HBox):
         self._tasks = TaskGroup(self._show_error)
         self._unsubscribe: Callable[[], None] | None = None
         if draft is None and session is not None:
-            draft = getattr(session, "draft", None)
+            draft = session.draft
         self.show(draft)
+        self.probe.observe(self._on_theme, "theme")
+        self.probe.observe(self._on_width, "width")
         # the layout object is kept across redraws: follow the time range (label culling)
         self.fig.layout.on_change(self._on_zoom, "xaxis.range")
-        if session is not None and hasattr(session, "observe"):
+        if session is not None:
             self._unsubscribe = session.observe(self._on_session_event)
         if session is not None and self.draft is not None and not self.draft.tracks:
             # Nothing fetched yet (e.g. a resumed session): fetch in the background when a
@@ -456,7 +572,9 @@ class Timeline(ipywidgets.HBox):
 
     # -- pure figure -----------------------------------------------------------------------
     @staticmethod
-    def figure(draft: Any, *, canvas: dict[str, Any] | None = None) -> go.Figure:
+    def figure(
+        draft: Any, *, canvas: dict[str, Any] | None = None, theme: str = "light"
+    ) -> go.Figure:
         """The timeline figure of a draft (a plain ``go.Figure``; no session needed).
 
         Parameters
@@ -465,8 +583,10 @@ class Timeline(ipywidgets.HBox):
             A decoded draft, a state, or the raw ``t``/``tt``/``sg`` dict.
         canvas : dict, optional
             ``canvas_config`` (``width``, ``height``, ``ratio``) when the draft's ``m`` has none.
+        theme : {"light", "dark"}
+            The plotly template to draw with (a static figure cannot read the page's theme).
         """
-        traces, layout, _ = build_figure(draft, canvas=canvas)
+        traces, layout, _ = build_figure(draft, canvas=canvas, theme=theme)
         return go.Figure(data=traces, layout=layout)
 
     # -- updating --------------------------------------------------------------------------
@@ -477,7 +597,7 @@ class Timeline(ipywidgets.HBox):
         # A "draft" event carries no canvas: keep the one the last state had.
         canvas = self._canvas = canvas or self._canvas
         d = _as_draft(draft)
-        traces, layout, model = build_figure(d, canvas=canvas)
+        traces, layout, model = build_figure(d, canvas=canvas, theme=self.theme)
         with self.fig.batch_update():
             self.fig.data = ()
             self.fig.add_traces(traces)
@@ -520,14 +640,33 @@ class Timeline(ipywidgets.HBox):
         await self._tasks.wait()
 
     def _on_session_event(self, kind: str, payload: Any) -> None:
+        # The session announces every new draft itself (after uploads, turns, exports), so
+        # only "draft" events redraw: nothing here fetches, nothing can race.
+        if kind != "draft":
+            return
         try:
-            if kind == "draft" and isinstance(payload, (Draft, SessionState)):
-                self.show(payload)
-            elif kind in ("draft", "uploads"):
-                # No draft in the event (e.g. an upload): fetch it without blocking the caller.
-                self._tasks.start(self.arefresh())
+            self.show(payload)
         except Exception as exc:
             self._show_error(exc)
+
+    def _on_width(self, change: dict[str, Any]) -> None:
+        width = int(change["new"] or 0)
+        if width < 200:  # not laid out yet, or hidden: keep plotly's own size
+            return
+        current = self.fig.layout.width
+        if current is None or abs(current - width) > 8:
+            self.fig.layout.width = width
+
+    def _on_theme(self, change: dict[str, Any]) -> None:
+        theme = change["new"] if change["new"] in THEMES else "light"
+        if theme == self.theme:
+            return
+        self.theme = theme
+        if self.draft is not None:
+            selected = self.selected
+            self.show(self.draft)
+            if selected is not None:
+                self._reselect(selected)
 
     def _show_error(self, exc: BaseException) -> None:
         self.errors.clear_output()
@@ -565,24 +704,32 @@ class Timeline(ipywidgets.HBox):
         if self._model is None or self._model.label_trace is None:
             return
         x0, x1 = (xrange or (None, None))[:2] if xrange else (None, None)
-        xs, ys, texts = _visible_labels(self._model.labels, x0, x1)
+        xs, ys, texts, colours = _visible_labels(self._model.labels, x0, x1)
         trace = self.fig.data[self._model.label_trace]
         if list(trace.text or ()) == texts and list(trace.x or ()) == xs:
             return
         with self.fig.batch_update():
             trace.x, trace.y, trace.text = xs, ys, texts
+            trace.textfont.color = colours
+
+    def _reselect(self, seg: Segment) -> None:
+        for ti, track in enumerate(self.draft.tracks if self.draft else ()):
+            for si, other in enumerate(track.segments):
+                if other is seg or (seg.id and other.id == seg.id):
+                    self.select(ti, si)
+                    return
 
     @staticmethod
     def _details_html(selection: tuple[Track, Segment] | None) -> str:
         if selection is None:
             return (
                 "<div class='nw-timeline-details'><b>Details</b><br>"
-                "<span style='color:#656d76'>Click a segment to see its times, source and "
+                "<span class='nw-muted'>Click a segment to see its times, source and "
                 "style.</span></div>"
             )
         track, seg = selection
         rows = "".join(
-            f"<tr><td style='color:#656d76;padding-right:6px;vertical-align:top'>{_esc(k)}</td>"
+            f"<tr><td class='nw-muted' style='padding-right:6px;vertical-align:top'>{_esc(k)}</td>"
             f"<td style='word-break:break-word'>{_esc(v)}</td></tr>"
             for k, v in segment_details(track, seg)
         )

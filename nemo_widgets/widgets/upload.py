@@ -2,15 +2,20 @@
 
 Jupyter's websocket refuses messages above 10 MB and Colab's above about 1 MB, so the browser
 never sends a whole file: it sends ``chunk`` messages carrying one ArrayBuffer each (a binary
-message buffer, never base64 in JSON) and waits for the kernel's ``chunk-response`` before
-reading the next slice of the file. That acknowledgement is the back-pressure: at most one
-chunk is in flight, so neither the browser nor the kernel ever holds more than one chunk in
-memory, whatever the file size.
+message buffer, never base64 in JSON). Up to ``window`` chunks are in flight at once and each
+is acknowledged by a ``chunk-response``; the browser reads the next slice only when an
+acknowledgement frees a place in the window. That window is the back-pressure: the browser
+holds at most ``window`` chunks and the kernel at most ``window`` chunks waiting to be
+written, whatever the file size, while the round trip of one chunk no longer stalls the
+next. (What is left is the browser's side of the websocket: in ``bench/bench_browser_upload.py``
+chromium spends ~35 ms of CPU per MB sending, about 16 MB/s here, while the kernel and the
+Jupyter server use a tenth of that; a loopback HTTP POST of the same file runs at hundreds.)
 
-The kernel appends each chunk to a file in a fresh temporary directory (the browser's file
-name is sanitised and only used as data), then hands the finished file to
-``Session.aupload``, which streams it to the API. Type and size are checked in the browser
-before any byte moves and again here, because the browser is not to be trusted.
+The kernel writes chunks in byte order into a file in a fresh temporary directory (one that
+arrives ahead of its turn waits in memory, within the window; the browser's file name is
+sanitised and only used as data), then hands the finished file to ``Session.aupload``,
+which streams it to the API and refreshes the session's draft. Type and size are checked in
+the browser before any byte moves and again here, because the browser is not to be trusted.
 
 Messages (browser -> kernel, each ``{"id", "kind", ...}``, answered by ``<kind>-response``
 with ``ok`` and either the result or ``error``):
@@ -19,7 +24,7 @@ with ``ok`` and either the result or ``error``):
 kind      body                                                   response
 ========  =====================================================  ===========================
 begin     ``name, size, mime``                                   ``transfer`` (an id)
-chunk     ``transfer, offset`` + one binary buffer               ``received`` (bytes so far)
+chunk     ``transfer, offset`` + one binary buffer               ``received`` (bytes written)
 end       ``transfer``                                           (upload to the API starts)
 cancel    ``transfer``                                           (partial file deleted)
 add       ``source`` (a kernel-side path or an http(s) URL)      (upload to the API starts)
@@ -34,7 +39,6 @@ import contextlib
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 import uuid
@@ -47,25 +51,26 @@ import anywidget
 import traitlets as t
 
 from .. import schema
+from .._environment import in_colab
+from ._protocol import SessionLike
+from ._static import STATIC, widget_css
 from ._tasks import Replies, TaskGroup, error_text
 
-_STATIC = Path(__file__).resolve().parent.parent / "static"
-
-#: Default chunk: 4 MiB, under Jupyter's 10 MB websocket message limit. With one chunk in
-#: flight the per-message round trip dominates, so bigger chunks are faster: 200 MB went
-#: browser -> kernel at 21 MB/s with 2 MiB chunks and 29 MB/s with 4 MiB (bench/).
+#: Default chunk: 4 MiB, under Jupyter's 10 MB websocket message limit.
 DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024
 #: Colab's comm channel drops messages above about 1 MB, so stay under it there.
 COLAB_CHUNK_BYTES = 960 * 1024
+#: Chunks in flight at once (sent, not yet acknowledged). Four hide the round trip of a busy
+#: kernel (+30 % over one at a time, measured); more only add memory (window x chunk bytes on
+#: each side): 16 or 64 were no faster.
+DEFAULT_WINDOW = 4
+#: On Colab chunks are small, so more of them fly to hide the same round trip.
+COLAB_WINDOW = 8
 
 # Kernel-side progress updates are throttled: one trait sync per percent (or per 0.25 s)
 # instead of one per 64 KiB the HTTP client reports.
 _PROGRESS_STEP = 0.01
 _PROGRESS_INTERVAL_S = 0.25
-
-
-def _in_colab() -> bool:
-    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
 def _mb(n: int) -> str:
@@ -136,6 +141,8 @@ class _Transfer:
     tmpdir: Path | None = None
     path: Path | None = None
     fh: IO[bytes] | None = None
+    #: chunks that arrived ahead of their turn, by offset (at most ``window`` of them)
+    early: dict[int, bytes] = field(default_factory=dict)
     task: asyncio.Task[Any] | None = None
     last_sync: float = field(default=0.0)
 
@@ -159,6 +166,7 @@ class _Transfer:
 
     def discard_partial(self) -> None:
         """Close and delete the temporary copy (a partial one after a cancel or error)."""
+        self.early.clear()
         if self.fh is not None:
             with contextlib.suppress(OSError):
                 self.fh.close()
@@ -177,6 +185,8 @@ class UploadPicker(Replies, anywidget.AnyWidget):
         The notebook session; files go to ``session.aupload``.
     chunk_bytes : int, optional
         Size of each browser -> kernel chunk (default 4 MiB; under 1 MB on Colab).
+    window : int, optional
+        Chunks in flight at once (default 4; 8 on Colab; clamped to 1-64).
 
     Examples
     --------
@@ -186,8 +196,8 @@ class UploadPicker(Replies, anywidget.AnyWidget):
     >>> picker.files                          # what was uploaded, saved with the notebook
     """
 
-    _esm = _STATIC / "upload.js"
-    _css = _STATIC / "common.css"
+    _esm = STATIC / "upload.js"
+    _css = widget_css()
 
     files = t.List(t.Dict()).tag(sync=True)
     """Uploaded media, one dict each: name, file_type, cdn_url, duration_s, width, height, fps.
@@ -207,23 +217,36 @@ class UploadPicker(Replies, anywidget.AnyWidget):
     """Largest file the browser will start sending (schema.MAX_UPLOAD_BYTES)."""
 
     chunk_bytes = t.Int(DEFAULT_CHUNK_BYTES).tag(sync=True)
-    """Bytes per browser -> kernel chunk; each chunk is acknowledged before the next."""
+    """Bytes per browser -> kernel chunk."""
 
-    def __init__(self, session: Any, *, chunk_bytes: int | None = None, **kwargs: Any) -> None:
+    window = t.Int(DEFAULT_WINDOW).tag(sync=True)
+    """Chunks the browser may have in flight (sent, not yet acknowledged)."""
+
+    def __init__(
+        self,
+        session: SessionLike,
+        *,
+        chunk_bytes: int | None = None,
+        window: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        colab = in_colab()
         if chunk_bytes is None:
-            chunk_bytes = COLAB_CHUNK_BYTES if _in_colab() else DEFAULT_CHUNK_BYTES
-        super().__init__(chunk_bytes=chunk_bytes, **kwargs)
+            chunk_bytes = COLAB_CHUNK_BYTES if colab else DEFAULT_CHUNK_BYTES
+        if window is None:
+            window = COLAB_WINDOW if colab else DEFAULT_WINDOW
+        # Clamped rather than refused: an ipywidget that raises in __init__ fails again in
+        # its __del__ (close() on a half-built widget).
+        window = max(1, min(64, int(window)))
+        super().__init__(chunk_bytes=chunk_bytes, window=window, **kwargs)
         self._session = session
         self._tasks = TaskGroup(self._show_error)
         self._transfers: dict[str, _Transfer] = {}
         if "files" not in kwargs:
             # Uploads made before the picker existed (`s.upload(...)`) are listed too.
-            self._merge_files([file_record(u) for u in getattr(session, "uploads", None) or []])
+            self._merge_files([file_record(u) for u in session.uploads])
         self.on_msg(self._on_custom)
-        self._unsubscribe: Callable[[], Any] | None = None
-        observe = getattr(session, "observe", None)
-        if callable(observe):
-            self._unsubscribe = observe(self._on_session_event)
+        self._unsubscribe: Callable[[], Any] | None = session.observe(self._on_session_event)
 
     # ------------------------------------------------------------------ public surface
     def add(self, source: str | os.PathLike[str]) -> asyncio.Task[list[dict[str, Any]]] | Any:
@@ -297,6 +320,10 @@ class UploadPicker(Replies, anywidget.AnyWidget):
             # 200 MB upload).
             self._reply(content, lambda: self._chunk(content, buffers))
             return
+        if kind == "cancel":
+            # Inline too: no chunk still in the window is written after the cancel.
+            self._reply(content, lambda: self._cancel(content))
+            return
         self._tasks.start(self._areply(content, handler(self, content)))
 
     async def _begin(self, content: dict[str, Any]) -> dict[str, Any]:
@@ -320,14 +347,28 @@ class UploadPicker(Replies, anywidget.AnyWidget):
         if len(buffers) != 1:
             raise ValueError("a chunk message carries exactly one binary buffer")
         offset = int(content.get("offset", -1))
-        if offset != tr.received:
-            raise ValueError(f"{tr.name}: chunk at byte {offset}, expected {tr.received}")
-        data = memoryview(buffers[0])
-        if tr.received + data.nbytes > tr.size:
-            self._fail(tr, f"{tr.name}: more bytes arrived than the file's size; upload again.")
-            raise ValueError(tr.error)
+        data = memoryview(buffers[0]).cast("B")
+        end = offset + data.nbytes
+        if offset < tr.received or end > tr.size or offset in tr.early:
+            message = f"{tr.name}: a chunk at byte {offset} does not fit; upload it again."
+            if end > tr.size:
+                message = f"{tr.name}: more bytes arrived than the file's size; upload again."
+            self._fail(tr, message)
+            raise ValueError(message)
+        if offset > tr.received:
+            # Ahead of its turn (a chunk before it is still on the way): hold it, within the
+            # window the browser keeps, so the file is always written in byte order.
+            if len(tr.early) >= self.window:
+                self._fail(tr, f"{tr.name}: too many chunks out of order; upload it again.")
+                raise ValueError(tr.error)
+            tr.early[offset] = bytes(data)  # a copy: the message buffer is not ours to keep
+            return {"received": tr.received}
         tr.fh.write(data)
-        tr.received += data.nbytes
+        tr.received = end
+        while tr.received in tr.early:  # the held chunks that now follow on
+            block = tr.early.pop(tr.received)
+            tr.fh.write(block)
+            tr.received += len(block)
         now = time.monotonic()
         # The ack itself tells the sending view how far it is; the trait (seen by every view)
         # is synced a few times a second, not once per chunk.
@@ -353,7 +394,7 @@ class UploadPicker(Replies, anywidget.AnyWidget):
         tr.task = self._tasks.start(self._upload(tr, tr.path))
         return {}
 
-    async def _cancel(self, content: dict[str, Any]) -> dict[str, Any]:
+    def _cancel(self, content: dict[str, Any]) -> dict[str, Any]:
         tr = self._transfers.get(str(content.get("transfer")))
         if tr is None:
             return {}
@@ -467,7 +508,7 @@ _HANDLERS: dict[str, Callable[[UploadPicker, dict[str, Any]], Any]] = {
     "begin": UploadPicker._begin,
     "chunk": UploadPicker._chunk,  # answered inline, see _on_custom
     "end": UploadPicker._end,
-    "cancel": UploadPicker._cancel,
+    "cancel": UploadPicker._cancel,  # answered inline, see _on_custom
     "dismiss": UploadPicker._dismiss,
     "add": UploadPicker._add_msg,
 }

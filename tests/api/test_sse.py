@@ -140,7 +140,7 @@ def test_frame_parser_plain_text_and_thoughts():
     assert p.parse(json.dumps(adk)) == [TextEvent("shown")]
 
 
-# -- the inline field decoding agrees with httpx-sse's SSEDecoder -------------------------------
+# -- the line decoder and field decoding agree with httpx-sse's public EventSource ------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -162,15 +162,14 @@ _frames = st.lists(st.lists(_line, min_size=1, max_size=4), max_size=8)
 def test_data_payloads_match_httpx_sse(frames, eol, size):
     import asyncio
 
-    from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+    import httpx
+    from httpx_sse import EventSource
 
     body = "".join(eol.join(lines) + eol + eol for lines in frames)
-    expected = []
-    lines, decoder = SSELineDecoder(), SSEDecoder()
-    for line in [*lines.decode(body), *lines.flush()]:
-        sse_event = decoder.decode(line)
-        if sse_event is not None and sse_event.data:
-            expected.append(sse_event.data)
+    response = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=body.encode()
+    )
+    expected = [ev.data for ev in EventSource(response).iter_sse() if ev.data]
 
     async def chunks():
         for i in range(0, len(body), size):
@@ -180,3 +179,17 @@ def test_data_payloads_match_httpx_sse(frames, eol, size):
         return [e.text async for e in aiter_events(chunks()) if isinstance(e, TextEvent)]
 
     assert asyncio.run(run()) == expected
+
+
+def test_line_decoder_handles_every_line_end_and_cuts():
+    from nemo_widgets.api.sse import LineDecoder
+
+    d = LineDecoder()
+    # a CRLF cut between two chunks is one line end, not two
+    assert d.decode("data: a\r") == ["data: a"]
+    assert d.decode("\ndata: b\rdata: c\n\n") == ["data: b", "data: c", ""]
+    assert d.decode("data: d") == [] and d.decode("e\r\n") == ["data: de"]
+    # form feed, vertical tab and U+2028 are data, not line ends
+    assert d.decode("data: x\x0cy\u2028z\n") == ["data: x\x0cy\u2028z"]
+    assert d.decode("") == [] and d.decode("tail") == [] and d.flush() == ["tail"]
+    assert d.flush() == []

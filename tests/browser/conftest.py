@@ -16,10 +16,11 @@ Fixtures (reuse them for any widget's browser tests)
     A Playwright ``Browser`` (sync API).
 ``lab_page`` (function)
     A fresh browser context + page (1280x900); closed after the test, and every kernel the
-    test started is shut down.
+    test started is shut down. ``page.nw_errors`` collects its console errors and page errors.
 ``notebook`` (function)
-    ``notebook(name, cells) -> LabNotebook``: writes an ``.ipynb`` with those code cells
-    into ``lab.root`` and returns a driver bound to ``lab_page``::
+    ``notebook(name, cells, front="lab") -> LabNotebook``: writes an ``.ipynb`` with those
+    code cells into ``lab.root`` and returns a driver bound to ``lab_page``, for JupyterLab
+    (``front="lab"``) or Notebook 7 (``front="notebook"``, served by the same server)::
 
         nb = notebook("demo.ipynb", ["import nemo_widgets as nw", "s = nw.connect()", ...])
         nb.open()                      # open in JupyterLab, wait for an idle kernel
@@ -28,6 +29,7 @@ Fixtures (reuse them for any widget's browser tests)
         nb.run_cell(3)                 # run one cell (0-based) and wait for it
         nb.output(3)                   # text of that cell's output
         nb.save(); nb.reload()         # docmanager:save, then reload the page
+        nb.set_theme("JupyterLab Dark")  # the front end's theme (a user setting: reset it)
         nb.page                        # the Playwright page for anything else
 ``sized_clip`` (session)
     ``sized_clip(megabytes, name=None) -> Path``: an H.264/AAC MP4 of about that size
@@ -250,11 +252,30 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def watch_errors(page: Any) -> list[str]:
+    """Console errors and uncaught page errors of ``page``, collected as they happen."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc} {exc.stack}"))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" or "[anywidget]" in msg.text
+            else None
+        ),
+    )
+    return errors
+
+
 @pytest.fixture
 def lab_page(chromium: Any, lab: LabServer) -> Iterator[Any]:
-    """A fresh page; afterwards the context is closed and the test's kernels shut down."""
+    """A fresh page; afterwards the context is closed and the test's kernels shut down.
+
+    ``page.nw_errors`` lists the console errors and page errors seen so far.
+    """
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
+    page.nw_errors = watch_errors(page)
     page.set_default_timeout(60_000)
     try:
         yield page
@@ -263,11 +284,21 @@ def lab_page(chromium: Any, lab: LabServer) -> Iterator[Any]:
         lab.shutdown_kernels()
 
 
-class LabNotebook:
-    """Drives one notebook in JupyterLab (see the module docstring)."""
+#: The two front ends the widgets are tested in, by the path that opens a notebook.
+FRONTS = {"lab": "lab/tree", "notebook": "notebooks"}
 
-    def __init__(self, lab: LabServer, page: Any, name: str) -> None:
-        self.lab, self.page, self.name = lab, page, name
+
+class LabNotebook:
+    """Drives one notebook in JupyterLab or Notebook 7 (see the module docstring).
+
+    Both expose ``window.jupyterapp`` (galata's configuration) with the same notebook
+    commands and cell DOM, so one driver serves both.
+    """
+
+    def __init__(self, lab: LabServer, page: Any, name: str, front: str = "lab") -> None:
+        if front not in FRONTS:
+            raise ValueError(f"front must be one of {sorted(FRONTS)}")
+        self.lab, self.page, self.name, self.front = lab, page, name, front
 
     @property
     def path(self) -> Path:
@@ -277,8 +308,10 @@ class LabNotebook:
         """Open the notebook; with ``accept_kernel_dialog``, accept JupyterLab's kernel dialog
         if it asks (it blocks run-all)."""
         # ?reset: start from an empty workspace, not with the previous test's notebooks open
-        # (their hidden widgets would match the same selectors).
-        self.page.goto(f"{self.lab.url}/lab/tree/{self.name}?reset")
+        # (their hidden widgets would match the same selectors). Notebook 7 opens one
+        # notebook per page anyway.
+        reset = "?reset" if self.front == "lab" else ""
+        self.page.goto(f"{self.lab.url}/{FRONTS[self.front]}/{self.name}{reset}")
         self.wait_idle()
         if accept_kernel_dialog:
             accept = self.page.locator(".jp-Dialog .jp-mod-accept")
@@ -382,12 +415,23 @@ class LabNotebook:
         return self.page.locator(".jp-Notebook .jp-CodeCell").nth(index)
 
     def save(self) -> None:
-        """Save through JupyterLab (widget state included) and wait until it is written."""
-        self.page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+        """Save (widget state included) and wait until the file on disk is rewritten."""
+        before = self.path.stat().st_mtime_ns if self.path.exists() else 0
+        self.page.evaluate("async () => window.jupyterapp.commands.execute('docmanager:save')")
+        deadline = time.monotonic() + 30
+        while self.path.stat().st_mtime_ns == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name} was not saved in 30 s")
+            time.sleep(0.1)
+
+    def set_theme(self, theme: str) -> None:
+        """Switch the front end's theme (``"JupyterLab Light"`` / ``"JupyterLab Dark"``)."""
+        self.page.evaluate(
+            "async (theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})",
+            theme,
+        )
         self.page.wait_for_function(
-            "() => !document.querySelector('.jp-Notebook')?.closest('.jp-Document')"
-            "?.classList.contains('jp-mod-dirty') && "
-            "!document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')"
+            "(theme) => document.body.dataset.jpThemeName === theme", arg=theme
         )
 
     def reload(self) -> None:
@@ -405,12 +449,12 @@ def notebook(lab: LabServer, lab_page: Any) -> Callable[..., LabNotebook]:
     """``notebook(name, cells)``: write a notebook into the Lab root; returns its driver."""
     import nbformat
 
-    def make(name: str, cells: list[str]) -> LabNotebook:
+    def make(name: str, cells: list[str], front: str = "lab") -> LabNotebook:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, lab.root / name)
-        return LabNotebook(lab, lab_page, name)
+        return LabNotebook(lab, lab_page, name, front)
 
     return make
 

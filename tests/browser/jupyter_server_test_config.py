@@ -19,3 +19,5 @@ c.ServerApp.allow_root = True  # CI containers run as root
 c.ServerApp.open_browser = False
 c.LabApp.news_url = ""  # no "news" toast, no outside request
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+# Notebook 7 (served by the same server at /notebooks/...) exposes `window.jupyterapp` too.
+c.JupyterNotebookApp.expose_app_in_browser = True

@@ -1,4 +1,8 @@
-"""The timeline and the studio in JupyterLab: an edit redraws the plot; the parts work together."""
+"""The timeline in JupyterLab: an edit from code redraws the plot; a click selects a segment.
+
+The studio as a whole (all four parts, both front ends, both themes) is
+``test_studio_browser.py``.
+"""
 
 from __future__ import annotations
 
@@ -44,48 +48,3 @@ def test_timeline_redraws_after_an_edit_and_selects_on_click(
     details.wait_for(timeout=30_000)
     assert "Hello" in details.inner_text()
     assert "selected: Hello" in nb.run_cell(2)
-
-
-def test_studio_puts_the_four_parts_together(
-    notebook: Callable[..., Any], screenshot: Callable[..., Any]
-) -> None:
-    nb = notebook(
-        "studio.ipynb",
-        [
-            "import nemo_widgets as nw\n"
-            "s = nw.connect()\n"
-            "s.upload(nw.sample_path('speech'))\n"
-            "s.chat(\"add a title 'Hello' for 3 seconds\")\n"
-            "s.chat('add captions in English')\n"
-            "studio = s.studio()\nstudio",
-            "routes = [m.get('route') for m in studio.chat.transcript]\n"
-            "print('rows', len(studio.renders.rows), routes)",
-        ],
-    )
-    nb.open(accept_kernel_dialog=True)
-    nb.run_cell(0)
-    page = nb.page
-    studio = page.locator(".nw-studio")
-    studio.wait_for()
-    for part in (".nw-upload", ".nw-chat", ".nw-timeline .js-plotly-plot", ".nw-renders"):
-        studio.locator(part).first.wait_for()
-    plot = studio.locator(".nw-timeline .js-plotly-plot")
-    plot.locator("text", has_text="Hello").first.wait_for()
-    assert "1280×720" in plot.locator(".gtitle").text_content()
-    assert plot.locator(".ytick", has_text="Captions").count() == 1
-
-    # an export asked in the studio's chat shows up in its renders table and completes
-    box = studio.locator(".nw-chat textarea")
-    box.click()
-    box.type("export 480p")
-    box.press("Enter")
-    studio.locator(".nw-chat-assistant[data-status=done]", has_text="Export started").wait_for()
-    row = studio.locator(".nw-renders tr.nw-render").first
-    row.wait_for(timeout=30_000)
-    studio.locator(".nw-renders tr.nw-render[data-status=completed]").first.wait_for(
-        timeout=150_000
-    )
-    out = nb.run_cell(1)
-    assert "rows 1" in out and "'export'" in out, out
-    page.evaluate("document.querySelector('.nw-studio').scrollIntoView()")
-    screenshot(page, "studio.png")

@@ -123,3 +123,29 @@ def test_dropped_stream_still_applies_the_edit(engine, sess):
         chat(engine, sess, TITLE)
     assert title_tracks(state(engine, sess))
     assert credits(engine, sess)["available"] == 100 - EDIT_COST
+
+
+def test_a_users_engine_never_refuses_work_for_credits(engine_env, make_clip, tmp_path):
+    """Without ``--ration-credits`` (how users start it) paid edits run at any balance."""
+    from engine_kit import start_engine
+
+    own = start_engine(tmp_path / "free-engine", ration=False)
+    try:
+        tok = own.new_token()
+        s = own.new_session(tok["token"])
+        sess = {**s, "token": tok["token"], "user_id": tok["user_id"]}
+        clip = make_clip(tmp_path, seconds=2)
+        with own.client(tok["token"]) as c:
+            up = c.post(
+                f"/api/upload-video/nemo_agent/me/{s['session_id']}",
+                files=[("files", (clip.name, clip.read_bytes()))],
+            )
+            assert up.status_code == 200, up.text
+        own.faults(set_credits={"user_id": sess["user_id"], "amount": 0})
+        r, _ = chat(own, sess, TITLE)
+        assert r.status_code == 200, r.text
+        assert len(title_tracks(state(own, sess))) == 1
+        # the credits API still answers like the cloud's, and nothing was taken
+        assert credits(own, sess)["available"] == 0
+    finally:
+        own.stop()

@@ -23,7 +23,7 @@ def runner(tmp_path):
     tok = store.create_token("cid", "127.0.0.1", 3600, 100, 0.0)
     session = store.create_session(tok["user_id"], "t", "en")
     session = store.session(session["session_id"])
-    yield Runner(store, tmp_path), session
+    yield Runner(store, tmp_path, rationing=True), session
     store.close()
 
 

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nemo_widgets import schema
@@ -270,6 +270,7 @@ def apply(d: tl.Draft, op: tuple) -> tl.Draft:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(OPS, max_size=12))
+@example([("music", 0.0, 3334), ("speed", 3.0, 0)])  # a faded music bed, then 3x: fade > bed
 def test_any_sequence_keeps_the_draft_valid_and_undo_restores_it(ops):
     history = tl.History()
     state = {"draft": city().to_dict()}

@@ -104,6 +104,8 @@ def test_the_client_says_at_once_that_its_id_holds_a_token(engine, monkeypatch, 
     cid = f"copied-{uuid.uuid4()}"
     engine.new_token(cid)  # someone else already holds this id's token
     monkeypatch.setenv("NEMO_CLIENT_ID", cid)
+    # ... and this is another OS user: the engine's folder (its owner proof) is not theirs
+    monkeypatch.setenv("NEMO_ENGINE_DIR", str(tmp_path / "not-the-engines-folder"))
     slept = []
 
     async def sleep(s):  # a long Retry-After is never waited out
@@ -112,6 +114,54 @@ def test_the_client_says_at_once_that_its_id_holds_a_token(engine, monkeypatch, 
     with pytest.raises(E.RateLimitedError, match=r"tokens\.json"):
         nw.connect(engine.url, sleep=sleep)
     assert slept == []
+
+
+def test_the_engines_owner_gets_a_new_token_after_losing_the_cache(
+    own_engine, monkeypatch, tmp_path
+):
+    # a deleted ~/.config/nemovideo/tokens.json (or another config folder with the same client
+    # id) must not lock the engine's own user out: reading the engine's 0700 folder proves who
+    # they are, and they get a new token for the same account and sessions
+    data = tmp_path / "engine"
+    eng = own_engine(data)
+    monkeypatch.setenv("NEMO_ENGINE_DIR", str(data))
+    s = nw.connect(eng.url)
+    sid, user = s.session_id, s._client.user_id
+    old = s._client._token.reveal()
+    s.close()
+    (Path(os.environ["NEMO_CONFIG_DIR"]) / "tokens.json").unlink()
+    s = nw.connect(eng.url, resume=True)
+    try:
+        assert (s.session_id, s._client.user_id) == (sid, user)
+        assert s._client._token.reveal() != old
+    finally:
+        s.close()
+    r = httpx.get(
+        f"{eng.url}/api/credits/balance/simple", headers={"Authorization": f"Bearer {old}"}
+    )
+    assert r.json()["code"] == 1001  # the lost token no longer works anywhere
+
+
+def test_the_owner_proof_goes_to_its_own_engine_only(own_engine, tmp_path):
+    from nemo_widgets import schema
+    from nemo_widgets.engine.launcher import owner_proof
+
+    data = tmp_path / "engine"
+    eng = own_engine(data)
+    key = (data / schema.ENGINE_OWNER_FILE).read_text().strip()
+    assert stat.S_IMODE((data / schema.ENGINE_OWNER_FILE).stat().st_mode) == 0o600
+    assert owner_proof(eng.url, data) == key
+    assert owner_proof("http://127.0.0.1:1", data) is None  # another server never sees it
+    assert owner_proof(eng.url, tmp_path / "elsewhere") is None
+    wrong = httpx.post(
+        f"{eng.url}/api/auth/anonymous-token",
+        headers={"X-Client-Id": "cid-x", schema.ENGINE_OWNER_HEADER: "guess"},
+    )
+    again = httpx.post(
+        f"{eng.url}/api/auth/anonymous-token",
+        headers={"X-Client-Id": "cid-x", schema.ENGINE_OWNER_HEADER: "guess"},
+    )
+    assert wrong.status_code == 200 and again.status_code == 429  # a wrong proof is no proof
 
 
 def test_a_restarted_engine_keeps_the_clients_token(own_engine, tmp_path):

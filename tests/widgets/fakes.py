@@ -1,7 +1,8 @@
-"""A small stand-in for ``Session`` with only the documented methods the widgets call.
+"""A small stand-in for ``Session``: the widgets' ``SessionLike`` protocol, nothing more.
 
 Used for pure widget-state tests (stream timing, cancellation); every widget also has a test
-against the real engine.
+against the real engine, and ``test_protocol.py`` checks this double and ``Session`` against
+the protocol.
 """
 
 from __future__ import annotations
@@ -57,16 +58,37 @@ Script = Callable[[Callable[[Any], Awaitable[None]]], Awaitable[FakeReply]]
 
 
 class FakeSession:
-    """``achat`` plays a script: an async function that emits events and returns a reply."""
+    """The widgets' :class:`~nemo_widgets.widgets._protocol.SessionLike`, scripted.
+
+    ``achat`` plays a script: an async function that emits events and returns a reply.
+    ``test_protocol.py`` checks this class and ``Session`` against the protocol.
+    """
+
+    backend = "engine"
 
     def __init__(self, script: Script | None = None) -> None:
         self.skill = load_skill("nemo-video")
+        self.session_id = "1234567890123456789"
         self.script = script
         self.chats: list[str] = []
         self.exports: list[dict[str, Any]] = []
         self.cancelled = 0
         self.state_value: Any = FakeState(FakeDraft())
+        self._uploads: list[Any] = []
+        self._jobs: list[Any] = []
         self._observers: list[Callable[[str, Any], None]] = []
+
+    @property
+    def draft(self) -> Any:
+        return getattr(self.state_value, "draft", self.state_value)
+
+    @property
+    def uploads(self) -> list[Any]:
+        return list(self._uploads)
+
+    @property
+    def render_jobs(self) -> list[Any]:
+        return list(self._jobs)
 
     async def achat(self, message: str, *, on_event: Any = None) -> FakeReply:
         self.chats.append(message)
@@ -81,9 +103,13 @@ class FakeSession:
             self.cancelled += 1
             raise
 
-    async def aexport(self, quality: str = "high", resolution: str | None = None) -> FakeJob:
+    async def aupload(self, *items: Any, on_progress: Any = None) -> list[Any]:
+        raise NotImplementedError("this double does not upload; see test_upload.py")
+
+    async def aexport(self, quality: str = "high", resolution: str | int | None = None) -> Any:
         self.exports.append({"quality": quality, "resolution": resolution})
         job = FakeJob(f"r{len(self.exports)}")
+        self._jobs.append(job)
         self.emit("renders", job)
         return job
 

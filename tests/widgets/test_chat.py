@@ -44,11 +44,11 @@ async def test_turn_streams_coalesced_deltas():
 
     w = ChatCell(FakeSession(script), flush_interval_s=0.05)
     sent = capture(w)
-    from_browser(w, {"type": "send", "text": "tell me a story"})
+    from_browser(w, {"id": "q1", "kind": "send", "text": "tell me a story"})
     assert w.busy
     await w.wait()
 
-    deltas = [m for m in sent if m["type"] == "delta"]
+    deltas = [m for m in sent if m["kind"] == "delta"]
     # 60 chunks over ~0.2 s, flushed at most every 50 ms: a handful of messages, not 60.
     assert 2 <= len(deltas) <= 12
     assert "".join(d["text"] for d in deltas) == "".join(words)
@@ -146,7 +146,7 @@ async def test_stop_cancels_cleanly_and_the_session_stays_usable():
     w.ask("generate a long video")
     await asyncio.wait_for(started.wait(), 2)
     assert w.busy
-    from_browser(w, {"type": "stop"})
+    from_browser(w, {"id": "q2", "kind": "stop"})
     await w.wait()
     msg = assistant(w)
     assert msg["status"] == "stopped"
@@ -174,10 +174,14 @@ async def test_second_send_while_busy_is_refused_with_a_message():
 
     session = FakeSession(script)
     w = ChatCell(session)
-    capture(w)
+    sent = capture(w)
     w.ask("first")
-    from_browser(w, {"type": "send", "text": "second"})
+    from_browser(w, {"id": "q3", "kind": "send", "text": "second"})
     assert "still running" in w.error
+    # the browser's request is answered in the widgets' one dialect, with the reason
+    answer = next(m for m in sent if m.get("id") == "q3")
+    assert answer["kind"] == "send-response" and answer["ok"] is False
+    assert "still running" in answer["error"]
     gate.set()
     await w.wait()
     assert session.chats == ["first"]
@@ -236,11 +240,11 @@ async def test_gui_talk_becomes_a_working_export_button():
     kinds = [a["kind"] for a in msg["actions"]]
     assert kinds == ["export", "timeline"]
 
-    from_browser(w, {"type": "action", "kind": "export", "id": msg["id"]})
+    from_browser(w, {"id": "q4", "kind": "action", "action": "export", "message": msg["id"]})
     await w.wait()
     assert session.exports == [{"quality": "high", "resolution": None}]
     assert "Export started" in assistant(w)["text"]
-    from_browser(w, {"type": "action", "kind": "timeline", "id": msg["id"]})
+    from_browser(w, {"id": "q5", "kind": "action", "action": "timeline", "message": msg["id"]})
     await w.wait()
     assert assistant(w)["text"].startswith("Timeline (1 track)")
     assert notified == ["export", "timeline"]
@@ -316,14 +320,14 @@ async def test_chat_turn_and_direct_status_on_the_real_engine(engine):
     try:
         w = ChatCell(session)
         sent = capture(w)
-        from_browser(w, {"type": "send", "text": "add a title 'Hello' for 3 seconds"})
+        from_browser(w, {"id": "q6", "kind": "send", "text": "add a title 'Hello' for 3 seconds"})
         await w.wait()
         msg = assistant(w)
         assert msg["status"] == "done", w.error
         assert "Hello" in msg["text"]
         assert [t["name"] for t in msg["tools"]] == ["edit_multitrack"]
         assert msg["tools"][0]["status"] == "done"
-        assert any(d["type"] == "delta" and "Hello" in d["text"] for d in sent)
+        assert any(d["kind"] == "delta" and "Hello" in d["text"] for d in sent)
         # the GUI talk of the engine became buttons
         assert {a["kind"] for a in msg["actions"]} & {"timeline", "export"}
 

@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 from nemo_widgets import schema
-from nemo_widgets.widgets.renders import MAX_READ_BYTES, RendersTable, detect_environment
+from nemo_widgets._environment import environment as detect_environment
+from nemo_widgets.widgets.renders import MAX_READ_BYTES, RendersTable
+
+try:
+    from .fakes import FakeSession as BaseFakeSession
+except ImportError:  # tests/widgets is not a package
+    from fakes import FakeSession as BaseFakeSession
 
 MP4 = os.urandom(9 * 1024 * 1024 + 777)  # stands for a render: three slices and a tail
 
@@ -54,23 +60,19 @@ class FakeJob:
         return self
 
 
-class FakeSession:
-    backend = "engine"
+class FakeSession(BaseFakeSession):
+    """The shared double, with render jobs that play through their statuses."""
 
     def __init__(self, jobs: list[FakeJob] | None = None) -> None:
-        self.render_jobs = list(jobs or [])
-        self.observers: list[Any] = []
-        self.exports: list[dict[str, Any]] = []
+        super().__init__()
+        self._jobs = list(jobs or [])
+        self.observers = self._observers
 
-    async def aexport(self, quality: str = "high", resolution: str | None = None) -> FakeJob:
+    async def aexport(self, quality: str = "high", resolution: str | int | None = None) -> FakeJob:
         self.exports.append({"quality": quality, "resolution": resolution})
         job = FakeJob(f"render_{len(self.exports)}", created=len(self.exports))
-        self.render_jobs.append(job)
+        self._jobs.append(job)
         return job
-
-    def observe(self, callback: Any) -> Any:
-        self.observers.append(callback)
-        return lambda: self.observers.remove(callback)
 
 
 class Front:

@@ -229,3 +229,45 @@ def test_empty_note_leaves_the_browser_when_segments_arrive():
     tl.show(URBAN)
     tl.fig.plotly_relayout({"xaxis.range[0]": 0.4, "xaxis.range[1]": 1.6})
     assert "&lt;b&gt;hi&lt;/b&gt; there" in trace_named(tl.fig, "labels").text
+
+
+def test_labels_on_every_bar_colour_meet_wcag_aa():
+    from nemo_widgets.widgets.timeline import _luminance, text_on
+
+    for name, colour in KINDS.values():
+        fg = text_on(colour)
+        lo, hi = sorted((_luminance(fg), _luminance(colour)))
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (name, colour, fg)
+
+
+def test_the_figure_follows_the_theme_the_front_end_reports():
+    tl = Timeline(draft=copy.deepcopy(URBAN))
+    assert tl.fig.layout.template.layout.paper_bgcolor.lower() in ("white", "#ffffff")
+    assert tl.fig.layout.paper_bgcolor == "rgba(0,0,0,0)"  # the notebook shows through
+    tl.select(0, 0)
+    tl.probe.theme = "dark"  # what theme.js does when the page is (or turns) dark
+    assert tl.theme == "dark"
+    assert tl.fig.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"  # plotly_dark
+    assert tl.selected is not None  # the selection survives the redraw
+    tl.probe.theme = "light"
+    assert tl.fig.layout.template.layout.paper_bgcolor.lower() in ("white", "#ffffff")
+    with pytest.raises(ValueError, match="theme"):
+        Timeline.figure(URBAN, theme="sepia")
+
+
+def test_width_reported_by_the_front_end_sizes_the_figure():
+    tl = Timeline(draft=copy.deepcopy(URBAN))
+    tl.probe.width = 584
+    assert tl.fig.layout.width == 584
+    tl.probe.width = 50  # hidden or not laid out: keep the last size
+    assert tl.fig.layout.width == 584
+
+
+def test_a_reconnecting_page_gets_the_figure_as_it_is_now():
+    """After a page reload with the kernel alive, a new view renders from the full state."""
+    tl = Timeline()
+    tl.show(copy.deepcopy(URBAN))
+    state = tl.fig.get_state()
+    names = [t.get("name") for t in state["_widget_data"]]
+    assert "Video" in names and "labels" in names
+    assert "segments" in state["_widget_layout"]["title"]["text"]

@@ -14,14 +14,20 @@ import pytest
 from nemo_widgets import schema
 from nemo_widgets.widgets.upload import UploadPicker, check_media, safe_filename
 
+try:
+    from .fakes import FakeSession as BaseFakeSession
+except ImportError:  # tests/widgets is not a package
+    from fakes import FakeSession as BaseFakeSession
 
-class FakeSession:
-    """Just the documented ``aupload`` / ``observe`` of a Session, for pure widget-state tests."""
+
+class FakeSession(BaseFakeSession):
+    """The shared double, with an ``aupload`` that keeps what it received."""
 
     def __init__(self, fail: Exception | None = None) -> None:
+        super().__init__()
         self.received: list[tuple[str, bytes]] = []
         self.fail = fail
-        self.observers: list[Any] = []
+        self.observers = self._observers
 
     async def aupload(self, *sources: Any, on_progress: Any = None) -> list[Any]:
         out = []
@@ -44,11 +50,8 @@ class FakeSession:
                     fps=25.0,
                 )
             )
+        self._uploads += out
         return out
-
-    def observe(self, callback: Any) -> Any:
-        self.observers.append(callback)
-        return lambda: self.observers.remove(callback)
 
 
 class Front:
@@ -193,17 +196,56 @@ async def test_cancel_stops_the_transfer_and_deletes_the_partial_file() -> None:
     assert session.received == []
 
 
-async def test_out_of_order_and_oversized_chunks_are_refused() -> None:
-    w = UploadPicker(FakeSession())
+async def test_chunks_out_of_order_within_the_window_are_written_in_byte_order() -> None:
+    session = FakeSession()
+    w = UploadPicker(session, window=4)
+    front = Front(w)
+    data = _payload(16)
+    tid = (await front.request("begin", name="c.mp4", size=16, mime="video/mp4"))["transfer"]
+    acks = []
+    for offset in (4, 12, 0, 8):  # the window lets later chunks overtake earlier ones
+        acks.append(
+            await front.request("chunk", [data[offset : offset + 4]], transfer=tid, offset=offset)
+        )
+    assert all(a["ok"] for a in acks), acks
+    # held chunks are not "received" until the gap before them is filled
+    assert [a["received"] for a in acks] == [0, 0, 8, 16]
+    assert w._transfers[tid].early == {}
+    assert (await front.request("end", transfer=tid))["ok"]
+    await w._tasks.wait()
+    assert session.received == [("c.mp4", data)]
+
+
+async def test_bad_chunks_are_refused_and_nothing_is_kept() -> None:
+    w = UploadPicker(FakeSession(), window=2)
     front = Front(w)
     tid = (await front.request("begin", name="c.mp4", size=8, mime="video/mp4"))["transfer"]
-    skipped = await front.request("chunk", [b"1234"], transfer=tid, offset=4)
-    assert skipped["ok"] is False and "expected 0" in skipped["error"]
     too_many = await front.request("chunk", [b"123456789"], transfer=tid, offset=0)
     assert too_many["ok"] is False and "more bytes" in too_many["error"]
     assert w.transfers[0]["phase"] == "error"
+    assert w._transfers[tid].path is None or not w._transfers[tid].path.exists()
     dismissed = await front.request("dismiss", transfer=tid)
     assert dismissed["ok"] and w.transfers == [] and w.error == ""
+
+    # a chunk over bytes already written (a repeat) is refused
+    tid = (await front.request("begin", name="d.mp4", size=8, mime="video/mp4"))["transfer"]
+    assert (await front.request("chunk", [b"1234"], transfer=tid, offset=0))["ok"]
+    repeat = await front.request("chunk", [b"1234"], transfer=tid, offset=0)
+    assert repeat["ok"] is False and "does not fit" in repeat["error"]
+
+    # more chunks ahead of a gap than the window allows: the browser is not to be trusted
+    tid = (await front.request("begin", name="e.mp4", size=20, mime="video/mp4"))["transfer"]
+    for offset in (4, 8):
+        assert (await front.request("chunk", [b"abcd"], transfer=tid, offset=offset))["ok"]
+    flood = await front.request("chunk", [b"abcd"], transfer=tid, offset=12)
+    assert flood["ok"] is False and "out of order" in flood["error"]
+    assert w._transfers[tid].early == {}  # memory released with the partial file
+
+
+def test_window_is_bounded() -> None:
+    assert UploadPicker(FakeSession(), window=0).window == 1
+    assert UploadPicker(FakeSession(), window=10_000).window == 64
+    assert UploadPicker(FakeSession()).window >= 2
 
 
 async def test_api_error_is_shown_under_the_widget_and_the_temp_copy_removed() -> None:

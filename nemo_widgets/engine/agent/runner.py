@@ -191,13 +191,16 @@ class Runner:
         The engine's :class:`~nemo_widgets.engine.store.Store`.
     data_dir
         Where skills may write working files (``Turn.data_dir``).
+    rationing
+        Charge paid turns like the cloud (``EngineConfig.ration_credits``); off, work is free.
     """
 
-    def __init__(self, store: Any, data_dir: Path) -> None:
+    def __init__(self, store: Any, data_dir: Path, *, rationing: bool = False) -> None:
         load_skills()
         self.rows = ROWS
         self.store = store
         self.data_dir = data_dir
+        self.rationing = rationing
         self._locks: dict[str, asyncio.Lock] = {}
         self._frozen: dict[str, int] = {}
 
@@ -308,7 +311,7 @@ class Runner:
                     self.store.save_state(sid, state, history.to_list())
                 outcome.ok = True
                 outcome.changed = changed
-                if result.cost > 0:
+                if result.cost > 0 and self.rationing:
                     self.store.charge(user, result.cost, f"chat:{outcome.intent}", sid)
                     outcome.charged = result.cost
                 # only a changed *draft* may go silent, and only when everything asked was
