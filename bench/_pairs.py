@@ -1,0 +1,129 @@
+"""Interleaved A/B pairs: the one way every benchmark here compares work against its anchor.
+
+Each pair runs the anchor and the measured work back to back, alternating which goes first
+(a machine that slows down or warms up mid-run then biases neither side), and records wall
+and CPU seconds of each. The verdict uses the median of the per-pair ratios, so one noisy
+pair on a busy machine does not decide it. CPU seconds are this process's plus its waited-for
+children's (ffmpeg, curl), which is what the user pays on a shared 2-core machine.
+
+Usage::
+
+    from _pairs import Goal, run_pairs, parser
+    args = parser(__doc__).parse_args()
+    result = run_pairs(anchor=lambda: ..., work=lambda: ..., pairs=args.pairs)
+    result.report("first captions", Goal("<=", 1.15, "cpu"))
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time plus that of children it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+@dataclass
+class Timing:
+    wall: float
+    cpu: float
+
+
+def timed(fn: Callable[[], object]) -> Timing:
+    c0, w0 = cpu_seconds(), time.perf_counter()
+    fn()
+    return Timing(time.perf_counter() - w0, cpu_seconds() - c0)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """``work / anchor`` (or, with ``kind='abs'``, a plain figure) compared with a bound."""
+
+    op: str  # "<=" or ">="
+    bound: float
+    on: str = "cpu"  # "cpu", "wall", or "throughput" (anchor / work, wall time)
+
+    def met(self, value: float) -> bool:
+        return value <= self.bound if self.op == "<=" else value >= self.bound
+
+    def text(self) -> str:
+        what = {"cpu": "CPU", "wall": "wall", "throughput": "throughput"}[self.on]
+        return f"{what} {self.op} {self.bound:g}x the anchor"
+
+
+@dataclass
+class Pairs:
+    anchor: list[Timing] = field(default_factory=list)
+    work: list[Timing] = field(default_factory=list)
+
+    def ratios(self, on: str) -> list[float]:
+        if on == "throughput":  # same bytes moved: throughput ratio is anchor time / work time
+            return [a.wall / w.wall for a, w in zip(self.anchor, self.work)]
+        get = (lambda t: t.cpu) if on == "cpu" else (lambda t: t.wall)
+        return [get(w) / max(get(a), 1e-9) for a, w in zip(self.anchor, self.work)]
+
+    def ratio(self, on: str) -> float:
+        return statistics.median(self.ratios(on))
+
+    def report(self, what: str, goal: Goal | None = None, *, anchor_name: str = "anchor") -> bool:
+        """Print medians of both sides, the ratios, and the verdict; return whether it is met."""
+
+        def med(ts: list[Timing], attr: str) -> float:
+            return statistics.median(getattr(t, attr) for t in ts)
+
+        n = len(self.work)
+        print(f"{what}: median of {n} interleaved pairs")
+        print(
+            f"  {anchor_name:<28} wall {med(self.anchor, 'wall'):8.3f} s"
+            f"   CPU {med(self.anchor, 'cpu'):8.3f} s"
+        )
+        print(
+            f"  {'nemo-widgets':<28} wall {med(self.work, 'wall'):8.3f} s"
+            f"   CPU {med(self.work, 'cpu'):8.3f} s"
+        )
+        print(f"  ratio: CPU {self.ratio('cpu'):.3f}x   wall {self.ratio('wall'):.3f}x")
+        if goal is None:
+            return True
+        value = self.ratio(goal.on)
+        ok = goal.met(value)
+        print(f"goal: {goal.text()} -> {value:.3f}x {'met' if ok else 'NOT met'}")
+        return ok
+
+
+def run_pairs(
+    anchor: Callable[[], object],
+    work: Callable[[], object],
+    *,
+    pairs: int = 5,
+    warmup: bool = True,
+) -> Pairs:
+    """Run ``pairs`` interleaved A/B pairs (after one untimed warm-up of each side)."""
+    if warmup:
+        anchor()
+        work()
+    out = Pairs()
+    for i in range(pairs):
+        first_anchor = i % 2 == 0
+        for side in (("anchor", "work") if first_anchor else ("work", "anchor")):
+            t = timed(anchor if side == "anchor" else work)
+            (out.anchor if side == "anchor" else out.work).append(t)
+    return out
+
+
+def parser(doc: str | None, *, default_pairs: int = 5) -> argparse.ArgumentParser:
+    """The common flags: ``--pairs N`` (at least 5) and ``--quick`` (small inputs, 5 pairs)."""
+    ap = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=default_pairs, help="A/B pairs (min 5)")
+    ap.add_argument("--quick", action="store_true", help="small inputs, 5 pairs")
+    return ap
+
+
+def pairs_from(args: argparse.Namespace) -> int:
+    return 5 if args.quick else max(5, args.pairs)
