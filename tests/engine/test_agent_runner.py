@@ -177,6 +177,24 @@ async def test_unmatched_request_gets_help_not_a_fake_success(runner):
     assert "can't do that" in text and '"help"' in text and '"undo"' in text
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("hi!", "Upload a video"),
+        ("thanks a lot", "You're welcome"),
+        ("hola", "Sube un video"),
+        ("谢谢", "不客气"),
+    ],
+)
+async def test_a_greeting_gets_a_greeting_not_an_apology(runner, message, expected):
+    r, session = runner
+    out, events = await _run(runner, message, None, silent_mode="always")
+    assert out.ok and not out.changed and out.charged == 0  # answered, nothing edited or charged
+    (text,) = _texts(events)
+    assert expected in text and "can't" not in text
+    assert r.store.history(session["session_id"]) == []
+
+
 async def test_reserved_credits_are_released(runner):
     r, session = runner
     r.reserve(session["user_id"], 10)

@@ -40,7 +40,7 @@ from nemo_widgets.engine.agent.editing import (
     SetVolume,
     Trim,
 )
-from nemo_widgets.engine.agent.general import Ask, Help, HowTo, Redo, Undo
+from nemo_widgets.engine.agent.general import Ask, Greet, Help, HowTo, Redo, Undo
 from nemo_widgets.engine.agent.metadata import GenerateMetadata, RefineMetadata
 from nemo_widgets.engine.agent.prompts import GeneratePrompt
 from nemo_widgets.engine.agent.reader import Refused, When
@@ -585,6 +585,25 @@ PHRASES = [
     ("video", "deshacer", [Undo()]),
     ("video", "help", [Help()]),
     ("video", "what can you do?", [Help()]),
+    # greetings, thanks and goodbyes alone are answered; beside a request they are filler
+    ("empty", "hi!", [Greet()]),
+    ("video", "Hello there", [Greet()]),
+    ("video", "good morning :)", [Greet()]),
+    ("video", "thank you so much!!", [Greet(kind="thanks")]),
+    ("video", "perfect, thanks", [Greet(kind="thanks")]),
+    ("video", "ok", [Greet(kind="ok")]),
+    ("video", "bye", [Greet(kind="bye")]),
+    ("video", "hola", [Greet(language="es")]),
+    ("video", "¡muchas gracias!", [Greet(kind="thanks", language="es")]),
+    ("video", "你好", [Greet(language="zh")]),
+    ("video", "谢谢！", [Greet(kind="thanks", language="zh")]),
+    ("video", "hi, make it 9:16", [SetRatio(ratio="9:16")]),
+    (
+        "video",
+        "add a title 'Hi' for 2 seconds, thanks",
+        [AddTitle(text="Hi", when=When(length_ms=2000))],
+    ),
+    ("video", "hi there, what can you do?", [Help()]),
     ("video", "export 1080p MP4", [HowTo(topic="export", detail="1080p")]),
     ("video", "upload", [HowTo(topic="upload")]),
     ("video", "how many credits do I have?", [HowTo(topic="credits")]),

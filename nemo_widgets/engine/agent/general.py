@@ -66,6 +66,15 @@ class Ask(Command):
 
 
 @dataclass(frozen=True)
+class Greet(Command):
+    """A greeting, a thank-you, an OK or a goodbye on its own (``hello``, ``thanks``, ``ok``,
+    ``bye``), in the language it was said in (``en``, ``es``, ``zh``)."""
+
+    kind: str = "hello"
+    language: str = "en"
+
+
+@dataclass(frozen=True)
 class Undo(Command):
     steps: int = 1
 
@@ -163,6 +172,101 @@ def parse_help(clause: Clause, ctx: Context) -> list[Command] | None:
     return [Help()] if _HELP.search(clause.norm) else None
 
 
+# A whole clause that is only a greeting, a thank-you or a goodbye ("hi!", "thanks a lot",
+# "hola", "谢谢"): people open and close a chat like this, and "Sorry, I can't" is the wrong
+# answer to either. Words of approval ("great", "perfect") are thanks: the user is pleased.
+_THANKS_EN = (
+    r"(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|nice|cool|excellent|wonderful|"
+    r"amazing|love it|looks (?:good|great)|well done|good job)"
+)
+_GREETINGS = [
+    (
+        "hello",
+        "en",
+        r"(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+        r"(?: there| nemo| everyone| all)?",
+    ),
+    (
+        "thanks",
+        "en",
+        rf"{_THANKS_EN}(?:[\s,!.]+(?:{_THANKS_EN}|(?:so|very) much|a lot|a bunch|again|nemo|"
+        r"you|ok(?:ay)?))*",
+    ),
+    ("ok", "en", r"(?:ok(?:ay)?|alright|all right|got it|understood|sure|fine)"),
+    ("thanks", "en", rf"(?:ok(?:ay)?|alright)[\s,!.]+{_THANKS_EN}(?:[\s,!.]+{_THANKS_EN})*"),
+    ("bye", "en", r"(?:bye|goodbye|bye bye|see you|see ya|good night|that'?s all(?: for now)?)"),
+    ("ok", "es", r"(?:vale|de acuerdo|entendido|bueno)"),
+    ("hello", "es", r"(?:hola|buen(?:os|as) (?:d[ií]as|tardes|noches))"),
+    ("thanks", "es", r"(?:(?:muchas )?gracias|genial|perfecto|excelente)(?: de nuevo)?"),
+    ("bye", "es", r"(?:adi[oó]s|hasta luego|chao)"),
+    ("hello", "zh", r"(?:你好|您好|嗨|哈喽|早上好|下午好|晚上好)"),
+    ("thanks", "zh", r"(?:谢谢你?|多谢|感谢|太好了|很好|不错)"),
+    ("bye", "zh", r"(?:再见|拜拜)"),
+    ("ok", "zh", r"(?:好的?|行|可以|明白了?|知道了)"),
+]
+_GREETING_RES = [
+    (kind, lang, re.compile(rf"^\s*[¡¿]?(?:{p})\s*[!.,;:~？！。，…\s]*(?:[:;]-?[)D])?\s*$"))
+    for kind, lang, p in _GREETINGS
+]
+
+
+def parse_greeting(clause: Clause, ctx: Context) -> list[Command] | None:
+    for kind, lang, pattern in _GREETING_RES:
+        if pattern.match(clause.norm):
+            return [Greet(kind, lang)]
+    return None
+
+
+def _greeting(cmd: Greet, draft: tl.Draft) -> str:
+    if cmd.language == "zh":
+        if cmd.kind == "thanks":
+            return "不客气！还需要改什么，直接告诉我。"
+        if cmd.kind == "ok":
+            return "好的。接下来要改什么？时间线满意了就点击导出。"
+        if cmd.kind == "bye":
+            return "再见！时间线已保存，准备好后点击导出。"
+        if not draft.tracks:
+            return (
+                "你好！先上传一个视频，然后告诉我要做什么，例如“添加字幕”或“改成9:16”。"
+                "说“帮助”查看全部功能。"
+            )
+        return "你好！想怎么改这个视频？例如“添加字幕”或“改成9:16”。说“帮助”查看全部功能。"
+    if cmd.language == "es":
+        if cmd.kind == "thanks":
+            return "¡De nada! Dime qué más quieres cambiar."
+        if cmd.kind == "ok":
+            return "Vale. ¿Qué cambiamos ahora? Cuando la línea de tiempo esté bien, pulsa Export."
+        if cmd.kind == "bye":
+            return (
+                "¡Hasta luego! La línea de tiempo queda guardada; cuando esté lista, pulsa Export."
+            )
+        if not draft.tracks:
+            return (
+                "¡Hola! Sube un video y dime qué hacer con él, por ejemplo «añade subtítulos» "
+                "o «hazlo 9:16». Di «ayuda» para ver todo lo que puedo hacer."
+            )
+        return (
+            "¡Hola! ¿Qué cambiamos? Por ejemplo «añade subtítulos» o «hazlo 9:16». "
+            "Di «ayuda» para ver todo lo que puedo hacer."
+        )
+    if cmd.kind == "thanks":
+        return "You're welcome! Tell me what else to change, or click Export when it looks right."
+    if cmd.kind == "ok":
+        return "OK. Tell me what to change next, or click Export when the timeline looks right."
+    if cmd.kind == "bye":
+        return "Bye! The timeline is saved in this session; click Export when it looks right."
+    if not draft.tracks:
+        return (
+            "Hi! Upload a video (the upload picker, or s.upload('clip.mp4')) and tell me what "
+            "to do with it, e.g. 'add captions' or 'make it 9:16'. Say 'help' to see "
+            "everything I can do."
+        )
+    return (
+        f"Hi! {tl.summary(draft)}\nTell me what to change, e.g. 'add captions' or 'make it "
+        "9:16'; say 'help' to see everything I can do."
+    )
+
+
 def parse_ask(clause: Clause, ctx: Context) -> list[Command] | None:
     n = clause.norm
     if _STATUS.search(n):
@@ -237,7 +341,8 @@ def _answer(draft: tl.Draft, state: dict[str, Any], topic: str) -> str:
             '(say "help" to see what I can do).'
         )
     if topic == "duration":
-        return f"The video is {tl.fmt_s(draft.duration_ms)} long ({draft.duration_ms / 1000:g} s)."
+        seconds = f" ({draft.duration_ms / 1000:g} s)" if draft.duration_ms >= 60_000 else ""
+        return f"The video is {tl.fmt_s(draft.duration_ms)} long{seconds}."
     if topic == "titles":
         titles = draft.titles()
         if not titles:
@@ -300,6 +405,8 @@ def _answer(draft: tl.Draft, state: dict[str, Any], topic: str) -> str:
 async def apply_general(cmd: Command, turn: Turn) -> str:
     if isinstance(cmd, Help):
         return help_text()
+    if isinstance(cmd, Greet):
+        return _greeting(cmd, tl.Draft.from_dict(turn.state.get(schema.STATE_DRAFT)))
     if isinstance(cmd, Ask) and cmd.topic == "edits":
         steps = [s["what"] for s in turn.history.undo if s.get("what")]
         if not steps:
@@ -390,6 +497,13 @@ async def _tool(turn: Turn, name: str, steps: int) -> None:
 
 ROWS = [
     Row(
+        "greeting",
+        parse_greeting,
+        apply_general,
+        about=r"hi|hello|hey|thank|bye|hola|gracias|adi|你好|您好|谢|再见",
+        alone=True,
+    ),
+    Row(
         "help",
         parse_help,
         apply_general,
@@ -419,6 +533,7 @@ ROWS = [
 __all__ = [
     "ROWS",
     "Ask",
+    "Greet",
     "Help",
     "HowTo",
     "Redo",

@@ -63,6 +63,7 @@ class Row:
     sentence that says what was done (raise :class:`~..timeline.TimelineError` to refuse).
     ``about`` is the pattern of the row's subject: when two rows read one clause, the one
     whose subject comes first in it is taken ("make the title fade in" is about the title).
+    ``alone`` rows (greetings) count only when no other row read anything in the message.
     ``greedy`` rows take the rest of the message from where their pattern matches (a
     script, an idea for a storyboard); ``history`` rows (undo, redo) move through history
     instead of making a step of their own; ``speaks`` rows are never silent edits.
@@ -79,6 +80,7 @@ class Row:
     history: bool = False
     greedy: str = ""
     skills: tuple[str, ...] = ()
+    alone: bool = False  # read only when nothing else is asked ("hi" vs "hi, add captions")
     help: str = ""
     fallback: Callable[[str, Context], Sequence[Command] | None] | None = None
     about_re: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
@@ -1128,6 +1130,8 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
         return clause, row, commands
 
     spans = [piece for span in spans for piece in _pieces(masked_low, span)]
+    # "thanks" beside a request is filler; said alone it is the message (a row answers it)
+    alone = sum(1 for a, b, _, _ in spans if masked_low[a:b].strip()) == 1
     for a, b, verb, only in spans:
         if only is False:  # a stretch of a long run with no request verb: prose, not read
             text = masked_raw[a:b].strip()
@@ -1135,7 +1139,7 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
                 unread.append(_PLACEHOLDER.sub(lambda m: quotes[int(m.group(1))], text))
             continue
         raw, low = masked_raw[a:b].strip(), masked_low[a:b].strip()
-        if not low or _FILLER.match(low):
+        if not low or (_FILLER.match(low) and not alone):
             continue
         if verb:
             raw, low = f"{verb} {raw}", f"{verb} {low}"
@@ -1183,4 +1187,6 @@ def read(message: str, ctx: Context, rows: Sequence[Row]) -> Reading:
                 commands = row.fallback(message, ctx)
                 if commands:
                     return Reading([Step(row, c, message.strip()) for c in commands], [], lang)
+    if any(not st.row.alone for st in steps):
+        steps = [st for st in steps if not st.row.alone]
     return Reading(steps, unread, lang)
