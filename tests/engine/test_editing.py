@@ -228,6 +228,17 @@ async def test_add_title_at_end_and_clipped_to_video() -> None:
     assert chat.draft["d"] == 10_000
 
 
+async def test_a_title_at_the_same_place_and_time_is_said_to_be_stacked() -> None:
+    chat = Chat()
+    await chat.send("add a title 'Welcome' at the top for the first 3 seconds")
+    assert "stacked" not in chat.texts()[-1]
+    await chat.send("add a title 'Hello' at the top from 2s to 5s")
+    assert "same time and place as “Welcome”" in chat.texts()[-1]
+    await chat.send("add a title 'Later' at the top from 6s to 8s")  # no overlap in time
+    await chat.send("add a title 'Low' at the bottom for the first 3 seconds")  # other place
+    assert all("stacked" not in t for t in chat.texts()[-2:])
+
+
 async def test_add_title_refusals() -> None:
     chat = Chat()
     with pytest.raises(AgentError, match="What should the title say"):

@@ -405,10 +405,26 @@ async def apply_title(cmd: Command, turn: Turn) -> str:
         sty = dict(seg.style or {})
         args = {"text": cmd.text, "start_ms": seg.start_ms, "end_ms": seg.end_ms, "style": sty}
         await turn.commit(new, "add_text", args)
-        pos = str(sty.get(schema.STYLE_POSITION, "top-center")).replace("-", " ")
+        where = sty.get(schema.STYLE_POSITION, "top-center")
+        pos = str(where).replace("-", " ")
+        # Titles that share a place and a moment are stacked by the renderer (libass moves
+        # colliding events apart), so the new one is readable, but not where it was asked for.
+        beside = [
+            s.text or ""
+            for s in draft.titles()
+            if (s.style or {}).get(schema.STYLE_POSITION, "top-center") == where
+            and s.start_ms < seg.end_ms
+            and seg.start_ms < s.end_ms
+        ]
+        stacked = (
+            f" It shows at the same time and place as {', '.join(f'“{t}”' for t in beside)}, "
+            "so it is stacked below it; say e.g. 'move it to the bottom' to place it elsewhere."
+            if beside
+            else ""
+        )
         return (
             f'Added the title "{cmd.text}" at the {pos} from {tl.fmt_s(seg.start_ms)} to '
-            f"{tl.fmt_s(seg.end_ms)}."
+            f"{tl.fmt_s(seg.end_ms)}.{stacked}"
         )
     if isinstance(cmd, EditTitle):
         ref = tl.TitleRef(cmd.target, all=cmd.every)
