@@ -612,8 +612,9 @@ def _transcribe_whisper(
             raise _unsupported(language, choice)
         if not language:
             notes.append(
-                f"The {choice.name} model is English-only, so the language is English. "
-                f"Install the multilingual model ({models.MULTILINGUAL_INSTALL}) for others."
+                f"The speech was read as English: the only model here ({choice.name}) knows "
+                "English alone. For speech in other languages, install the multilingual model "
+                f"({models.MULTILINGUAL_INSTALL})."
             )
         language = "en"
     elif language and language not in models.model_languages(model_location(choice)):
