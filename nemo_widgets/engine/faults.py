@@ -18,8 +18,9 @@ The JSON object may hold these settings (persisting until changed):
 ``turn_delay_s``
     each turn waits this long, sending only heartbeats, before the agent starts.
 ``silent``
-    ``auto`` (about 30 % of edits finish with no text, chosen by a hash of the message),
-    ``always`` or ``never``.
+    ``never`` (the default: the local engine always says what it did), ``auto`` (about 30 %
+    of edits finish with no text, chosen by a hash of the message, as the cloud does) or
+    ``always``. The client's state-diff path for wordless edits is tested with these.
 ``render_delay_s``
     each render job stays ``processing`` this long before rendering (cancellable).
 ``allow_private_urls``
@@ -75,7 +76,7 @@ class Faults:
     heartbeat_s: float | None = None
     heartbeat_style: str | None = None
     turn_delay_s: float = 0.0
-    silent: str = "auto"
+    silent: str = "never"
     render_delay_s: float = 0.0
     allow_private_urls: bool | None = None
     ip_token_cap: int | None = None
