@@ -13,7 +13,7 @@ import asyncio
 import pytest
 
 import nemo_widgets as nw
-from nemo_widgets.engine.agent.editing import EDIT_COST
+from nemo_widgets.engine.agent.edit_words import EDIT_COST
 from nemo_widgets.engine.captions import translate
 from nemo_widgets.session import aconnect
 

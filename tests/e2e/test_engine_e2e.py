@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import nemo_widgets as nw
-from nemo_widgets.engine.agent.editing import EDIT_COST
+from nemo_widgets.engine.agent.edit_words import EDIT_COST
 from nemo_widgets.engine.media import probe
 from nemo_widgets.session import aconnect
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from nemo_widgets import schema
-from nemo_widgets.engine.agent.editing import EDIT_COST
+from nemo_widgets.engine.agent.edit_words import EDIT_COST
 
 TITLE = "add a title 'Urban Dreams' for 3 seconds at the top"
 

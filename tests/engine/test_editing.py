@@ -10,7 +10,7 @@ from agent_kit import reads, rows, upload
 
 from nemo_widgets import schema
 from nemo_widgets.engine import timeline as tl
-from nemo_widgets.engine.agent import editing
+from nemo_widgets.engine.agent import edit_words, editing, runner, sound, titles
 from nemo_widgets.engine.agent.base import AgentError, Media
 from nemo_widgets.engine.agent.reader import normalize, percent, read_times, text_style, time_ms
 
@@ -24,7 +24,7 @@ VIDEO = upload(
     has_audio=True,
 )
 SONG = upload("lofi.mp3", "audio", duration_s=30.0, has_audio=True)
-EDITING = {r.name for r in editing.ROWS}
+EDITING = {r.name for m in (titles, editing, sound) for r in m.ROWS}
 
 
 def video_draft(ms: int = 10_000) -> dict[str, Any]:
@@ -152,9 +152,9 @@ def test_parse_words_and_chinese_numbers() -> None:
     assert read_times(normalize("for three seconds", "en")).length == 3000
     assert percent(normalize("volume 30 percent", "en")) == pytest.approx(0.3)
     assert percent(normalize("音量百分之20", "zh")) == pytest.approx(0.2)
-    assert editing.fades(normalize("with a 2 second fade out", "en")) == (0, 2000)
-    assert editing.fades("fade in over 1.5s and fade out 3 seconds") == (1500, 3000)
-    assert editing.fades(normalize("淡入1秒，淡出2秒", "zh")) == (1000, 2000)
+    assert edit_words.fades(normalize("with a 2 second fade out", "en")) == (0, 2000)
+    assert edit_words.fades("fade in over 1.5s and fade out 3 seconds") == (1500, 3000)
+    assert edit_words.fades(normalize("淡入1秒，淡出2秒", "zh")) == (1000, 2000)
 
 
 @pytest.mark.parametrize(
@@ -456,12 +456,12 @@ async def test_mute_unmute_and_volume() -> None:
     chat = Chat(media=[VIDEO, SONG])
     await chat.send("mute the original audio")
     assert track(chat.draft, "video")["mute"] is True
-    assert chat.texts()[-1] == f"Muted the original audio. {editing.NEXT_STEP}"
+    assert chat.texts()[-1] == f"Muted the original audio. {runner.NEXT_STEP}"
     with pytest.raises(AgentError, match="already muted"):
         await chat.send("mute the original audio")
     await chat.send("unmute the original audio")
     assert "mute" not in track(chat.draft, "video")
-    assert chat.texts()[-1] == f"Turned the original audio back on. {editing.NEXT_STEP}"
+    assert chat.texts()[-1] == f"Turned the original audio back on. {runner.NEXT_STEP}"
     with pytest.raises(AgentError, match="no background music"):
         await chat.send("set the music volume to 20%")
     await chat.send("add music")
@@ -481,13 +481,13 @@ async def test_remove_tracks() -> None:
     await chat.send("add a title 'B' from 0:03 to 0:05")
     await chat.send("remove the title 'A'")
     assert [s["txt"] for s in track(chat.draft, "title")["sg"]] == ["B"]
-    assert chat.texts()[-1] == f"Removed the title. {editing.NEXT_STEP}"
+    assert chat.texts()[-1] == f"Removed the title. {runner.NEXT_STEP}"
     await chat.send("删除标题")
     assert not any(t.get("k") == "title" for t in chat.draft["t"])
     await chat.send("add background music")
     await chat.send("remove the music")
     assert not any(t["tt"] == 1 for t in chat.draft["t"])
-    assert chat.texts()[-1] == f"Removed the background music. {editing.NEXT_STEP}"
+    assert chat.texts()[-1] == f"Removed the background music. {runner.NEXT_STEP}"
     with pytest.raises(AgentError, match="no background music"):
         await chat.send("remove the music")
     consistent(chat.draft)

@@ -26,24 +26,19 @@ from nemo_widgets.engine.agent.captions import (
 )
 from nemo_widgets.engine.agent.editing import (
     AddClip,
-    AddMusic,
-    AddTitle,
     AddUploads,
-    EditTitle,
     FadeMusic,
     FadeVideo,
-    Mute,
-    RemoveMusic,
-    RemoveTitle,
     SetRatio,
     SetSpeed,
-    SetVolume,
     Trim,
 )
 from nemo_widgets.engine.agent.general import Ask, Greet, Help, HowTo, Redo, Undo
 from nemo_widgets.engine.agent.metadata import GenerateMetadata, RefineMetadata
 from nemo_widgets.engine.agent.prompts import GeneratePrompt
 from nemo_widgets.engine.agent.reader import Refused, When
+from nemo_widgets.engine.agent.sound import AddMusic, Mute, RemoveMusic, SetVolume
+from nemo_widgets.engine.agent.titles import AddTitle, EditTitle, RemoveTitle
 
 VIDEO = upload(
     "city.mp4", "video", duration_s=10.0, width=1920, height=1080, fps=30.0, has_audio=True

@@ -19,7 +19,7 @@ from .reader import Command, Context, Reading, Row, Step, read
 
 #: Skill modules, in the order their rows are offered a clause (order never decides a
 #: reading; see ``reader._pick``).
-SKILL_MODULES = ("general", "editing", "captions", "metadata", "prompts")
+SKILL_MODULES = ("general", "titles", "editing", "sound", "captions", "metadata", "prompts")
 
 #: module name -> why it could not be imported
 IMPORT_ERRORS: dict[str, str] = {}
