@@ -11,7 +11,7 @@ from agent_kit import rows
 from captions_speech import JFK
 
 from nemo_widgets.engine import timeline as tl
-from nemo_widgets.engine.agent import AgentError, Media, Turn, read_message
+from nemo_widgets.engine.agent import AgentError, Media, Turn, caption_languages, read_message
 from nemo_widgets.engine.agent import captions as cap_agent
 from nemo_widgets.engine.agent.runner import answer
 from nemo_widgets.engine.captions import translate
@@ -306,7 +306,7 @@ async def test_languages_no_model_or_translator_here_can_make_are_refused_unchar
     assert "charged nothing" in str(err.value) and not tool_calls(events)
     # style words shaped like language names are not languages
     for message in ("add captions in italic", "add automatic captions", "add captions in bold"):
-        assert cap_agent.unknown_language(message) is None, message
+        assert caption_languages.unknown_language(message) is None, message
 
 
 async def test_bilingual_captions_are_shown_together_and_stay_so(clip: Path, monkeypatch) -> None:
