@@ -13,7 +13,9 @@ cannot be done raises :class:`TimelineError`, whose message is shown to the user
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -250,6 +252,15 @@ class Track:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Track:
+        memo = _memo_track(d)
+        if memo is not None:
+            return memo
+        track = cls._parse(d)
+        _remember_track(d, track)
+        return track
+
+    @classmethod
+    def _parse(cls, d: Mapping[str, Any]) -> Track:
         sty = d.get(schema.SEG_STYLE)
         return cls(
             id=str(d.get(schema.TRACK_ID) or ""),
@@ -267,6 +278,16 @@ class Track:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The track's dict; for a long track, the very dict it was read from or last written
+        as, so an edit elsewhere on the timeline neither rebuilds nor rewrites it."""
+        memo = _memo_dict(self)
+        if memo is not None:
+            return memo
+        out = self._dict()
+        _remember_track(out, self)
+        return out
+
+    def _dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.id:
             out[schema.TRACK_ID] = self.id
@@ -287,6 +308,47 @@ class Track:
         out[schema.SEGMENTS] = [s.to_dict() for s in self.segments]
         out.update(self.extra)
         return out
+
+
+#: Tracks with at least this many segments (captions, footage cut many times) are remembered
+#: with their dict both ways, so reading and writing a draft costs its number of tracks.
+_MEMO_SEGMENTS = 32
+_MEMO_SIZE = 512
+_memo_lock = threading.Lock()
+_by_dict: dict[int, tuple[Mapping[str, Any], Track]] = {}
+_by_track: dict[int, tuple[Track, dict[str, Any]]] = {}
+#: Check every remembered track against its dict (``NEMO_ENGINE_CHECK_STATE=1``, tests only).
+_CHECK = os.environ.get("NEMO_ENGINE_CHECK_STATE", "") not in ("", "0")
+
+
+def _memo_track(d: Mapping[str, Any]) -> Track | None:
+    hit = _by_dict.get(id(d))
+    if hit is None or hit[0] is not d:
+        return None
+    if _CHECK and hit[1]._dict() != d:
+        raise AssertionError(f"track {hit[1].id!r}: its dict was changed in place after reading")
+    return hit[1]
+
+
+def _memo_dict(track: Track) -> dict[str, Any] | None:
+    hit = _by_track.get(id(track))
+    if hit is None or hit[0] is not track:
+        return None
+    if _CHECK and track._dict() != hit[1]:
+        raise AssertionError(f"track {track.id!r}: its dict was changed in place after writing")
+    return hit[1]
+
+
+def _remember_track(d: Mapping[str, Any], track: Track) -> None:
+    if len(track.segments) < _MEMO_SEGMENTS or not isinstance(d, dict):
+        return
+    with _memo_lock:
+        # the entries hold both objects, so an id is never reused while it is remembered
+        _by_dict[id(d)] = (d, track)
+        _by_track[id(track)] = (track, d)
+        for memo in (_by_dict, _by_track):
+            while len(memo) > _MEMO_SIZE:
+                memo.pop(next(iter(memo)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1487,9 +1549,9 @@ class History:
 
     @staticmethod
     def _take(state: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-        import copy
-
-        return {k: copy.deepcopy(state[k]) if k in state else _MISSING for k in keys}
+        # shared, not copied: state values are replaced by edits, never changed in place
+        # (see engine/state_parts.py), so a step costs what it changed
+        return {k: state.get(k, _MISSING) for k in keys}
 
     @staticmethod
     def _put(state: dict[str, Any], values: Mapping[str, Any]) -> None:
