@@ -248,7 +248,7 @@ class Track:
 
     @property
     def end_ms(self) -> int:
-        return max((s.end_ms for s in self.segments), default=0)
+        return _fact(self, "end", lambda: max((s.end_ms for s in self.segments), default=0))
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Track:
@@ -337,6 +337,26 @@ def _memo_dict(track: Track) -> dict[str, Any] | None:
     if _CHECK and track._dict() != hit[1]:
         raise AssertionError(f"track {track.id!r}: its dict was changed in place after writing")
     return hit[1]
+
+
+_facts: dict[int, tuple[Track, dict[str, Any]]] = {}
+
+
+def _fact(track: Track, name: str, compute: Callable[[], Any]) -> Any:
+    """A fact of a long track (its end, whether it is in order...), worked out once per track
+    object (tracks are immutable) so an edit elsewhere does not walk its segments again."""
+    if len(track.segments) < _MEMO_SEGMENTS:
+        return compute()
+    hit = _facts.get(id(track))
+    if hit is None or hit[0] is not track:
+        hit = (track, {})
+        with _memo_lock:
+            _facts[id(track)] = hit
+            while len(_facts) > _MEMO_SIZE:
+                _facts.pop(next(iter(_facts)))
+    if name not in hit[1]:
+        hit[1][name] = compute()
+    return hit[1][name]
 
 
 def _remember_track(d: Mapping[str, Any], track: Track) -> None:
@@ -528,13 +548,13 @@ def _suffix(ident: str, prefix: str) -> int | None:
 
 def _new_id(draft: Draft, prefix: str) -> str:
     """``prefix`` + the next free number: deterministic and unique within the draft."""
-    n = 1
-    for t in draft.tracks:
-        for ident in (t.id, *(s.id for s in t.segments)):
-            k = _suffix(ident, prefix)
-            if k is not None and k >= n:
-                n = k + 1
-    return f"{prefix}{n}"
+
+    def highest(t: Track) -> int:
+        found = (_suffix(ident, prefix) for ident in (t.id, *(s.id for s in t.segments)))
+        return max((k for k in found if k is not None), default=0)
+
+    n = max((_fact(t, "id:" + prefix, lambda t=t: highest(t)) for t in draft.tracks), default=0)
+    return f"{prefix}{n + 1}"
 
 
 def _clip_fades(seg: Segment) -> Segment:
@@ -590,7 +610,12 @@ def finalize(draft: Draft) -> Draft:
     tracks = []
     for track in draft.tracks:
         segs = track.segments
-        if not all(s.end_ms > s.start_ms for s in segs) or not _in_order(segs):
+        tidy = _fact(
+            track,
+            "tidy",
+            lambda segs=segs: all(s.end_ms > s.start_ms for s in segs) and _in_order(segs),
+        )
+        if not tidy:
             segs = tuple(
                 sorted((s for s in segs if s.end_ms > s.start_ms), key=lambda s: s.start_ms)
             )
@@ -600,8 +625,9 @@ def finalize(draft: Draft) -> Draft:
     if footage:
         clipped = []
         for track in tracks:
-            if track.type == schema.TrackType.VIDEO or track.role == schema.TrackKind.STORYBOARD:
-                clipped.append(track)
+            keep = track.type == schema.TrackType.VIDEO or track.role == schema.TrackKind.STORYBOARD
+            if keep or track.end_ms <= footage:
+                clipped.append(track)  # nothing outlasts the footage
                 continue
             segs = []
             for seg in track.segments:
