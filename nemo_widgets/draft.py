@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _MANY = 4  # tracks with more segments than this are summarised as a count ("42 cues")
 #: Tracks of at least this many segments are read once per dict received (``Track.from_raw``).
 _MEMO_SEGMENTS = 32
-_MEMO_SIZE = 256
+_MEMO_SIZE = 32
 _read_tracks: dict[int, tuple[Mapping[str, Any], Track]] = {}
 
 

@@ -19,6 +19,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -123,6 +124,8 @@ _OLD_MEDIA_URL = re.compile(r"http://127\.0\.0\.1:\d+/media/")
 
 #: How many earlier drafts "undo" can go back through.
 HISTORY_LIMIT = 20
+#: How many sessions' states are kept in memory (the others are read again when used).
+CACHED_SESSIONS = 16
 
 
 def _private_files(db_path: Path) -> None:
@@ -177,7 +180,8 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA_SQL)
         self._add_state_columns()
-        self._cache: dict[str, sp.Cached] = {}
+        #: the states of the sessions used last (values shared with callers; see state_parts)
+        self._cache: OrderedDict[str, sp.Cached] = OrderedDict()
         self._hash_plain_secrets()
         self.instance_id = self._instance_id()
         _private_files(path)
@@ -480,6 +484,7 @@ class Store:
             and cached.base_url == self.base_url
             and row["state_index"] is not None
         ):
+            self._cache.move_to_end(session_id)
             return cached
         if row["state_index"] is None:  # an earlier version's whole state: split it once
             from .timeline import History
@@ -522,7 +527,7 @@ class Store:
             for kind in ("undo", "redo")
             if isinstance(e, dict) and kind in e
         ]
-        self._cache[session_id] = fresh
+        self._keep(session_id, fresh)
         return fresh
 
     def _write_state(
@@ -596,7 +601,13 @@ class Store:
         } - keep
         db.executemany("DELETE FROM state_parts WHERE body_id=?", [(b,) for _, b in gone])
         new.forget(gone | (set(new.bodies) - keep))
-        self._cache[session_id] = new
+        self._keep(session_id, new)
+
+    def _keep(self, session_id: str, cached: sp.Cached) -> None:
+        self._cache[session_id] = cached
+        self._cache.move_to_end(session_id)
+        while len(self._cache) > CACHED_SESSIONS:
+            self._cache.popitem(last=False)
 
     # -- claims ---------------------------------------------------------------------------------
     def create_claim(self, user_id: str, task_id: str, session_id: str, ttl_s: float) -> str:

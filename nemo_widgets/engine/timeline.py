@@ -313,7 +313,7 @@ class Track:
 #: Tracks with at least this many segments (captions, footage cut many times) are remembered
 #: with their dict both ways, so reading and writing a draft costs its number of tracks.
 _MEMO_SEGMENTS = 32
-_MEMO_SIZE = 512
+_MEMO_SIZE = 32
 _memo_lock = threading.Lock()
 _by_dict: dict[int, tuple[Mapping[str, Any], Track]] = {}
 _by_track: dict[int, tuple[Track, dict[str, Any]]] = {}
