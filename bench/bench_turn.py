@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
+
 sys.path[:0] = [
     str(Path(__file__).resolve().parent),
     str(Path(__file__).resolve().parents[1] / "tests"),
@@ -54,6 +56,20 @@ def stored_word_entries(db: Path) -> int:
     with sqlite3.connect(db) as con:
         rows = con.execute("SELECT body FROM state_parts WHERE part LIKE 'captions/%'")
         return sum(body.count('"w":') for (body,) in rows)
+
+
+def answer_bytes(url: str, session: nw.Session) -> tuple[int, int]:
+    """Bytes of the whole state answer, and of the since-version answer after one more turn."""
+    headers = {
+        "Authorization": f"Bearer {session._client._token.reveal()}",
+        "X-Skill-Source": "nemo-video",
+    }
+    path = f"{url}/api/state/nemo_agent/me/{session.session_id}/latest"
+    before = httpx.get(path, headers=headers, timeout=60)
+    session.chat(MESSAGE.format(n="last"))
+    since = before.json()["data"]["state_version"]
+    after = httpx.get(path, headers=headers, params={"since": since}, timeout=60)
+    return len(before.content), len(after.content)
 
 
 def main() -> None:
@@ -90,6 +106,11 @@ def main() -> None:
             print(f"state: {args.hours:g} h talk, {words} caption words; {turns} turns a side")
             result.report(
                 "chat turn, captioned state vs empty state", GOAL, anchor_name="empty state"
+            )
+            whole, delta = answer_bytes(engine.url, big)
+            print(
+                f"state answer after a turn: {delta:,} bytes since the version before it, "
+                f"{whole:,} bytes whole ({delta / whole:.4f}x)"
             )
             stored = stored_word_entries(data_dir / "engine.sqlite3")
             once = stored == words
