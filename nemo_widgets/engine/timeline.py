@@ -13,9 +13,7 @@ cannot be done raises :class:`TimelineError`, whose message is shown to the user
 from __future__ import annotations
 
 import math
-import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -25,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from .. import schema
+from . import track_memo as memo
 
 #: How long a new title stays on screen when no length is asked for.
 DEFAULT_TITLE_MS = 3000
@@ -248,15 +247,15 @@ class Track:
 
     @property
     def end_ms(self) -> int:
-        return _fact(self, "end", lambda: max((s.end_ms for s in self.segments), default=0))
+        return memo.fact(self, "end", lambda: max((s.end_ms for s in self.segments), default=0))
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Track:
-        memo = _memo_track(d)
-        if memo is not None:
-            return memo
+        known = memo.track_of(d)
+        if known is not None:
+            return known
         track = cls._parse(d)
-        _remember_track(d, track)
+        memo.remember(d, track)
         return track
 
     @classmethod
@@ -280,11 +279,11 @@ class Track:
     def to_dict(self) -> dict[str, Any]:
         """The track's dict; for a long track, the very dict it was read from or last written
         as, so an edit elsewhere on the timeline neither rebuilds nor rewrites it."""
-        memo = _memo_dict(self)
-        if memo is not None:
-            return memo
+        known = memo.dict_of(self)
+        if known is not None:
+            return known
         out = self._dict()
-        _remember_track(out, self)
+        memo.remember(out, self)
         return out
 
     def _dict(self) -> dict[str, Any]:
@@ -308,67 +307,6 @@ class Track:
         out[schema.SEGMENTS] = [s.to_dict() for s in self.segments]
         out.update(self.extra)
         return out
-
-
-#: Tracks with at least this many segments (captions, footage cut many times) are remembered
-#: with their dict both ways, so reading and writing a draft costs its number of tracks.
-_MEMO_SEGMENTS = 32
-_MEMO_SIZE = 32
-_memo_lock = threading.Lock()
-_by_dict: dict[int, tuple[Mapping[str, Any], Track]] = {}
-_by_track: dict[int, tuple[Track, dict[str, Any]]] = {}
-#: Check every remembered track against its dict (``NEMO_ENGINE_CHECK_STATE=1``, tests only).
-_CHECK = os.environ.get("NEMO_ENGINE_CHECK_STATE", "") not in ("", "0")
-
-
-def _memo_track(d: Mapping[str, Any]) -> Track | None:
-    hit = _by_dict.get(id(d))
-    if hit is None or hit[0] is not d:
-        return None
-    if _CHECK and hit[1]._dict() != d:
-        raise AssertionError(f"track {hit[1].id!r}: its dict was changed in place after reading")
-    return hit[1]
-
-
-def _memo_dict(track: Track) -> dict[str, Any] | None:
-    hit = _by_track.get(id(track))
-    if hit is None or hit[0] is not track:
-        return None
-    if _CHECK and track._dict() != hit[1]:
-        raise AssertionError(f"track {track.id!r}: its dict was changed in place after writing")
-    return hit[1]
-
-
-_facts: dict[int, tuple[Track, dict[str, Any]]] = {}
-
-
-def _fact(track: Track, name: str, compute: Callable[[], Any]) -> Any:
-    """A fact of a long track (its end, whether it is in order...), worked out once per track
-    object (tracks are immutable) so an edit elsewhere does not walk its segments again."""
-    if len(track.segments) < _MEMO_SEGMENTS:
-        return compute()
-    hit = _facts.get(id(track))
-    if hit is None or hit[0] is not track:
-        hit = (track, {})
-        with _memo_lock:
-            _facts[id(track)] = hit
-            while len(_facts) > _MEMO_SIZE:
-                _facts.pop(next(iter(_facts)))
-    if name not in hit[1]:
-        hit[1][name] = compute()
-    return hit[1][name]
-
-
-def _remember_track(d: Mapping[str, Any], track: Track) -> None:
-    if len(track.segments) < _MEMO_SEGMENTS or not isinstance(d, dict):
-        return
-    with _memo_lock:
-        # the entries hold both objects, so an id is never reused while it is remembered
-        _by_dict[id(d)] = (d, track)
-        _by_track[id(track)] = (track, d)
-        for memo in (_by_dict, _by_track):
-            while len(memo) > _MEMO_SIZE:
-                memo.pop(next(iter(memo)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,7 +491,7 @@ def _new_id(draft: Draft, prefix: str) -> str:
         found = (_suffix(ident, prefix) for ident in (t.id, *(s.id for s in t.segments)))
         return max((k for k in found if k is not None), default=0)
 
-    n = max((_fact(t, "id:" + prefix, lambda t=t: highest(t)) for t in draft.tracks), default=0)
+    n = max((memo.fact(t, "id:" + prefix, lambda t=t: highest(t)) for t in draft.tracks), default=0)
     return f"{prefix}{n + 1}"
 
 
@@ -610,7 +548,7 @@ def finalize(draft: Draft) -> Draft:
     tracks = []
     for track in draft.tracks:
         segs = track.segments
-        tidy = _fact(
+        tidy = memo.fact(
             track,
             "tidy",
             lambda segs=segs: all(s.end_ms > s.start_ms for s in segs) and _in_order(segs),

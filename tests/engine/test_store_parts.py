@@ -124,3 +124,20 @@ def test_words_are_packed_once_and_unpacked_whole():
     # a cue whose words are not the next run keeps its own copy
     odd = {**entry, "cues": [{**entry["cues"][0], "words": [{"w": "other"}]}]}
     assert sp.load_body("captions/en", sp.dump_body("captions/en", odd)) == odd
+
+
+def test_a_long_track_is_read_and_written_once_and_edits_in_place_are_caught(monkeypatch):
+    from nemo_widgets.engine import track_memo
+
+    draft = captioned_state(300, BASE)["draft"]
+    d = next(t for t in draft["t"] if t.get("k") == "caption")
+    track = tl.Track.from_dict(d)
+    assert tl.Track.from_dict(d) is track and track.to_dict() is d
+    titled = tl.add_title(tl.Draft.from_dict(draft), "Hi").to_dict()
+    assert any(t is d for t in titled["t"])  # the caption track's dict, not a rebuilt copy
+    short = {"id": "x", "tt": 7, "sg": [{"st": 0, "et": 1, "txt": "a"}]}
+    assert tl.Track.from_dict(short) is not tl.Track.from_dict(short)
+    monkeypatch.setattr(track_memo, "_CHECK", True)
+    d["sg"] = d["sg"][:-1]  # the mistake the check exists for
+    with pytest.raises(AssertionError, match="changed in place"):
+        tl.Track.from_dict(d)
