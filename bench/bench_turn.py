@@ -7,7 +7,7 @@ plus the engine process (read from ``/proc``), since the work is split between t
 
 Anchor: the same turn, in the same run, on a session whose state is empty (a new session).
 The measured side's session holds a 2 h talk, captioned with the engine's real caption
-functions on synthetic words (``tests/state_kit.py``: ~15,000 words, ~2.8 MB of state JSON),
+functions on synthetic words (``tests/state_kit.py``: ~14,600 words, ~2.4 MB of state JSON),
 written into the engine's database before the pairs.
 
 Goal: CPU (and wall) <= 1.5x the anchor, median of >= 5 interleaved pairs. Each side of a
