@@ -282,8 +282,9 @@ class NemoClient:
         self._token: auth.Secret | None = auth.Secret(explicit) if explicit else None
         self._explicit_token = explicit is not None
         self.user_id: str | None = None  # anonymous id, for the ?bind= registration link
-        #: session id -> (state version, its parts), on a server that sends what changed
-        self._states: dict[str, tuple[int, dict[str, Any]]] = {}
+        #: (server, session id) -> (state version, its parts), on a server that sends what
+        #: changed; keyed by the server's identity too, so another engine's data is never merged
+        self._states: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self._transport = transport
         self._sleep: Sleep = sleep or asyncio.sleep
         self.rate_limit_wait_s = rate_limit_wait_s
@@ -709,24 +710,27 @@ class NemoClient:
         merged into the state it has; any other server (the cloud) is read whole, as the
         contract says. Either way the answer is the whole ``data``.
         """
-        known = self._states.get(session_id)
+        key = (self.cache_key, session_id)
+        known = self._states.get(key)
         data = await self._get_state(session_id, known[0] if known else None)
         if known is not None and schema.STATE_PARTS in data:
-            merged = self._merged(known[1], data)
+            merged = (
+                self._merged(known[1], data) if data.get(schema.STATE_SINCE) == known[0] else None
+            )
             if merged is None:  # a part the answer counts on is not here: read it whole
-                self._states.pop(session_id, None)
+                self._states.pop(key, None)
                 data = await self._get_state(session_id, None)
             else:
                 data = {k: v for k, v in data.items() if k not in _DELTA_FIELDS}
                 data["state"] = schema.joined_state(merged)
-                self._states[session_id] = (int(data[schema.STATE_VERSION]), merged)
+                self._states[key] = (int(data[schema.STATE_VERSION]), merged)
                 return data
         version = data.get(schema.STATE_VERSION)
         state = data.get("state")
         if isinstance(version, int) and not isinstance(version, bool) and isinstance(state, dict):
-            self._states[session_id] = (version, schema.state_parts(state))
+            self._states[key] = (version, schema.state_parts(state))
         else:
-            self._states.pop(session_id, None)
+            self._states.pop(key, None)
         return data
 
     async def _get_state(self, session_id: str, since: int | None) -> dict[str, Any]:
