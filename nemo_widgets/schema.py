@@ -291,8 +291,3 @@ def joined_state(parts: Mapping[str, Any]) -> dict[str, Any]:
         else:
             state[name] = {n.split("/", 1)[1]: parts[n] for n in part[PART_ITEMS]}
     return state
-
-
-def part_names(parts: Mapping[str, Any]) -> list[str]:
-    """Every part a skeleton part names (its tracks or languages), for a subset of parts."""
-    return [n for p in parts.values() if isinstance(p, Mapping) for n in p.get(PART_ITEMS, ())]
