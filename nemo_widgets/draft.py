@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api.client import UploadedFile
 
 _MANY = 4  # tracks with more segments than this are summarised as a count ("42 cues")
+#: Tracks of at least this many segments are read once per dict received (``Track.from_raw``).
+_MEMO_SEGMENTS = 32
+_MEMO_SIZE = 32
+_read_tracks: dict[int, tuple[Mapping[str, Any], Track]] = {}
 
 
 def _first(d: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
@@ -127,6 +131,20 @@ class Track:
 
     @classmethod
     def from_raw(cls, raw: Mapping[str, Any]) -> Track:
+        # a long track (captions) the client already read is the same object in the next state
+        # fetched (only changed parts are sent): read it once, not once per chat turn
+        hit = _read_tracks.get(id(raw))
+        if hit is not None and hit[0] is raw:
+            return hit[1]
+        track = cls._read(raw)
+        if len(track.segments) >= _MEMO_SEGMENTS:
+            _read_tracks[id(raw)] = (raw, track)  # holds raw: its id is not reused meanwhile
+            while len(_read_tracks) > _MEMO_SIZE:
+                _read_tracks.pop(next(iter(_read_tracks)))
+        return track
+
+    @classmethod
+    def _read(cls, raw: Mapping[str, Any]) -> Track:
         raw = dict(raw)
         tt = raw.get(schema.TRACK_TYPE)
         tt = tt if isinstance(tt, int) and not isinstance(tt, bool) else _ms(tt)
@@ -358,7 +376,8 @@ class Draft:
                 else:
                     out.added += [f"{t.name} added: {t.describe_segment(s)}" for s in t.segments]
                 continue
-            _diff_segments(old[key], t, out)
+            if old[key] is not t:  # the very same track (unchanged and not sent again): no diff
+                _diff_segments(old[key], t, out)
         for key, t in old.items():
             if key not in new:
                 if not t.segments or len(t.segments) > _MANY:

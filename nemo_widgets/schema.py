@@ -10,7 +10,8 @@ embedded engine and read (among other candidate names) by the client's draft mod
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 # --------------------------------------------------------------------------------------------
 # Draft: top level (documented) -- all times are integer milliseconds
@@ -223,3 +224,70 @@ ANON_CREDITS: Final = 100
 TOKEN_TTL_S: Final = 7 * 24 * 3600
 DEFAULT_CLOUD_URL: Final = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL: Final = "https://nemovideo.com"
+
+# --------------------------------------------------------------------------------------------
+# State in parts (engine extension): ``GET /api/state/.../latest?since=V``
+# --------------------------------------------------------------------------------------------
+#: Response header (and ``data`` field) of the state's version on an engine that can send only
+#: the parts changed since a version; a server without it (the cloud) is read whole.
+STATE_VERSION_HEADER: Final = "X-Nemo-State-Version"
+STATE_VERSION: Final = "state_version"
+#: ``data`` fields of a since-version answer: every current part's name -> the version it last
+#: changed at, and the parts changed since the version asked about.
+STATE_INDEX: Final = "state_index"
+STATE_PARTS: Final = "state_parts"
+STATE_SINCE: Final = "since"
+#: Skeleton parts: a draft's track list, the captions' languages, or a plain value.
+PART_ITEMS: Final = "items"
+PART_REST: Final = "rest"
+PART_VALUE: Final = "value"
+
+
+def state_parts(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A session state as named parts: each draft track, each captions language, each key.
+
+    ``draft`` becomes a skeleton (its keys but ``t``, and the names of its tracks in order)
+    plus one part per track (``draft/t/<id>``, or ``draft/t/#<i>`` without a unique id);
+    ``captions`` becomes its languages in order plus ``captions/<lang>``; any other key is one
+    part. Values are shared, not copied. :func:`joined_state` is the inverse.
+    """
+    parts: dict[str, Any] = {}
+    for key, value in state.items():
+        draft = key == STATE_DRAFT and isinstance(value, Mapping)
+        if draft and isinstance(value.get(TRACKS), list):
+            names, seen = [], set()
+            for i, track in enumerate(value[TRACKS]):
+                tid = track.get(TRACK_ID) if isinstance(track, Mapping) else None
+                name = f"{key}/{TRACKS}/{tid}" if isinstance(tid, str) and tid else ""
+                if not name or name in seen:
+                    name = f"{key}/{TRACKS}/#{i}"
+                seen.add(name)
+                names.append(name)
+                parts[name] = track
+            rest = {k: v for k, v in value.items() if k != TRACKS}
+            parts[key] = {PART_REST: rest, PART_ITEMS: names}
+        elif key == STATE_CAPTIONS and isinstance(value, Mapping) and value:
+            names = [f"{key}/{lang}" for lang in value]
+            parts.update(zip(names, value.values(), strict=True))
+            parts[key] = {PART_ITEMS: names}
+        else:
+            parts[key] = {PART_VALUE: value}
+    return parts
+
+
+def joined_state(parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The state of :func:`state_parts`' parts (new outer dicts; the parts' values shared)."""
+    state: dict[str, Any] = {}
+    for name, part in parts.items():
+        if "/" in name:
+            continue  # an item of a skeleton, placed with it
+        if PART_VALUE in part:
+            state[name] = part[PART_VALUE]
+        elif PART_REST in part:
+            rest = dict(part[PART_REST])
+            tracks = [parts[n] for n in part[PART_ITEMS]]
+            # the tracks go where the draft had them: ``t`` first, as Draft.to_dict writes it
+            state[name] = {TRACKS: tracks, **rest}
+        else:
+            state[name] = {n.split("/", 1)[1]: parts[n] for n in part[PART_ITEMS]}
+    return state

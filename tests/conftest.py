@@ -8,6 +8,7 @@ The engine helpers themselves live in ``engine_kit.py``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,6 +16,10 @@ from pathlib import Path
 
 import pytest
 from engine_kit import SKILL_HEADERS, TEST_MAX_UPLOAD_BYTES, Engine, start_engine
+
+# every test (and the engines it starts, which inherit the environment) checks that no shared
+# state value is changed in place (engine/state_parts.py): set before the engine is imported
+os.environ.setdefault("NEMO_ENGINE_CHECK_STATE", "1")
 
 __all__ = ["SKILL_HEADERS", "TEST_MAX_UPLOAD_BYTES", "Engine", "start_engine"]
 

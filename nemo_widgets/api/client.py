@@ -229,6 +229,10 @@ def check_upload_path(path: str | os.PathLike[str]) -> tuple[Path, str, int]:
     return p, kind[1], size
 
 
+#: ``data`` fields of a since-version state answer that are not the contract's.
+_DELTA_FIELDS = frozenset({schema.STATE_INDEX, schema.STATE_PARTS, schema.STATE_SINCE})
+
+
 class NemoClient:
     """Async client of one NemoVideo-compatible server.
 
@@ -278,6 +282,9 @@ class NemoClient:
         self._token: auth.Secret | None = auth.Secret(explicit) if explicit else None
         self._explicit_token = explicit is not None
         self.user_id: str | None = None  # anonymous id, for the ?bind= registration link
+        #: (server, session id) -> (state version, its parts), on a server that sends what
+        #: changed; keyed by the server's identity too, so another engine's data is never merged
+        self._states: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self._transport = transport
         self._sleep: Sleep = sleep or asyncio.sleep
         self.rate_limit_wait_s = rate_limit_wait_s
@@ -696,10 +703,41 @@ class NemoClient:
         return Credits.from_data(data)
 
     async def state(self, session_id: str) -> dict[str, Any]:
-        """``GET /api/state/nemo_agent/me/{sid}/latest``: ``data`` with ``state`` inside."""
+        """``GET /api/state/nemo_agent/me/{sid}/latest``: ``data`` with ``state`` inside.
+
+        A server that numbers its state versions (the engine: ``state_version``) is asked only
+        for the parts changed since the version this client holds (``?since=V``), which are
+        merged into the state it has; any other server (the cloud) is read whole, as the
+        contract says. Either way the answer is the whole ``data``.
+        """
+        key = (self.cache_key, session_id)
+        known = self._states.get(key)
+        data = await self._get_state(session_id, known[0] if known else None)
+        if known is not None and schema.STATE_PARTS in data:
+            merged = (
+                self._merged(known[1], data) if data.get(schema.STATE_SINCE) == known[0] else None
+            )
+            if merged is None:  # a part the answer counts on is not here: read it whole
+                self._states.pop(key, None)
+                data = await self._get_state(session_id, None)
+            else:
+                data = {k: v for k, v in data.items() if k not in _DELTA_FIELDS}
+                data["state"] = schema.joined_state(merged)
+                self._states[key] = (int(data[schema.STATE_VERSION]), merged)
+                return data
+        version = data.get(schema.STATE_VERSION)
+        state = data.get("state")
+        if isinstance(version, int) and not isinstance(version, bool) and isinstance(state, dict):
+            self._states[key] = (version, schema.state_parts(state))
+        else:
+            self._states.pop(key, None)
+        return data
+
+    async def _get_state(self, session_id: str, since: int | None) -> dict[str, Any]:
         data = await self.request(
             "GET",
             f"/api/state/{schema.APP_NAME}/me/{quote(session_id)}/latest",
+            params=None if since is None else {schema.STATE_SINCE: str(since)},
             during="reading the session state",
         )
         data = data if isinstance(data, dict) else {}
@@ -707,6 +745,24 @@ class NemoClient:
             if data.get(key) and not self.user_id:
                 self.user_id = str(data[key])
         return data
+
+    @staticmethod
+    def _merged(parts: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+        """The parts of ``data``'s version: the ones sent, and the unchanged ones held here."""
+        index, sent = data.get(schema.STATE_INDEX), data.get(schema.STATE_PARTS)
+        if not isinstance(index, dict) or not isinstance(sent, dict):
+            return None
+        if not isinstance(data.get(schema.STATE_VERSION), int):
+            return None
+        out: dict[str, Any] = {}
+        for name in index:
+            if name in sent:
+                out[name] = sent[name]
+            elif name in parts:
+                out[name] = parts[name]
+            else:
+                return None
+        return out
 
     async def captions(self, session_id: str, *, fmt: str = "srt", lang: str | None = None) -> str:
         """Engine extension: the session's captions as SRT / VTT / ASS / JSON text."""

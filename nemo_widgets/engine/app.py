@@ -288,18 +288,52 @@ async def credits_balance(request: Request) -> Response:
 
 
 async def get_state(request: Request) -> Response:
+    """The session state, whole (the contract), or with ``?since=V`` (an engine extension,
+    advertised by the ``X-Nemo-State-Version`` header) only the parts changed since version V.
+    """
     _check_fault(request, "state")
     _, session = require_session(request, request.path_params["session_id"])
-    state = _state(request).store.state(session["session_id"])
-    return ok(
-        {
-            "session_id": session["session_id"],
-            "task_id": session["task_id"],
-            "task_name": session["task_name"],
-            "user_id": session["user_id"],
-            "state": state,
-        }
-    )
+    store = _state(request).store
+    sid = session["session_id"]
+    data: dict[str, Any] = {
+        "session_id": sid,
+        "task_id": session["task_id"],
+        "task_name": session["task_name"],
+        "user_id": session["user_id"],
+    }
+    since = _since_param(request)
+    delta = store.state_since(sid, since) if since is not None else None
+    if delta is not None:
+        version, index, parts = delta
+        data.update(
+            {
+                schema.STATE_VERSION: version,
+                schema.STATE_SINCE: since,
+                schema.STATE_INDEX: index,
+                schema.STATE_PARTS: parts,
+            }
+        )
+    else:  # whole: what the contract answers (also for a version this state never had)
+        version, state = store.versioned_state(sid)
+        data.update({"state": state, schema.STATE_VERSION: version})
+    response = ok(data)
+    response.headers[schema.STATE_VERSION_HEADER] = str(version)
+    return response
+
+
+def _since_param(request: Request) -> int | None:
+    raw = request.query_params.get(schema.STATE_SINCE)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(
+            400,
+            f"since={raw!r} is not a state version: send the {schema.STATE_VERSION} of an "
+            "earlier answer (a whole number), or leave it out for the whole state.",
+            400,
+        ) from None
 
 
 # -- chat -----------------------------------------------------------------------------------------
@@ -429,7 +463,8 @@ def _has_text(event: dict[str, Any]) -> bool:
 # -- uploads --------------------------------------------------------------------------------------
 def _apply_upload(state: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     """Add uploads to ``video_infos``; the first video goes on the draft's main track."""
-    state.setdefault(schema.STATE_VIDEO_INFOS, []).extend(rows)
+    # a new list, not extended in place: the stored state's values are shared (state_parts.py)
+    state[schema.STATE_VIDEO_INFOS] = [*(state.get(schema.STATE_VIDEO_INFOS) or []), *rows]
     draft = tl.Draft.from_dict(state.get(schema.STATE_DRAFT))
     placed = tl.place_first_clip(
         draft, [tl.Upload.from_record(r) for r in rows if r["file_type"] == "video"]

@@ -19,12 +19,14 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from .. import schema
+from . import state_parts as sp
 
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS users (
@@ -100,6 +102,13 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS state_parts (
+    body_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    part TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS state_parts_session ON state_parts(session_id);
 CREATE TABLE IF NOT EXISTS claims (
     claim_token TEXT PRIMARY KEY,
     user_id TEXT NOT NULL,
@@ -115,6 +124,8 @@ _OLD_MEDIA_URL = re.compile(r"http://127\.0\.0\.1:\d+/media/")
 
 #: How many earlier drafts "undo" can go back through.
 HISTORY_LIMIT = 20
+#: How many sessions' states are kept in memory (the others are read again when used).
+CACHED_SESSIONS = 16
 
 
 def _private_files(db_path: Path) -> None:
@@ -168,6 +179,9 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA_SQL)
+        self._add_state_columns()
+        #: the states of the sessions used last (values shared with callers; see state_parts)
+        self._cache: OrderedDict[str, sp.Cached] = OrderedDict()
         self._hash_plain_secrets()
         self.instance_id = self._instance_id()
         _private_files(path)
@@ -192,6 +206,18 @@ class Store:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self._db.execute("VACUUM")
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _add_state_columns(self) -> None:
+        """Columns of the state in parts, added to a database written by an earlier version
+        (its sessions' whole states are split into parts when first read)."""
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(sessions)")}
+        with self._tx() as db:
+            if "state_version" not in have:
+                db.execute(
+                    "ALTER TABLE sessions ADD COLUMN state_version INTEGER NOT NULL DEFAULT 0"
+                )
+            if "state_index" not in have:
+                db.execute("ALTER TABLE sessions ADD COLUMN state_index TEXT")
 
     def _instance_id(self) -> str:
         """A random id of this data directory, made once: clients key their memory by it."""
@@ -357,9 +383,11 @@ class Store:
         task_id = "task_" + secrets.token_hex(8)
         with self._tx() as db:
             db.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]')",
-                (sid, task_id, task_name, user_id, language, now, now, json.dumps(empty_state())),
+                "INSERT INTO sessions (session_id, task_id, task_name, user_id, language, "
+                "created_at, updated_at, state, history) VALUES (?, ?, ?, ?, ?, ?, ?, '', '[]')",
+                (sid, task_id, task_name, user_id, language, now, now),
             )
+            self._write_state(db, sid, sp.Cached(), empty_state(), [])
         return {"session_id": sid, "task_id": task_id, "user_id": user_id}
 
     def session(self, session_id: str) -> dict[str, Any] | None:
@@ -374,18 +402,55 @@ class Store:
         """Delete a session (or all) as if the cloud had dropped it; fault injection."""
         with self._tx() as db:
             if session_id:
+                self._cache.pop(session_id, None)
+                db.execute("DELETE FROM state_parts WHERE session_id=?", (session_id,))
                 return db.execute("DELETE FROM sessions WHERE session_id=?", (session_id,)).rowcount
+            self._cache.clear()
+            db.execute("DELETE FROM state_parts")
             return db.execute("DELETE FROM sessions").rowcount
 
     def state(self, session_id: str) -> dict[str, Any]:
-        row = self._one("SELECT state FROM sessions WHERE session_id=?", session_id)
-        if row is None:
-            raise KeyError(session_id)
-        return json.loads(self._rebase(row["state"]))
+        """The session's state (``KeyError`` when unknown).
+
+        Its values are shared with the store and its undo steps: change the state by assigning
+        new values to its keys, never by editing a value in place.
+        """
+        with self._lock:
+            cached = self._load(session_id)
+            cached.check("read")
+            return cached.state()
+
+    def versioned_state(self, session_id: str) -> tuple[int, dict[str, Any]]:
+        """``(version, state)`` read together."""
+        with self._lock:
+            cached = self._load(session_id)
+            cached.check("read")
+            return cached.version, cached.state()
+
+    def state_since(
+        self, session_id: str, since: int
+    ) -> tuple[int, dict[str, int], dict[str, Any]] | None:
+        """``(version, index, parts)``: the parts that changed after version ``since``.
+
+        ``index`` names every current part with the version it last changed at. None when
+        ``since`` is not a version this state has had (the caller then sends it whole).
+        """
+        with self._lock:
+            cached = self._load(session_id)
+            cached.check("read")
+            if not 0 < since <= cached.version:
+                return None
+            index = {name: at for name, (_, at) in cached.index.items()}
+            changed = {n: cached.parts[n] for n, at in index.items() if at > since}
+            return cached.version, index, changed
 
     def history(self, session_id: str) -> list[dict[str, Any]]:
-        row = self._one("SELECT history FROM sessions WHERE session_id=?", session_id)
-        return json.loads(self._rebase(row["history"])) if row else []
+        """The undo steps (``History.to_list``), their values shared like :meth:`state`'s."""
+        with self._lock:
+            try:
+                return list(self._load(session_id).history)
+            except KeyError:
+                return []
 
     def save_state(
         self,
@@ -393,23 +458,156 @@ class Store:
         state: dict[str, Any],
         history: list[dict[str, Any]] | None = None,
     ) -> None:
-        """Write the whole state (and, when given, the undo history) in one transaction."""
+        """Write the parts of ``state`` that changed (and, when given, the undo history).
+
+        One transaction; a part equal to the stored one is not written again, and undo steps
+        refer to stored bodies rather than copying them.
+        """
         with self._tx() as db:
-            if history is None:
-                db.execute(
-                    "UPDATE sessions SET state=?, updated_at=? WHERE session_id=?",
-                    (json.dumps(state), time.time(), session_id),
-                )
+            cached = self._load(session_id)
+            cached.check("before saving")
+            self._write_state(db, session_id, cached, state, history)
+
+    def _load(self, session_id: str) -> sp.Cached:
+        """The cached state, read again from the database when another writer changed it."""
+        row = self._db.execute(
+            "SELECT state_version, state_index, state, history FROM sessions WHERE session_id=?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            self._cache.pop(session_id, None)
+            raise KeyError(session_id)
+        cached = self._cache.get(session_id)
+        if (
+            cached is not None
+            and cached.version == row["state_version"]
+            and cached.base_url == self.base_url
+            and row["state_index"] is not None
+        ):
+            self._cache.move_to_end(session_id)
+            return cached
+        if row["state_index"] is None:  # an earlier version's whole state: split it once
+            from .timeline import History
+
+            legacy = json.loads(self._rebase(row["state"] or "{}"))
+            history = History.from_list(json.loads(self._rebase(row["history"] or "[]")))
+            if self._db.in_transaction:
+                self._write_state(self._db, session_id, sp.Cached(), legacy, history.to_list())
             else:
-                db.execute(
-                    "UPDATE sessions SET state=?, history=?, updated_at=? WHERE session_id=?",
-                    (
-                        json.dumps(state),
-                        json.dumps(history[-HISTORY_LIMIT:]),
-                        time.time(),
-                        session_id,
-                    ),
+                with self._tx() as db:
+                    self._write_state(db, session_id, sp.Cached(), legacy, history.to_list())
+            return self._cache[session_id]
+        old = cached if cached is not None and cached.base_url == self.base_url else sp.Cached()
+        fresh = sp.Cached(version=row["state_version"], base_url=self.base_url)
+
+        def body(name: str, body_id: int) -> Any:
+            key = (name, body_id)
+            if key in fresh.bodies:
+                return fresh.bodies[key]
+            if key in old.bodies:  # unchanged since this store last read it: not parsed again
+                value = old.bodies[key]
+            else:
+                got = self._db.execute(
+                    "SELECT body FROM state_parts WHERE body_id=? AND session_id=? AND part=?",
+                    (body_id, session_id, name),
+                ).fetchone()
+                if got is None:
+                    raise KeyError(f"{session_id}: state part {name} #{body_id} is missing")
+                value = sp.load_body(name, self._rebase(got[0]))
+            fresh.remember(key, value)
+            return value
+
+        fresh.index = {name: list(v) for name, v in json.loads(row["state_index"]).items()}
+        for name, (body_id, _) in fresh.index.items():
+            fresh.parts[name] = body(name, body_id)
+        fresh.history_text = row["history"] or "[]"
+        fresh.history = [
+            {**e, kind: sp.decode_step(e[kind], body)}
+            for e in json.loads(self._rebase(fresh.history_text))
+            for kind in ("undo", "redo")
+            if isinstance(e, dict) and kind in e
+        ]
+        self._keep(session_id, fresh)
+        return fresh
+
+    def _write_state(
+        self,
+        db: sqlite3.Connection,
+        session_id: str,
+        cached: sp.Cached,
+        state: dict[str, Any],
+        history: list[dict[str, Any]] | None,
+    ) -> None:
+        version = cached.version + 1
+        new = sp.Cached(version=version, base_url=self.base_url)
+        new.bodies, new.ids, new.canon = dict(cached.bodies), dict(cached.ids), dict(cached.canon)
+        wrote = False
+
+        def store_body(name: str, part: Any) -> sp.Key:
+            nonlocal wrote
+            key = new.known(name, part)
+            if key is None:
+                cur = db.execute(
+                    "INSERT INTO state_parts (session_id, part, body) VALUES (?, ?, ?)",
+                    (session_id, name, sp.dump_body(name, part)),
                 )
+                key = (name, int(cur.lastrowid or 0))
+                new.remember(key, part)
+                wrote = True
+            return key
+
+        for name, part in schema.state_parts(state).items():
+            old = cached.parts.get(name)
+            if name in cached.index and (part is old or part == old):
+                new.index[name], new.parts[name] = list(cached.index[name]), old
+                continue
+            key = store_body(name, part)
+            new.index[name], new.parts[name] = [key[1], version], new.bodies[key]
+        changed = new.index != cached.index
+        if history is None:
+            new.history, new.history_text = cached.history, cached.history_text
+        else:
+            new.history = history[-HISTORY_LIMIT:]
+            encoded = [
+                {**e, kind: sp.encode_step(e[kind], store_body)}
+                for e in new.history
+                for kind in ("undo", "redo")
+                if kind in e
+            ]
+            new.history_text = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
+            changed = changed or new.history_text != cached.history_text
+        if not changed and not wrote and cached.index:
+            return
+        db.execute(
+            "UPDATE sessions SET state_version=?, state_index=?, history=?, updated_at=? "
+            "WHERE session_id=?",
+            (
+                version,
+                json.dumps(new.index, separators=(",", ":")),
+                new.history_text,
+                time.time(),
+                session_id,
+            ),
+        )
+        # bodies neither the state nor an undo step refers to any more are dropped
+        keep = {(n, v) for n, (v, _) in new.index.items()} | sp.refs_of(
+            json.loads(new.history_text)
+        )
+        gone = {
+            (r[0], r[1])
+            for r in db.execute(
+                "SELECT part, body_id FROM state_parts WHERE session_id=?", (session_id,)
+            )
+        } - keep
+        db.executemany("DELETE FROM state_parts WHERE body_id=?", [(b,) for _, b in gone])
+        new.forget(gone | (set(new.bodies) - keep))
+        self._keep(session_id, new)
+
+    def _keep(self, session_id: str, cached: sp.Cached) -> None:
+        self._cache[session_id] = cached
+        self._cache.move_to_end(session_id)
+        while len(self._cache) > CACHED_SESSIONS:
+            self._cache.popitem(last=False)
 
     # -- claims ---------------------------------------------------------------------------------
     def create_claim(self, user_id: str, task_id: str, session_id: str, ttl_s: float) -> str:

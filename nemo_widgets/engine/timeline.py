@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from .. import schema
+from . import track_memo as memo
 
 #: How long a new title stays on screen when no length is asked for.
 DEFAULT_TITLE_MS = 3000
@@ -246,10 +247,19 @@ class Track:
 
     @property
     def end_ms(self) -> int:
-        return max((s.end_ms for s in self.segments), default=0)
+        return memo.fact(self, "end", lambda: max((s.end_ms for s in self.segments), default=0))
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Track:
+        known = memo.track_of(d)
+        if known is not None:
+            return known
+        track = cls._parse(d)
+        memo.remember(d, track)
+        return track
+
+    @classmethod
+    def _parse(cls, d: Mapping[str, Any]) -> Track:
         sty = d.get(schema.SEG_STYLE)
         return cls(
             id=str(d.get(schema.TRACK_ID) or ""),
@@ -267,6 +277,16 @@ class Track:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The track's dict; for a long track, the very dict it was read from or last written
+        as, so an edit elsewhere on the timeline neither rebuilds nor rewrites it."""
+        known = memo.dict_of(self)
+        if known is not None:
+            return known
+        out = self._dict()
+        memo.remember(out, self)
+        return out
+
+    def _dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.id:
             out[schema.TRACK_ID] = self.id
@@ -466,13 +486,13 @@ def _suffix(ident: str, prefix: str) -> int | None:
 
 def _new_id(draft: Draft, prefix: str) -> str:
     """``prefix`` + the next free number: deterministic and unique within the draft."""
-    n = 1
-    for t in draft.tracks:
-        for ident in (t.id, *(s.id for s in t.segments)):
-            k = _suffix(ident, prefix)
-            if k is not None and k >= n:
-                n = k + 1
-    return f"{prefix}{n}"
+
+    def highest(t: Track) -> int:
+        found = (_suffix(ident, prefix) for ident in (t.id, *(s.id for s in t.segments)))
+        return max((k for k in found if k is not None), default=0)
+
+    n = max((memo.fact(t, "id:" + prefix, lambda t=t: highest(t)) for t in draft.tracks), default=0)
+    return f"{prefix}{n + 1}"
 
 
 def _clip_fades(seg: Segment) -> Segment:
@@ -528,7 +548,12 @@ def finalize(draft: Draft) -> Draft:
     tracks = []
     for track in draft.tracks:
         segs = track.segments
-        if not all(s.end_ms > s.start_ms for s in segs) or not _in_order(segs):
+        tidy = memo.fact(
+            track,
+            "tidy",
+            lambda segs=segs: all(s.end_ms > s.start_ms for s in segs) and _in_order(segs),
+        )
+        if not tidy:
             segs = tuple(
                 sorted((s for s in segs if s.end_ms > s.start_ms), key=lambda s: s.start_ms)
             )
@@ -538,8 +563,9 @@ def finalize(draft: Draft) -> Draft:
     if footage:
         clipped = []
         for track in tracks:
-            if track.type == schema.TrackType.VIDEO or track.role == schema.TrackKind.STORYBOARD:
-                clipped.append(track)
+            keep = track.type == schema.TrackType.VIDEO or track.role == schema.TrackKind.STORYBOARD
+            if keep or track.end_ms <= footage:
+                clipped.append(track)  # nothing outlasts the footage
                 continue
             segs = []
             for seg in track.segments:
@@ -1487,9 +1513,9 @@ class History:
 
     @staticmethod
     def _take(state: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-        import copy
-
-        return {k: copy.deepcopy(state[k]) if k in state else _MISSING for k in keys}
+        # shared, not copied: state values are replaced by edits, never changed in place
+        # (see engine/state_parts.py), so a step costs what it changed
+        return {k: state.get(k, _MISSING) for k in keys}
 
     @staticmethod
     def _put(state: dict[str, Any], values: Mapping[str, Any]) -> None:

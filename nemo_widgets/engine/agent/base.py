@@ -9,6 +9,7 @@ a list as its ``emit``. Edits go through :mod:`..timeline` (:meth:`Turn.timeline
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import time
 import uuid
@@ -50,9 +51,10 @@ class Media:
 class Turn:
     """One chat turn: the user's message, the session it acts on, and the stream back.
 
-    ``state`` is the session state (``draft``, ``video_infos``, ...) and may be changed in
-    place; the engine saves it when the turn ends. Call :meth:`checkpoint` before an edit so
-    "undo" can restore the draft as it was.
+    ``state`` is the session state (``draft``, ``video_infos``, ...); the engine saves it
+    when the turn ends. Change it by assigning new values to its keys: the values are shared
+    with the stored state and its undo steps, so one is never edited in place (the dict of
+    :attr:`draft` is the turn's own copy, for skills that edit the draft as a dict).
     """
 
     session_id: str
@@ -68,13 +70,19 @@ class Turn:
     invocation_id: str = field(default_factory=lambda: f"e-{uuid.uuid4()}")
     said_text: bool = False
     _ids: Iterator[int] = field(default_factory=itertools.count)
+    _own_draft: Any = field(default=None, repr=False)
 
     # -- state helpers ------------------------------------------------------------------------
     @property
     def draft(self) -> dict[str, Any]:
-        """The session's draft as a dict (what the state holds when the turn ends)."""
+        """The session's draft as a dict this turn may edit in place (its own deep copy, made
+        once per turn: the stored draft is shared and never edited)."""
         self.settle()
-        return self.state.setdefault(schema.STATE_DRAFT, {})
+        draft = self.state.get(schema.STATE_DRAFT)
+        if draft is None or draft is not self._own_draft:
+            draft = copy.deepcopy(draft) if isinstance(draft, dict) else {}
+            self.state[schema.STATE_DRAFT] = self._own_draft = draft
+        return draft
 
     def settle(self) -> None:
         """Write the draft model edits left in the state back as the draft dict.

@@ -10,8 +10,6 @@ nothing about HTTP: it gets an ``emit`` coroutine for ADK-style event dicts.
 from __future__ import annotations
 
 import asyncio
-import copy
-import json
 import sys
 import traceback
 import zlib
@@ -76,7 +74,9 @@ class Answer:
 
 
 def _snapshot(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(state[k]) for k in tl.UNDOABLE if k in state}
+    # values are shared, not copied: a turn replaces them and never edits one in place
+    # (engine/state_parts.py), so this costs the number of keys, not the state's size
+    return {k: state[k] for k in tl.UNDOABLE if k in state}
 
 
 def _refs(state: dict[str, Any]) -> dict[str, Any]:
@@ -281,8 +281,9 @@ class Runner:
                 silent = is_silent(message, reading, silent_mode)
                 history = tl.History.from_list(self.store.history(sid))
                 before_history = history.to_list()
-                before = json.dumps(state, sort_keys=True)
-                before_draft = json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True)
+                # a shallow copy: the turn assigns new values, so comparing finds what changed
+                # (unchanged values are the same objects, compared by identity first)
+                before = dict(state)
                 turn = Turn(
                     session_id=sid,
                     message=message,
@@ -306,7 +307,7 @@ class Runner:
                 outcome.done = [step.row.name for step, _ in result.done]
                 outcome.not_done = [why for _, why in result.failed]
                 await turn.say(result.text)
-                changed = json.dumps(state, sort_keys=True) != before
+                changed = state != before
                 if changed or history.to_list() != before_history:
                     self.store.save_state(sid, state, history.to_list())
                 outcome.ok = True
@@ -316,9 +317,7 @@ class Runner:
                     outcome.charged = result.cost
                 # only a changed *draft* may go silent, and only when everything asked was
                 # done: clients report silent edits from a draft diff
-                draft_changed = (
-                    json.dumps(state.get(schema.STATE_DRAFT), sort_keys=True) != before_draft
-                )
+                draft_changed = state.get(schema.STATE_DRAFT) != before.get(schema.STATE_DRAFT)
                 if silent and draft_changed and not result.failed:
                     outcome.silent = True
                     held.clear()
