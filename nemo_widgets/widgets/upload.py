@@ -587,6 +587,7 @@ _HANDLERS: dict[str, Callable[[UploadPicker, dict[str, Any]], Any]] = {
     "begin": UploadPicker._begin,
     "chunk": UploadPicker._chunk,  # answered inline, see _on_custom
     "end": UploadPicker._end,
+    "progress": UploadPicker._progress,  # handled inline, never answered, see _on_custom
     "cancel": UploadPicker._cancel,  # answered inline, see _on_custom
     "dismiss": UploadPicker._dismiss,
     "add": UploadPicker._add_msg,
