@@ -312,36 +312,63 @@ function render({ model, el: root }) {
   const filesEl = el("div", { class: "nw-files" });
   const errorEl = el("div", { class: "nw-error", role: "alert" });
 
+  // One row per transfer, kept while its phase stays the same: progress updates (several a
+  // second) change its text in place, so a Cancel press is never lost to a re-render.
+  const transferRows = new Map(); // id -> {phase, node, progress, label}
+
+  function transferRow(r) {
+    const action =
+      r.phase === "error"
+        ? el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => request("dismiss", { transfer: r.id }).catch(() => {}) }, "×")
+        : el("button", {
+            class: "nw-btn nw-btn-small",
+            type: "button",
+            onclick: () => {
+              cancelled.add(r.id);
+              puts.get(r.id)?.abort(); // the server deletes what it had written
+              request("cancel", { transfer: r.id }).catch((err) => setError(err.message));
+            },
+          }, "Cancel");
+    const progress = el("progress", { class: "nw-progress", max: 100, value: 0 });
+    const label = el("span", { class: "nw-muted nw-phase" });
+    const node = el(
+      "div",
+      { class: `nw-transfer nw-phase-${r.phase}`, "data-transfer": r.id },
+      el("span", { class: "nw-name", title: r.name }, r.name),
+      el("span", { class: "nw-muted" }, r.size ? fmtBytes(r.size) : ""),
+      progress,
+      label,
+      action,
+    );
+    return { phase: r.phase, node, progress, label };
+  }
+
   function renderTransfers() {
     const rows = model.get("transfers");
-    transfersEl.replaceChildren(
-      ...rows.map((r) => {
-        const pct = Math.round((r.progress || 0) * 100);
-        const label =
-          r.phase === "sending" ? `to kernel ${pct}%` : r.phase === "uploading" ? `to ${r.source === "url" ? "service" : "API"} ${pct}%` : r.phase;
-        const action =
-          r.phase === "error"
-            ? el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => request("dismiss", { transfer: r.id }).catch(() => {}) }, "×")
-            : el("button", {
-                class: "nw-btn nw-btn-small",
-                type: "button",
-                onclick: () => {
-                  cancelled.add(r.id);
-                  puts.get(r.id)?.abort(); // the server deletes what it had written
-                  request("cancel", { transfer: r.id }).catch((err) => setError(err.message));
-                },
-              }, "Cancel");
-        return el(
-          "div",
-          { class: `nw-transfer nw-phase-${r.phase}`, "data-transfer": r.id },
-          el("span", { class: "nw-name", title: r.name }, r.name),
-          el("span", { class: "nw-muted" }, r.size ? fmtBytes(r.size) : ""),
-          el("progress", { class: "nw-progress", max: 100, value: r.phase === "error" ? 0 : pct }),
-          el("span", { class: "nw-muted nw-phase" }, r.phase === "error" ? r.error : label),
-          action,
-        );
-      }),
-    );
+    const ids = new Set(rows.map((r) => r.id));
+    for (const id of [...transferRows.keys()]) if (!ids.has(id)) transferRows.delete(id);
+    let changed = rows.length !== transfersEl.children.length;
+    rows.forEach((r, i) => {
+      let row = transferRows.get(r.id);
+      if (!row || row.phase !== r.phase) {
+        row = transferRow(r);
+        transferRows.set(r.id, row);
+        changed = true;
+      }
+      if (transfersEl.children[i] !== row.node) changed = true;
+      const pct = Math.round((r.progress || 0) * 100);
+      const text =
+        r.phase === "error"
+          ? r.error
+          : r.phase === "sending"
+            ? `to kernel ${pct}%`
+            : r.phase === "uploading"
+              ? `to ${r.source === "url" ? "service" : "API"} ${pct}%`
+              : r.phase;
+      row.progress.value = r.phase === "error" ? 0 : pct;
+      if (row.label.textContent !== text) row.label.textContent = text;
+    });
+    if (changed) transfersEl.replaceChildren(...rows.map((r) => transferRows.get(r.id).node));
   }
 
   function renderFiles() {
