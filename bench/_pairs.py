@@ -36,10 +36,12 @@ class Timing:
     cpu: float
 
 
-def timed(fn: Callable[[], object]) -> Timing:
-    c0, w0 = cpu_seconds(), time.perf_counter()
+def timed(fn: Callable[[], object], cpu: Callable[[], float] = cpu_seconds) -> Timing:
+    """Wall and CPU seconds of ``fn()``; ``cpu`` reads the CPU clock of whatever does the work
+    (default: this process and its waited-for children)."""
+    c0, w0 = cpu(), time.perf_counter()
     fn()
-    return Timing(time.perf_counter() - w0, cpu_seconds() - c0)
+    return Timing(time.perf_counter() - w0, cpu() - c0)
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ class Pairs:
 
     def ratios(self, on: str) -> list[float]:
         if on == "throughput":  # same bytes moved: throughput ratio is anchor time / work time
-            return [a.wall / w.wall for a, w in zip(self.anchor, self.work)]
+            return [a.wall / w.wall for a, w in zip(self.anchor, self.work, strict=True)]
         get = (lambda t: t.cpu) if on == "cpu" else (lambda t: t.wall)
-        return [get(w) / max(get(a), 1e-9) for a, w in zip(self.anchor, self.work)]
+        return [get(w) / max(get(a), 1e-9) for a, w in zip(self.anchor, self.work, strict=True)]
 
     def ratio(self, on: str) -> float:
         return statistics.median(self.ratios(on))
@@ -103,16 +105,22 @@ def run_pairs(
     *,
     pairs: int = 5,
     warmup: bool = True,
+    anchor_cpu: Callable[[], float] = cpu_seconds,
+    work_cpu: Callable[[], float] = cpu_seconds,
 ) -> Pairs:
-    """Run ``pairs`` interleaved A/B pairs (after one untimed warm-up of each side)."""
+    """Run ``pairs`` interleaved A/B pairs (after one untimed warm-up of each side).
+
+    ``anchor_cpu`` / ``work_cpu`` read each side's CPU clock, for work done in processes this
+    one does not wait for (a kernel, a Jupyter server, a browser).
+    """
     if warmup:
         anchor()
         work()
     out = Pairs()
     for i in range(pairs):
         first_anchor = i % 2 == 0
-        for side in (("anchor", "work") if first_anchor else ("work", "anchor")):
-            t = timed(anchor if side == "anchor" else work)
+        for side in ("anchor", "work") if first_anchor else ("work", "anchor"):
+            t = timed(anchor, anchor_cpu) if side == "anchor" else timed(work, work_cpu)
             (out.anchor if side == "anchor" else out.work).append(t)
     return out
 
