@@ -107,6 +107,13 @@ class UploadHandler(APIHandler):
         fd = os.open(self._part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._fh = os.fdopen(fd, "wb")
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        if self.request.method == "PUT" and not self._done:
+            # Refused before its body was read: tornado drops the connection after this
+            # answer, so say so, or a client would send its next request down a closed socket.
+            self.set_header("Connection", "close")
+        super().write_error(status_code, **kwargs)
+
     def data_received(self, chunk: bytes) -> None:
         if self._fh is None:  # a GET with a body, or a refused PUT
             return
