@@ -32,6 +32,7 @@ Fixtures (reuse them for any widget's browser tests)
         nb.run_all()                   # run every cell and wait until all have finished
         nb.outputs()                   # text of each code cell's output area
         nb.run_cell(3)                 # run one cell (0-based) and wait for it
+        nb.start_cell(3); nb.wait_cell(3)  # the same in two steps (do things meanwhile)
         nb.output(3)                   # text of that cell's output
         nb.save(); nb.reload()         # docmanager:save, then reload the page
         nb.set_theme("JupyterLab Dark")  # the front end's theme (a user setting: reset it)
@@ -424,6 +425,11 @@ class LabNotebook:
 
     def run_cell(self, index: int, timeout_ms: int = CELL_TIMEOUT_MS) -> str:
         """Run the code cell at ``index`` (0-based among all cells) and return its output."""
+        self.start_cell(index)
+        return self.wait_cell(index, timeout_ms)
+
+    def start_cell(self, index: int) -> None:
+        """Send the code cell at ``index`` to the kernel without waiting for it."""
         self._clear_prompts([index])
         self.page.evaluate(
             """(i) => {
@@ -433,6 +439,9 @@ class LabNotebook:
             }""",
             index,
         )
+
+    def wait_cell(self, index: int, timeout_ms: int = CELL_TIMEOUT_MS) -> str:
+        """Wait for a cell started by :meth:`start_cell`; return its output."""
         self._cells_done([index], timeout_ms)
         return self.output(index)
 

@@ -45,8 +45,9 @@ def _size(path: Path) -> int:
 
 def _open_picker(nb: Any) -> Any:
     nb.open()
-    outputs = nb.run_all()
-    assert "uploads 0 [] [] -" in outputs[1], outputs
+    nb.run_cell(0)
+    out = nb.run_cell(1)
+    assert "uploads 0 [] [] -" in out, out
     nb.page.locator(".nw-upload").wait_for()
     return nb.page
 
@@ -60,8 +61,9 @@ def _upload(page: Any, clip: Path) -> str:
     return row.inner_text()
 
 
-def _cancel_the_transfer(page: Any) -> None:
+def _cancel_the_transfer(page: Any, *, then: Callable[[], Any] = lambda: None) -> None:
     page.locator(".nw-upload .nw-transfer button", has_text="Cancel").click()
+    then()
     page.locator(".nw-upload .nw-transfer").wait_for(state="detached")
 
 
@@ -130,22 +132,33 @@ def test_without_the_server_extension_the_picker_falls_back_to_the_comm(
 ) -> None:
     lab = lab_without_upload_server
     assert httpx.get(f"{lab.url}/nemo-widgets/upload").status_code == 404  # disabled
-    nb = notebook_without_upload_server("upload-fallback.ipynb", CELLS)
+    hold = (
+        "import pathlib, time\nprint('holding', flush=True)\n"
+        f"while not pathlib.Path({str(lab.tmp.parent / 'release-the-kernel')!r}).exists():\n"
+        "    time.sleep(0.05)\nprint('released')"
+    )
+    nb = notebook_without_upload_server("upload-fallback.ipynb", [*CELLS, hold])
     page = _open_picker(nb)
 
     row = _upload(page, sized_clip(30, name="thirty.mp4"))
     assert "320×240" in row
     assert "uploads 1 ['thirty.mp4'] [] comm" in nb.run_cell(1)
 
-    # Cancel while the kernel is writing chunks (60 MB over the comm take seconds).
+    # Cancel while the kernel is writing chunks. To be sure it lands mid-file, a cell holds
+    # the kernel (a kernel running a cell reads no comm message), so the browser stops once
+    # its window of chunks is out; Cancel is pressed meanwhile, then the cell lets go.
     big = sized_clip(60, name="sixty.mp4")
+    release = lab.tmp.parent / "release-the-kernel"
     page.set_input_files(".nw-upload input[type=file]", str(big))
     partial = _wait_until(
         "the kernel's partial file",
         lambda: [p for p in lab.tmp.glob("nemo-upload-*/sixty.mp4") if _size(p) > 0],
     )
+    nb.start_cell(2)
+    _wait_until("the holding cell", lambda: "holding" in nb.output(2))
     assert partial[0].stat().st_size < big.stat().st_size
-    _cancel_the_transfer(page)
+    _cancel_the_transfer(page, then=release.touch)
+    assert "released" in nb.wait_cell(2)
     _wait_until("no partial file left", lambda: _uploads(lab.tmp) == [])
     out = nb.run_cell(1)
     assert "uploads 1 ['thirty.mp4'] [] comm" in out, out
