@@ -37,6 +37,8 @@ class Timing:
 
 
 def timed(fn: Callable[[], object], cpu: Callable[[], float] = cpu_seconds) -> Timing:
+    """Wall and CPU seconds of ``fn()``; ``cpu`` reads the CPU clock of whatever does the work
+    (default: this process and its waited-for children)."""
     c0, w0 = cpu(), time.perf_counter()
     fn()
     return Timing(time.perf_counter() - w0, cpu() - c0)
@@ -104,11 +106,15 @@ def run_pairs(
     pairs: int = 5,
     warmup: bool = True,
     cpu: Callable[[], float] = cpu_seconds,
+    anchor_cpu: Callable[[], float] | None = None,
+    work_cpu: Callable[[], float] | None = None,
 ) -> Pairs:
     """Run ``pairs`` interleaved A/B pairs (after one untimed warm-up of each side).
 
     ``cpu`` counts the CPU seconds spent so far; pass one that adds a server process the
     work talks to (it is not a waited-for child, so :func:`cpu_seconds` misses it).
+    ``anchor_cpu`` / ``work_cpu`` read one side's clock when the two sides run in different
+    processes (a kernel, a Jupyter server, a browser); each defaults to ``cpu``.
     """
     if warmup:
         anchor()
@@ -117,7 +123,10 @@ def run_pairs(
     for i in range(pairs):
         first_anchor = i % 2 == 0
         for side in ("anchor", "work") if first_anchor else ("work", "anchor"):
-            t = timed(anchor if side == "anchor" else work, cpu)
+            if side == "anchor":
+                t = timed(anchor, anchor_cpu or cpu)
+            else:
+                t = timed(work, work_cpu or cpu)
             (out.anchor if side == "anchor" else out.work).append(t)
     return out
 

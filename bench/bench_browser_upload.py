@@ -1,36 +1,34 @@
-"""Benchmark: a file through the upload picker (chromium -> Jupyter -> kernel) vs a loopback POST.
+"""Benchmark: the upload picker (chromium -> Jupyter -> kernel disk) vs a plain loopback POST.
 
-Goal (issue 15): the picker moves a 200 MB file from the browser into the kernel at >= 0.5x the
-throughput of a plain loopback HTTP POST of the same file, and the kernel's memory grows by
-<= 64 MB while it does (a window of chunks, never the file).
+What: a file of random bytes (200 MB; 50 MB with ``--quick``), picked in the upload picker in
+headless chromium in JupyterLab, until the kernel holds all of it. By default the picker takes
+the Jupyter server extension's route (one streamed PUT, ``nemo_widgets/upload_server.py``);
+``--fallback`` disables the extension and measures the comm-chunk route instead.
 
-How it is measured, in one run, on one machine:
+Anchor: a plain HTTP POST of the same file over loopback (httpx, streamed in 1 MiB blocks) to a
+tiny stdlib server in this process that writes it to a temporary file: the cost of moving the
+bytes over loopback at all. Its CPU is this process's (client and server threads); the
+picker's is the kernel's, the Jupyter server's and chromium's processes'.
 
-* **A, the anchor**: httpx streams the file in 1 MiB blocks to a stdlib HTTP server in this
-  process that writes it to a temporary file: the cost of moving the bytes over loopback at all.
-  CPU time: this process (client and server threads).
-* **B, the picker**: ``set_input_files`` on the picker in headless chromium until the kernel has
-  the whole file (its transfer row switches to "to API"); ``--window`` chunks of ``--chunk-mb``
-  in flight (``nemo_widgets/static/upload.js``). CPU time: the kernel, the Jupyter server and
-  chromium's processes. After each run the bench waits for the kernel's upload to the engine
-  to finish, so the next measurement runs on a quiet machine.
-* Pairs are interleaved (A B, then B A, ...), at least 5; the medians of the pairs' ratios are
-  reported, wall and CPU. The kernel's RSS is sampled every 20 ms by a thread in the kernel;
-  the growth is its peak minus its RSS before the first upload.
+Goal (issue 15): the picker's throughput >= 0.5x the anchor's, and the kernel's RSS grows by
+<= 64 MB while it runs (the Jupyter server's growth is reported too). Pairs are interleaved
+(``bench/_pairs.py``: A B, then B A, ..., at least 5, medians of the per-pair ratios); RSS is
+sampled every 20 ms (the kernel by a thread of its own, the server from here) and its growth is
+the peak minus the RSS before the first upload. The kernel's session is a stand-in that only
+notes the file's size: the picker's part ends when the kernel has the file, and the upload to
+the engine is measured by ``bench_upload.py``.
 
-Run: ``.venv/bin/python bench/bench_browser_upload.py [--quick] [--mb 200] [--pairs 5]``
-(needs /usr/bin/chromium). Prints the numbers, the goals and whether they are met; asserts
-nothing about time.
+Run: ``.venv/bin/python bench/bench_browser_upload.py [--quick] [--mb 200] [--pairs 5]
+[--fallback]`` (needs /usr/bin/chromium; ~2 min with ``--quick``). Prints the figures, the
+goals and whether they are met; asserts nothing about time.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import json
+import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,9 +39,10 @@ from typing import Any
 
 import httpx
 import psutil
+from _pairs import Goal, cpu_seconds, pairs_from, parser, run_pairs
 
 REPO = Path(__file__).resolve().parent.parent
-GOAL_THROUGHPUT = 0.5  # picker / anchor, wall-clock throughput
+GOAL = Goal(">=", 0.5, "throughput")
 GOAL_RSS_MB = 64.0
 
 
@@ -52,26 +51,18 @@ def _browser_helpers() -> Any:
     spec = importlib.util.spec_from_file_location(
         "nemo_browser_conftest", REPO / "tests" / "browser" / "conftest.py"
     )
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
 
-def make_file(path: Path, megabytes: int, seconds: int = 10) -> Path:
-    """A real MP4 of about ``megabytes`` (constant bitrate) that the engine accepts."""
-    import imageio_ffmpeg
-
-    kbps = int(megabytes * 8 * 1024 * 1024 / seconds / 1000)
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=25:duration={seconds}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-         "-b:v", f"{kbps}k", "-minrate", f"{kbps}k", "-maxrate", f"{kbps}k",
-         "-bufsize", f"{kbps}k", "-x264-params", "nal-hrd=cbr", str(path)],
-        check=True,
-    )  # fmt: skip
+def make_file(path: Path, megabytes: int) -> Path:
+    """``megabytes`` MiB of random bytes (not a sparse file: every block is on disk)."""
+    with open(path, "wb") as fh:
+        for _ in range(megabytes):
+            fh.write(os.urandom(1024 * 1024))
     return path
 
 
@@ -102,23 +93,19 @@ class Anchor:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def run(self, path: Path) -> tuple[float, float]:
-        """(wall s, CPU s) of one POST of ``path``."""
-
+    def run(self, path: Path) -> None:
         def blocks():
             with open(path, "rb") as fh:
                 while block := fh.read(1024 * 1024):
                     yield block
 
-        cpu0, wall0 = time.process_time(), time.perf_counter()
         r = httpx.post(
             f"http://127.0.0.1:{self.server.server_port}/",
             content=blocks(),
             headers={"Content-Length": str(path.stat().st_size)},
-            timeout=300,
+            timeout=600,
         )
         r.raise_for_status()
-        return time.perf_counter() - wall0, time.process_time() - cpu0
 
     def close(self) -> None:
         self.server.shutdown()
@@ -126,9 +113,29 @@ class Anchor:
 
 
 # ------------------------------------------------------------------------------- B: the picker
+# A session that only notes what reached the kernel (the picker's part ends there); each file
+# gets its own row in `picker.files`, which is how the bench sees that it has arrived.
+_SETUP = """import os
+from nemo_widgets.widgets import UploadPicker
+
+class ArrivalsOnly:
+    backend, session_id, skill = "engine", "bench", None
+    uploads, render_jobs = [], []
+    def __init__(self):
+        self.sizes = []
+    def observe(self, callback):
+        return lambda: None
+    async def aupload(self, *items, on_progress=None):
+        self.sizes += [os.path.getsize(i) for i in items]
+        n = len(self.sizes)
+        return [{"filename": f"arrived-{n}.mp4", "file_type": "video", "cdn_url": f"bench:{n}"}]
+
+s = ArrivalsOnly()
+picker = UploadPicker(s)
+picker"""
 # The kernel samples its own RSS every 20 ms in a thread (it keeps sampling while the kernel's
 # event loop handles the comm messages) and prints its pid for the CPU accounting.
-_SAMPLER = """import os, threading, time, psutil
+_SAMPLER = """import threading, time, psutil
 _bench_peak, _bench_stop = [0], threading.Event()
 def _bench_sample():
     proc = psutil.Process()
@@ -140,16 +147,12 @@ print('PID', os.getpid())
 threading.Thread(target=_bench_sample, daemon=True).start()"""
 _REPORT = """_bench_stop.set()
 print('PEAK_KB', _bench_peak[0] // 1024)
-print('FILES', len(picker.files))"""
+print('FILES', len(s.sizes), 'ROUTE', picker.last_transport, 'SIZES', len(set(s.sizes)))"""
 
 
-def _numbers(text: str) -> dict[str, float]:
-    out = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0].isupper():
-            out[parts[0]] = float(parts[1])
-    return out
+def _numbers(text: str) -> dict[str, str]:
+    words = text.split()
+    return {k: v for k, v in zip(words[::2], words[1::2], strict=False) if k.isupper()}
 
 
 def _cpu(procs: list[psutil.Process]) -> float:
@@ -163,15 +166,37 @@ def _cpu(procs: list[psutil.Process]) -> float:
     return total
 
 
+class _PeakRss:
+    """The highest RSS of a process, sampled every 20 ms from a thread of this one."""
+
+    def __init__(self, proc: psutil.Process) -> None:
+        self.proc, self.before = proc, proc.memory_info().rss
+        self.peak, self._stop = self.before, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, self.proc.memory_info().rss)
+            except psutil.NoSuchProcess:
+                return
+            time.sleep(0.02)
+
+    def growth_mb(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return (self.peak - self.before) / 2**20
+
+
 class Picker:
     """JupyterLab with a notebook showing an UploadPicker, driven in chromium."""
 
-    def __init__(self, helpers: Any, base: Path, chunk_bytes: int, window: int) -> None:
+    def __init__(self, helpers: Any, base: Path, *, upload_server: bool) -> None:
         import nbformat
         from playwright.sync_api import sync_playwright
 
-        self.helpers = helpers
-        self.lab = helpers.start_lab(base)
+        self.lab = helpers.start_lab(base, upload_server=upload_server)
         self.pw = sync_playwright().start()
         self.browser = self.pw.chromium.launch(
             executable_path=str(helpers.CHROMIUM), args=helpers.CHROMIUM_ARGS
@@ -180,26 +205,20 @@ class Picker:
         self.page.set_default_timeout(600_000)
         nb_file = nbformat.v4.new_notebook()
         nb_file.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-        nb_file.cells = [
-            nbformat.v4.new_code_cell(
-                "import nemo_widgets as nw\nfrom nemo_widgets.widgets import UploadPicker\n"
-                f"s = nw.connect()\npicker = UploadPicker(s, chunk_bytes={chunk_bytes}, "
-                f"window={window})\npicker"
-            ),
-            nbformat.v4.new_code_cell(_SAMPLER),
-            nbformat.v4.new_code_cell(_REPORT),
-        ]
+        nb_file.cells = [nbformat.v4.new_code_cell(c) for c in (_SETUP, _SAMPLER, _REPORT)]
         nbformat.write(nb_file, self.lab.root / "bench.ipynb")
         self.nb = helpers.LabNotebook(self.lab, self.page, "bench.ipynb")
         self.nb.open(accept_kernel_dialog=True)
         self.nb.run_cell(0)
         self.page.locator(".nw-upload").wait_for()
         before = _numbers(self.nb.run_cell(1))
-        self.rss_before_mb = before["NOW_KB"] / 1024
+        self.kernel_rss_before_mb = int(before["NOW_KB"]) / 1024
         kernel = psutil.Process(int(before["PID"]))
         server = psutil.Process(self.lab.process.pid)
         browser_root = psutil.Process(self.browser_pid())
         self.procs = [kernel, server, browser_root, *browser_root.children(recursive=True)]
+        self.server_rss = _PeakRss(server)
+        self.arrived = 0
 
     def browser_pid(self) -> int:
         # The chromium Playwright launched: a descendant of this process (through its driver)
@@ -212,31 +231,21 @@ class Picker:
                 continue
         raise RuntimeError("chromium's process was not found")
 
-    def split(self) -> dict[str, float]:
+    def cpu(self) -> float:
         """CPU seconds so far of the kernel, the Jupyter server and chromium."""
-        kernel, server, *browser = self.procs
-        return {"kernel": _cpu([kernel]), "server": _cpu([server]), "browser": _cpu(browser)}
+        return _cpu(self.procs)
 
-    def run(self, clip: Path) -> tuple[float, float]:
-        """(wall s, CPU s) until the kernel holds the whole file; then wait for the engine."""
-        page = self.page
-        split0 = self.split()
-        cpu0, wall0 = _cpu(self.procs), time.perf_counter()
-        page.set_input_files(".nw-upload input[type=file]", str(clip))
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.nw-upload .nw-transfer .nw-phase')]
-                .some((e) => e.textContent.startsWith('to API'))""",
-            polling=20,
+    def run(self, path: Path) -> None:
+        """Pick ``path`` and wait until the kernel holds all of it (its row in ``files``)."""
+        self.arrived += 1
+        self.page.set_input_files(".nw-upload input[type=file]", str(path))
+        self.page.wait_for_function(
+            "(n) => document.querySelectorAll('.nw-upload tr.nw-file').length >= n",
+            arg=self.arrived,
+            polling=10,
         )
-        wall, cpu = time.perf_counter() - wall0, _cpu(self.procs) - cpu0
-        self.last_split = {k: round(v - split0[k], 2) for k, v in self.split().items()}
-        # The kernel now streams the file to the engine: let it finish before the next step.
-        page.wait_for_function(
-            "() => !document.querySelector('.nw-upload .nw-transfer')", polling=100
-        )
-        return wall, cpu
 
-    def report(self) -> dict[str, float]:
+    def report(self) -> dict[str, str]:
         return _numbers(self.nb.run_cell(2))
 
     def close(self) -> None:
@@ -248,79 +257,58 @@ class Picker:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50 MB, 5 pairs (a few minutes)")
-    parser.add_argument("--mb", type=int, default=None, help="file size in MB (default 200)")
-    parser.add_argument("--pairs", type=int, default=5, help="interleaved A/B pairs (>= 5)")
-    parser.add_argument("--chunk-mb", type=float, default=4, help="picker chunk size (4)")
-    parser.add_argument("--window", type=int, default=None, help="chunks in flight (default 4)")
-    args = parser.parse_args()
+    ap = parser(__doc__)
+    ap.add_argument("--mb", type=int, default=None, help="file size in MiB (default 200)")
+    ap.add_argument(
+        "--fallback", action="store_true", help="the comm route (server extension disabled)"
+    )
+    args = ap.parse_args()
     mb = args.mb or (50 if args.quick else 200)
-    pairs = max(5, args.pairs)
-    from nemo_widgets.widgets.upload import DEFAULT_WINDOW
-
-    window = args.window or DEFAULT_WINDOW
+    pairs = pairs_from(args)
     # A terminated run still stops its JupyterLab, engine and browser (the `finally` blocks).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     helpers = _browser_helpers()
     if not helpers.CHROMIUM.exists():
         raise SystemExit(f"{helpers.CHROMIUM} is absent: install Debian's chromium first")
-    rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="nemo-bench-upload-") as tmp:
         base = Path(tmp)
-        clip = make_file(base / "big.mp4", mb)
-        size_mb = clip.stat().st_size / (1024 * 1024)
+        big = make_file(base / "big.mp4", mb)
         anchor = Anchor()
-        picker = Picker(helpers, base / "lab", int(args.chunk_mb * 1024 * 1024), window)
+        picker = Picker(helpers, base / "lab", upload_server=not args.fallback)
         try:
-            picker.run(clip)  # warm-up: first-use costs (imports, engine model) stay out
-            for i in range(pairs):
-                order = ("A", "B") if i % 2 == 0 else ("B", "A")
-                got: dict[str, tuple[float, float]] = {}
-                for step in order:
-                    got[step] = anchor.run(clip) if step == "A" else picker.run(clip)
-                (a_wall, a_cpu), (b_wall, b_cpu) = got["A"], got["B"]
-                rows.append(
-                    {
-                        "anchor_s": a_wall,
-                        "anchor_cpu_s": a_cpu,
-                        "picker_s": b_wall,
-                        "picker_cpu_s": b_cpu,
-                    }
-                )
-                print(
-                    f"pair {i + 1}/{pairs} ({''.join(order)}): anchor {size_mb / a_wall:.0f} MB/s"
-                    f" ({a_cpu:.2f} CPU-s), picker {size_mb / b_wall:.0f} MB/s ({b_cpu:.2f} CPU-s:"
-                    f" {picker.last_split})",
-                    flush=True,
-                )
+            result = run_pairs(
+                anchor=lambda: anchor.run(big),
+                work=lambda: picker.run(big),
+                pairs=pairs,
+                anchor_cpu=cpu_seconds,
+                work_cpu=picker.cpu,
+            )
             after = picker.report()
+            server_growth = picker.server_rss.growth_mb()
         finally:
             picker.close()
             anchor.close()
-    throughput = statistics.median(r["anchor_s"] / r["picker_s"] for r in rows)
-    cpu_ratio = statistics.median(r["picker_cpu_s"] / max(r["anchor_cpu_s"], 1e-3) for r in rows)
-    growth = after["PEAK_KB"] / 1024 - picker.rss_before_mb
-    result = {
-        "file_mb": round(size_mb, 1),
-        "chunk_mb": args.chunk_mb,
-        "window": window,
-        "pairs": pairs,
-        "anchor_mb_per_s_median": round(
-            statistics.median(size_mb / r["anchor_s"] for r in rows), 1
-        ),
-        "picker_mb_per_s_median": round(
-            statistics.median(size_mb / r["picker_s"] for r in rows), 1
-        ),
-        "throughput_ratio_picker_vs_anchor": round(throughput, 3),
-        "cpu_ratio_picker_vs_anchor": round(cpu_ratio, 2),
-        "kernel_rss_growth_mb": round(growth, 1),
-        "goal_throughput": f">= {GOAL_THROUGHPUT}x",
-        "goal_throughput_met": throughput >= GOAL_THROUGHPUT,
-        "goal_rss": f"<= {GOAL_RSS_MB:g} MB",
-        "goal_rss_met": growth <= GOAL_RSS_MB,
-    }
-    print(json.dumps(result, indent=2))
+    route = after.get("ROUTE", "?")
+    assert int(after["FILES"]) == picker.arrived and after["SIZES"] == "1", after
+    kernel_growth = int(after["PEAK_KB"]) / 1024 - picker.kernel_rss_before_mb
+    mb_s = [mb / t.wall for t in result.work]
+    anchor_mb_s = [mb / t.wall for t in result.anchor]
+    print(f"file: {mb} MiB of random bytes; picker route: {route}")
+    print(
+        f"throughput (medians): anchor {statistics.median(anchor_mb_s):.0f} MB/s, "
+        f"picker {statistics.median(mb_s):.0f} MB/s"
+    )
+    ok = result.report(
+        f"upload picker ({route} route) vs a loopback HTTP POST",
+        GOAL,
+        anchor_name="loopback HTTP POST",
+    )
+    rss_ok = kernel_growth <= GOAL_RSS_MB
+    print(
+        f"goal: kernel RSS + <= {GOAL_RSS_MB:g} MB -> +{kernel_growth:.1f} MB "
+        f"{'met' if rss_ok else 'NOT met'} (Jupyter server: +{server_growth:.1f} MB)"
+    )
+    sys.exit(0 if ok and rss_ok else 1)
 
 
 if __name__ == "__main__":

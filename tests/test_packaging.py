@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -108,10 +109,21 @@ def test_wheel_installs_into_a_clean_venv_with_frontend_samples_and_engine(tmp_p
         timeout=300,
     )  # fmt: skip
     (wheel,) = dist.glob("nemo_widgets-*.whl")
+    # The upload picker's server extension is switched on by a config file in the wheel's data.
+    config = "etc/jupyter/jupyter_server_config.d/nemo_widgets.json"
+    with zipfile.ZipFile(wheel) as whl:
+        (entry,) = [n for n in whl.namelist() if n.endswith(config)]
+        assert entry.startswith("nemo_widgets-0.1.0.data/data/"), entry
+        enabled = json.loads(whl.read(entry))["ServerApp"]["jpserver_extensions"]
+    assert enabled == {"nemo_widgets.upload_server": True}
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], timeout=120)
     py = venv / "bin" / "python"
-    _run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)])
+    # jupyter_server: what any Jupyter front end brings along (the picker works without it)
+    _run(
+        [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel),
+         "jupyter_server"]
+    )  # fmt: skip
 
     # Run from an empty folder so the source tree cannot be imported by accident.
     work = tmp_path / "elsewhere"
@@ -133,6 +145,19 @@ def test_wheel_installs_into_a_clean_venv_with_frontend_samples_and_engine(tmp_p
     assert info["js"], "no front-end files (nemo_widgets/static/*.js) in the wheel"
     assert info["size"] > 100_000 and str(venv) in info["speech"]
     assert (venv / "bin" / "nemo-widgets").exists()
+    # A fresh install enables the extension in that environment, and it loads.
+    assert (venv / config).is_file()
+    listed = subprocess.run(
+        [str(venv / "bin" / "jupyter"), "server", "extension", "list"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "no-user-config")},
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)
+    assert re.search(r"nemo_widgets\.upload_server\s+enabled", text), text
+    assert re.search(r"nemo_widgets\.upload_server\s+OK", text), text
     assert (
         _run([str(venv / "bin" / "nemo-widgets"), "sample", "music"], cwd=work)
         .strip()

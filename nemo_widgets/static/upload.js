@@ -1,6 +1,12 @@
 // Upload picker view (hand-written ESM, no bundler; see js/README.md).
 //
-// Files go to the kernel in slices of `chunk_bytes`, each sent as one binary buffer. Up to
+// Where the page comes from a Jupyter server with nemo-widgets' server extension
+// (nemo_widgets/upload_server.py), a file goes to the server in one streamed PUT, with a
+// one-time ticket the kernel gave this view for that file: the server writes it to the kernel's
+// disk, the bytes never cross the comm. Anywhere else (Colab, VS Code, the extension disabled,
+// a kernel on another machine) the view falls back on its own to the comm below.
+//
+// Over the comm, files go to the kernel in slices of `chunk_bytes`, each sent as one binary buffer. Up to
 // `window` slices are in flight; a slice is read from the file only when an acknowledgement
 // frees a place (back-pressure), so a 500 MB file never sits in memory, no message crosses
 // Jupyter's 10 MB (Colab ~1 MB) limit, and one slow round trip does not stall the next slice.
@@ -76,19 +82,133 @@ function check(file, accept, maxBytes) {
   return null;
 }
 
+const UPLOAD_ROUTE = "nemo-widgets/upload";
+const TICKET_HEADER = "X-Nemo-Upload-Ticket";
+const PROGRESS_EVERY_MS = 250;
+
+// The Jupyter server that serves this page, from the page config JupyterLab and Notebook 7
+// embed (absent in Colab and VS Code): its base URL and, if the page was opened with one, the
+// token JupyterLab's own requests send.
+function jupyterServer() {
+  const node = document.getElementById("jupyter-config-data");
+  if (!node) return null;
+  try {
+    const config = JSON.parse(node.textContent);
+    const base = String(config.baseUrl ?? "/");
+    return { url: `${base.endsWith("/") ? base : `${base}/`}${UPLOAD_ROUTE}`, token: config.token || "" };
+  } catch {
+    return null;
+  }
+}
+
+// The headers JupyterLab's ServerConnection sends: the XSRF cookie's value and the token.
+function authHeaders(server) {
+  const headers = {};
+  const xsrf = document.cookie.match(/\b_xsrf=([^;]*)\b/)?.[1];
+  if (xsrf) headers["X-XSRFToken"] = xsrf;
+  if (server.token) headers.Authorization = `token ${server.token}`;
+  return headers;
+}
+
+// Is the extension there, and does the server see this kernel's tickets? (With a ticket: is
+// that one there; a kernel on another machine writes its tickets where this server cannot.)
+async function serverAccepts(server, ticket) {
+  try {
+    const headers = authHeaders(server);
+    if (ticket) headers[TICKET_HEADER] = ticket;
+    const r = await fetch(server.url, { headers, credentials: "same-origin", cache: "no-store" });
+    if (!r.ok) return `the server answered ${r.status}`;
+    const body = await r.json();
+    return body?.version === 1 ? "" : "another protocol version";
+  } catch (err) {
+    return `no answer (${err.message})`;
+  }
+}
+
+// Stream `file` to the server; resolves with the server's reply, rejects with a message.
+// `onProgress(bytes)` as the browser sends; `track(xhr)` lets Cancel abort it.
+function putFile(server, ticket, file, onProgress, track) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest(); // not fetch: fetch reports no upload progress
+    xhr.open("PUT", server.url);
+    xhr.withCredentials = true;
+    for (const [k, v] of Object.entries({ ...authHeaders(server), [TICKET_HEADER]: ticket })) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      if (xhr.status === 201) {
+        resolve();
+        return;
+      }
+      let message = `The Jupyter server refused ${file.name} (${xhr.status}); pick the file again.`;
+      try {
+        message = `${file.name}: ${JSON.parse(xhr.responseText).message}`;
+      } catch {}
+      reject(new Error(message));
+    };
+    xhr.onerror = () => reject(new Error(`${file.name}: the connection to the Jupyter server was lost; pick the file again.`));
+    xhr.onabort = () => reject(new Error("cancelled"));
+    track(xhr);
+    xhr.send(file); // the browser streams the File from disk: it is never read into memory
+  });
+}
+
 function render({ model, el: root }) {
   const { request, dispose } = requester(model);
   const cancelled = new Set(); // transfer ids this view was asked to stop
+  const puts = new Map(); // transfer id -> the XMLHttpRequest streaming it to the server
   let queue = Promise.resolve(); // files are sent one after the other
+  const server = jupyterServer();
+  // Asked once per view; "" means the server route is there.
+  const serverRoute = server ? serverAccepts(server, null) : Promise.resolve("no Jupyter server page config");
 
   const setError = (text) => {
     model.set("error", text);
     model.save_changes();
   };
 
+  // The server route: true once the file is on the kernel's disk, false to fall back on the
+  // comm (with the reason in `why`), or it throws.
+  async function sendToServer(file, transfer, ticket, why) {
+    const refused = await serverAccepts(server, ticket);
+    if (refused) {
+      why.text = `the server does not see the kernel's ticket: ${refused}`;
+      return false;
+    }
+    let last = 0;
+    const onProgress = (bytes) => {
+      const now = performance.now();
+      if (now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      model.send({ kind: "progress", transfer, received: bytes });
+    };
+    try {
+      await putFile(server, ticket, file, onProgress, (xhr) => puts.set(transfer, xhr));
+    } finally {
+      puts.delete(transfer);
+    }
+    return true;
+  }
+
   async function send(file) {
-    const { msg } = await request("begin", { name: file.name, size: file.size, mime: file.type });
+    const why = { text: await serverRoute };
+    const direct = !why.text;
+    const { msg } = await request("begin", { name: file.name, size: file.size, mime: file.type, direct });
     const transfer = msg.transfer;
+    if (direct && !msg.ticket) why.text = "the kernel has no ticket folder the server shares";
+    try {
+      if (direct && msg.ticket && (await sendToServer(file, transfer, msg.ticket, why))) {
+        if (!cancelled.has(transfer)) await request("end", { transfer, via: "server" });
+        return;
+      }
+    } catch (err) {
+      if (!cancelled.has(transfer)) {
+        setError(err.message);
+        request("cancel", { transfer }).catch(() => {});
+      }
+      return;
+    }
+    if (why.text) console.debug(`[nemo-widgets] ${file.name}: upload over the comm (${why.text})`);
     const step = Math.max(64 * 1024, model.get("chunk_bytes"));
     const window = Math.max(1, model.get("window") || 1);
     const inFlight = new Set();
@@ -111,7 +231,7 @@ function render({ model, el: root }) {
       }
       await Promise.all(inFlight);
       if (failure) throw failure;
-      if (!cancelled.has(transfer)) await request("end", { transfer });
+      if (!cancelled.has(transfer)) await request("end", { transfer, via: "comm", why: why.text });
     } catch (err) {
       if (!cancelled.has(transfer)) {
         setError(err.message);
@@ -192,35 +312,63 @@ function render({ model, el: root }) {
   const filesEl = el("div", { class: "nw-files" });
   const errorEl = el("div", { class: "nw-error", role: "alert" });
 
+  // One row per transfer, kept while its phase stays the same: progress updates (several a
+  // second) change its text in place, so a Cancel press is never lost to a re-render.
+  const transferRows = new Map(); // id -> {phase, node, progress, label}
+
+  function transferRow(r) {
+    const action =
+      r.phase === "error"
+        ? el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => request("dismiss", { transfer: r.id }).catch(() => {}) }, "×")
+        : el("button", {
+            class: "nw-btn nw-btn-small",
+            type: "button",
+            onclick: () => {
+              cancelled.add(r.id);
+              puts.get(r.id)?.abort(); // the server deletes what it had written
+              request("cancel", { transfer: r.id }).catch((err) => setError(err.message));
+            },
+          }, "Cancel");
+    const progress = el("progress", { class: "nw-progress", max: 100, value: 0 });
+    const label = el("span", { class: "nw-muted nw-phase" });
+    const node = el(
+      "div",
+      { class: `nw-transfer nw-phase-${r.phase}`, "data-transfer": r.id },
+      el("span", { class: "nw-name", title: r.name }, r.name),
+      el("span", { class: "nw-muted" }, r.size ? fmtBytes(r.size) : ""),
+      progress,
+      label,
+      action,
+    );
+    return { phase: r.phase, node, progress, label };
+  }
+
   function renderTransfers() {
     const rows = model.get("transfers");
-    transfersEl.replaceChildren(
-      ...rows.map((r) => {
-        const pct = Math.round((r.progress || 0) * 100);
-        const label =
-          r.phase === "sending" ? `to kernel ${pct}%` : r.phase === "uploading" ? `to ${r.source === "url" ? "service" : "API"} ${pct}%` : r.phase;
-        const action =
-          r.phase === "error"
-            ? el("button", { class: "nw-btn nw-btn-small", type: "button", title: "Dismiss", onclick: () => request("dismiss", { transfer: r.id }).catch(() => {}) }, "×")
-            : el("button", {
-                class: "nw-btn nw-btn-small",
-                type: "button",
-                onclick: () => {
-                  cancelled.add(r.id);
-                  request("cancel", { transfer: r.id }).catch((err) => setError(err.message));
-                },
-              }, "Cancel");
-        return el(
-          "div",
-          { class: `nw-transfer nw-phase-${r.phase}`, "data-transfer": r.id },
-          el("span", { class: "nw-name", title: r.name }, r.name),
-          el("span", { class: "nw-muted" }, r.size ? fmtBytes(r.size) : ""),
-          el("progress", { class: "nw-progress", max: 100, value: r.phase === "error" ? 0 : pct }),
-          el("span", { class: "nw-muted nw-phase" }, r.phase === "error" ? r.error : label),
-          action,
-        );
-      }),
-    );
+    const ids = new Set(rows.map((r) => r.id));
+    for (const id of [...transferRows.keys()]) if (!ids.has(id)) transferRows.delete(id);
+    let changed = rows.length !== transfersEl.children.length;
+    rows.forEach((r, i) => {
+      let row = transferRows.get(r.id);
+      if (!row || row.phase !== r.phase) {
+        row = transferRow(r);
+        transferRows.set(r.id, row);
+        changed = true;
+      }
+      if (transfersEl.children[i] !== row.node) changed = true;
+      const pct = Math.round((r.progress || 0) * 100);
+      const text =
+        r.phase === "error"
+          ? r.error
+          : r.phase === "sending"
+            ? `to kernel ${pct}%`
+            : r.phase === "uploading"
+              ? `to ${r.source === "url" ? "service" : "API"} ${pct}%`
+              : r.phase;
+      row.progress.value = r.phase === "error" ? 0 : pct;
+      if (row.label.textContent !== text) row.label.textContent = text;
+    });
+    if (changed) transfersEl.replaceChildren(...rows.map((r) => transferRows.get(r.id).node));
   }
 
   function renderFiles() {

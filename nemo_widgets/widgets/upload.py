@@ -1,15 +1,25 @@
-"""Upload picker: files picked or dropped in the browser reach the kernel in acknowledged chunks.
+"""Upload picker: files picked or dropped in the browser reach the kernel's disk, then the API.
 
-Jupyter's websocket refuses messages above 10 MB and Colab's above about 1 MB, so the browser
-never sends a whole file: it sends ``chunk`` messages carrying one ArrayBuffer each (a binary
-message buffer, never base64 in JSON). Up to ``window`` chunks are in flight at once and each
-is acknowledged by a ``chunk-response``; the browser reads the next slice only when an
-acknowledgement frees a place in the window. That window is the back-pressure: the browser
-holds at most ``window`` chunks and the kernel at most ``window`` chunks waiting to be
-written, whatever the file size, while the round trip of one chunk no longer stalls the
-next. (What is left is the browser's side of the websocket: in ``bench/bench_browser_upload.py``
-chromium spends ~35 ms of CPU per MB sending, about 16 MB/s here, while the kernel and the
-Jupyter server use a tenth of that; a loopback HTTP POST of the same file runs at hundreds.)
+Two routes from the browser to the kernel's disk. Where the page is served by a Jupyter server
+with this package's server extension (``nemo_widgets/upload_server.py``: JupyterLab, Notebook 7,
+JupyterHub), the kernel mints a one-time ticket for the file (``upload_tickets.py``), its view
+streams the file to the server in one authenticated ``PUT`` and the server writes it where the
+kernel asked: the bytes never pass through the kernel, at the speed of a plain HTTP upload. The
+view tells the kernel when it is done (``end`` with ``via="server"``) and the kernel checks the
+size on disk. Everywhere else (Colab, VS Code, a kernel on another machine, the extension
+disabled) the view falls back on its own to the widget's comm, below; ``last_transport`` (not
+synced, not saved) and the ``nemo_widgets.upload`` debug log say which route a file took.
+
+Over the comm: Jupyter's websocket refuses messages above 10 MB and Colab's above about 1 MB,
+so the browser never sends a whole file: it sends ``chunk`` messages carrying one ArrayBuffer
+each (a binary message buffer, never base64 in JSON). Up to ``window`` chunks are in flight at
+once and each is acknowledged by a ``chunk-response``; the browser reads the next slice only
+when an acknowledgement frees a place in the window. That window is the back-pressure: the
+browser holds at most ``window`` chunks and the kernel at most ``window`` chunks waiting to be
+written, whatever the file size, while the round trip of one chunk no longer stalls the next.
+Every byte still crosses the server's websocket, the kernel's ZMQ socket and ipykernel's
+one-thread message loop, so this route is many times slower than the server's (measured in
+``bench/bench_browser_upload.py``).
 
 The kernel writes chunks in byte order into a file in a fresh temporary directory (one that
 arrives ahead of its turn waits in memory, within the window; the browser's file name is
@@ -23,9 +33,11 @@ with ``ok`` and either the result or ``error``):
 ========  =====================================================  ===========================
 kind      body                                                   response
 ========  =====================================================  ===========================
-begin     ``name, size, mime``                                   ``transfer`` (an id)
+begin     ``name, size, mime, direct``                           ``transfer`` (an id) and,
+                                                                 with ``direct``, ``ticket``
 chunk     ``transfer, offset`` + one binary buffer               ``received`` (bytes written)
-end       ``transfer``                                           (upload to the API starts)
+progress  ``transfer, received`` (server route; no reply)        -
+end       ``transfer, via`` ("server" or "comm"), ``why``        (upload to the API starts)
 cancel    ``transfer``                                           (partial file deleted)
 add       ``source`` (a kernel-side path or an http(s) URL)      (upload to the API starts)
 dismiss   ``transfer``                                           (row removed)
@@ -36,6 +48,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -50,7 +63,7 @@ from typing import IO, Any
 import anywidget
 import traitlets as t
 
-from .. import schema
+from .. import schema, upload_tickets
 from .._environment import in_colab
 from ._protocol import SessionLike
 from ._static import STATIC, widget_css
@@ -71,6 +84,8 @@ COLAB_WINDOW = 8
 # instead of one per 64 KiB the HTTP client reports.
 _PROGRESS_STEP = 0.01
 _PROGRESS_INTERVAL_S = 0.25
+
+log = logging.getLogger("nemo_widgets.upload")
 
 
 def _mb(n: int) -> str:
@@ -145,6 +160,8 @@ class _Transfer:
     early: dict[int, bytes] = field(default_factory=dict)
     task: asyncio.Task[Any] | None = None
     last_sync: float = field(default=0.0)
+    #: the one-time ticket that lets the Jupyter server write ``path`` (server route)
+    ticket_file: Path | None = None
 
     def row(self) -> dict[str, Any]:
         if self.phase == "sending":
@@ -167,6 +184,9 @@ class _Transfer:
     def discard_partial(self) -> None:
         """Close and delete the temporary copy (a partial one after a cancel or error)."""
         self.early.clear()
+        if self.ticket_file is not None:
+            upload_tickets.revoke(self.ticket_file)
+            self.ticket_file = None
         if self.fh is not None:
             with contextlib.suppress(OSError):
                 self.fh.close()
@@ -222,6 +242,11 @@ class UploadPicker(Replies, anywidget.AnyWidget):
     window = t.Int(DEFAULT_WINDOW).tag(sync=True)
     """Chunks the browser may have in flight (sent, not yet acknowledged)."""
 
+    last_transport = t.Unicode("")
+    """How the last file from the browser reached the kernel: ``"server"`` (the Jupyter
+    server extension's streaming PUT) or ``"comm"`` (chunks over the widget's comm). For
+    debugging; not synced to the browser, not saved with the notebook."""
+
     def __init__(
         self,
         session: SessionLike,
@@ -242,6 +267,8 @@ class UploadPicker(Replies, anywidget.AnyWidget):
         self._session = session
         self._tasks = TaskGroup(self._show_error)
         self._transfers: dict[str, _Transfer] = {}
+        #: where tickets for the server route go (found on the first ``direct`` begin)
+        self._ticket_folder: Path | None = None
         if "files" not in kwargs:
             # Uploads made before the picker existed (`s.upload(...)`) are listed too.
             self._merge_files([file_record(u) for u in session.uploads])
@@ -320,6 +347,10 @@ class UploadPicker(Replies, anywidget.AnyWidget):
             # 200 MB upload).
             self._reply(content, lambda: self._chunk(content, buffers))
             return
+        if kind == "progress":
+            # The server route's progress, a few times a second; nothing to answer.
+            self._progress(content)
+            return
         if kind == "cancel":
             # Inline too: no chunk still in the window is written after the cancel.
             self._reply(content, lambda: self._cancel(content))
@@ -335,13 +366,49 @@ class UploadPicker(Replies, anywidget.AnyWidget):
         tr = self._new_transfer(name, size, source="browser")
         tr.tmpdir = Path(tempfile.mkdtemp(prefix="nemo-upload-"))
         tr.path = tr.tmpdir / safe_filename(name)
-        tr.fh = open(tr.path, "wb")  # noqa: SIM115 - closed in _end / discard_partial
+        reply: dict[str, Any] = {"transfer": tr.id}
+        if content.get("direct"):
+            # The view found the server extension: a ticket lets the server write tr.path.
+            # Without one (no runtime dir to share) the view sends chunks, as everywhere else.
+            try:
+                folder = self._ticket_folder or upload_tickets.kernel_folder()
+                if folder is not None:
+                    secret, tr.ticket_file = upload_tickets.mint(
+                        folder, tr.path, size, transfer=tr.id
+                    )
+                    self._ticket_folder = folder
+                    reply["ticket"] = secret
+            except OSError as exc:
+                log.debug("%s: no upload ticket (%s); the comm route it is", name, exc)
         self.error = ""
         self._sync_transfers()
-        return {"transfer": tr.id}
+        return reply
+
+    def _progress(self, content: dict[str, Any]) -> None:
+        tr = self._transfers.get(str(content.get("transfer")))
+        if tr is None or tr.phase != "sending" or tr.fh is not None:
+            return
+        with contextlib.suppress(TypeError, ValueError):
+            tr.received = max(tr.received, min(int(content.get("received", 0)), tr.size))
+            self._sync_transfers()
+
+    def _open_for_chunks(self, tr: _Transfer) -> None:
+        """The comm route's first chunk: withdraw the server's ticket, open the file."""
+        if tr.ticket_file is not None:
+            if not upload_tickets.revoke(tr.ticket_file):
+                # Claimed: the server is writing this file. Two writers would corrupt it.
+                raise RuntimeError(
+                    f"{tr.name} is already on its way through the Jupyter server; "
+                    "wait for it, or cancel and pick the file again."
+                )
+            tr.ticket_file = None
+        assert tr.path is not None
+        tr.fh = open(tr.path, "wb")  # noqa: SIM115 - closed in _end / discard_partial
 
     def _chunk(self, content: dict[str, Any], buffers: list[Any]) -> dict[str, Any]:
         tr = self._get(content)
+        if tr.phase == "sending" and tr.fh is None and tr.path is not None:
+            self._open_for_chunks(tr)
         if tr.phase != "sending" or tr.fh is None:
             raise RuntimeError(f"{tr.name}: this upload is {tr.phase}; start it again.")
         if len(buffers) != 1:
@@ -379,10 +446,22 @@ class UploadPicker(Replies, anywidget.AnyWidget):
 
     async def _end(self, content: dict[str, Any]) -> dict[str, Any]:
         tr = self._get(content)
-        if tr.fh is None or tr.path is None:
+        via = "server" if content.get("via") == "server" else "comm"
+        if tr.phase != "sending" or tr.path is None:
             raise RuntimeError(f"{tr.name}: this upload is {tr.phase}; start it again.")
-        tr.fh.close()
-        tr.fh = None
+        if via == "server":
+            if tr.fh is not None:
+                raise RuntimeError(f"{tr.name}: chunks came over the comm; upload it again.")
+            # The server renamed the complete file into place; the ticket is spent.
+            if tr.ticket_file is not None:
+                upload_tickets.revoke(tr.ticket_file)
+                tr.ticket_file = None
+            tr.received = tr.path.stat().st_size if tr.path.is_file() else 0
+        elif tr.fh is not None:
+            tr.fh.close()
+            tr.fh = None
+        self.last_transport = via
+        log.debug("%s: browser -> kernel via %s %s", tr.name, via, content.get("why") or "")
         if tr.received != tr.size:
             message = f"{tr.name}: received {tr.received} of {tr.size} bytes; upload it again."
             self._fail(tr, message)
@@ -508,6 +587,7 @@ _HANDLERS: dict[str, Callable[[UploadPicker, dict[str, Any]], Any]] = {
     "begin": UploadPicker._begin,
     "chunk": UploadPicker._chunk,  # answered inline, see _on_custom
     "end": UploadPicker._end,
+    "progress": UploadPicker._progress,  # handled inline, never answered, see _on_custom
     "cancel": UploadPicker._cancel,  # answered inline, see _on_custom
     "dismiss": UploadPicker._dismiss,
     "add": UploadPicker._add_msg,

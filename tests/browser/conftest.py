@@ -8,10 +8,15 @@ Fixtures (reuse them for any widget's browser tests)
 ----------------------------------------------------
 ``lab`` (session)
     A :class:`LabServer`: ``url``, ``root`` (the notebooks' folder, also the kernels' working
-    directory) and ``env``. Started once with galata's test configuration on a free port.
-    Its kernels run this checkout (``PYTHONPATH``) and find one shared engine through
-    ``NEMO_ENGINE_DIR``, so ``nw.connect()`` in a notebook reuses it instead of starting one;
-    client config and render memory live in temporary folders too.
+    directory), ``env`` and ``tmp`` (the kernels' ``TMPDIR``). Started once with galata's test
+    configuration on a free port, with the server extensions this environment enables (the
+    upload picker's among them). Its kernels run this checkout (``PYTHONPATH``) and find one
+    shared engine through ``NEMO_ENGINE_DIR``, so ``nw.connect()`` in a notebook reuses it
+    instead of starting one; client config and render memory live in temporary folders too.
+``lab_without_upload_server`` (session)
+    A second JupyterLab, the same but with the upload picker's server extension disabled
+    in the user's Jupyter config, sharing the first one's engine: the picker's
+    fallback over the comm. ``notebook_without_upload_server`` is ``notebook`` on it.
 ``chromium`` (session)
     A Playwright ``Browser`` (sync API).
 ``lab_page`` (function)
@@ -27,6 +32,7 @@ Fixtures (reuse them for any widget's browser tests)
         nb.run_all()                   # run every cell and wait until all have finished
         nb.outputs()                   # text of each code cell's output area
         nb.run_cell(3)                 # run one cell (0-based) and wait for it
+        nb.start_cell(3); nb.wait_cell(3)  # the same in two steps (do things meanwhile)
         nb.output(3)                   # text of that cell's output
         nb.save(); nb.reload()         # docmanager:save, then reload the page
         nb.set_theme("JupyterLab Dark")  # the front end's theme (a user setting: reset it)
@@ -108,6 +114,7 @@ class LabServer:
     url: str
     root: Path
     env: dict[str, str]
+    tmp: Path
     process: subprocess.Popen[bytes] = field(repr=False)
     log_path: Path = field(repr=False)
     engine: Any = field(repr=False, default=None)
@@ -144,11 +151,14 @@ class LabServer:
             return ""
 
 
-def start_lab(base: Path) -> LabServer:
+def start_lab(
+    base: Path, *, upload_server: bool = True, engine_dir: Path | None = None
+) -> LabServer:
     """Start an engine and JupyterLab (galata config, free port) under ``base``.
 
-    Used by the ``lab`` fixture and by ``bench/bench_browser_upload.py``; call
-    :meth:`LabServer.stop` when done.
+    Used by the ``lab`` fixtures and by ``bench/bench_browser_upload.py``; call
+    :meth:`LabServer.stop` when done. ``upload_server=False`` disables the upload picker's
+    server extension the way a user would; ``engine_dir`` reuses the engine running there.
     """
     from nemo_widgets.engine.launcher import ensure_engine
 
@@ -184,14 +194,21 @@ def start_lab(base: Path) -> LabServer:
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
         "IPYTHONDIR": str(base / "ipython"),
         "MPLBACKEND": "agg",
+        # the kernels' temporary folders (the picker's partial uploads) where tests can see them
+        "TMPDIR": str(base / "tmp"),
     }
-    for key in ("NEMO_TOKEN", "NEMO_API_URL", "VSCODE_PID", "VSCODE_CWD"):
-        env.pop(key, None)
+    if engine_dir is not None:
+        env["NEMO_ENGINE_DIR"] = str(engine_dir)
+    (base / "tmp").mkdir(exist_ok=True)
+    jupyter = Path(sys.executable).with_name("jupyter")
+    if not upload_server:
+        # jupyter_server_test_config.py disables the extension, as a user's config file may
+        # (a user-level jupyter_server_config.d file does not override the one pip installed).
+        env["NEMO_LAB_UPLOAD_SERVER"] = "0"
     # One engine for every kernel (kernels reuse it through engine.json in NEMO_ENGINE_DIR).
     engine = ensure_engine(Path(env["NEMO_ENGINE_DIR"]), env=env, timeout=60)
     log_path = base / "lab.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed by LabServer.stop
-    jupyter = Path(sys.executable).with_name("jupyter")
     process = subprocess.Popen(
         [str(jupyter), "lab", f"--config={HERE / 'jupyter_server_test_config.py'}"],
         cwd=root,
@@ -203,6 +220,7 @@ def start_lab(base: Path) -> LabServer:
         url=f"http://127.0.0.1:{env['NEMO_LAB_PORT']}",
         root=root,
         env=env,
+        tmp=base / "tmp",
         process=process,
         log_path=log_path,
         engine=engine,
@@ -229,6 +247,25 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         pytest.skip(f"{CHROMIUM} is absent")
     try:
         server = start_lab(tmp_path_factory.mktemp("lab"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_without_upload_server(
+    lab: LabServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LabServer]:
+    """JupyterLab with the upload picker's server extension disabled (the engine of ``lab``)."""
+    try:
+        server = start_lab(
+            tmp_path_factory.mktemp("lab-plain"),
+            upload_server=False,
+            engine_dir=Path(lab.env["NEMO_ENGINE_DIR"]),
+        )
     except RuntimeError as exc:
         pytest.fail(str(exc))
     try:
@@ -388,6 +425,11 @@ class LabNotebook:
 
     def run_cell(self, index: int, timeout_ms: int = CELL_TIMEOUT_MS) -> str:
         """Run the code cell at ``index`` (0-based among all cells) and return its output."""
+        self.start_cell(index)
+        return self.wait_cell(index, timeout_ms)
+
+    def start_cell(self, index: int) -> None:
+        """Send the code cell at ``index`` to the kernel without waiting for it."""
         self._clear_prompts([index])
         self.page.evaluate(
             """(i) => {
@@ -397,6 +439,9 @@ class LabNotebook:
             }""",
             index,
         )
+
+    def wait_cell(self, index: int, timeout_ms: int = CELL_TIMEOUT_MS) -> str:
+        """Wait for a cell started by :meth:`start_cell`; return its output."""
         self._cells_done([index], timeout_ms)
         return self.output(index)
 
@@ -444,9 +489,7 @@ class LabNotebook:
         return json.loads(self.path.read_text())
 
 
-@pytest.fixture
-def notebook(lab: LabServer, lab_page: Any) -> Callable[..., LabNotebook]:
-    """``notebook(name, cells)``: write a notebook into the Lab root; returns its driver."""
+def _notebooks(lab: LabServer, page: Any) -> Callable[..., LabNotebook]:
     import nbformat
 
     def make(name: str, cells: list[str], front: str = "lab") -> LabNotebook:
@@ -454,9 +497,26 @@ def notebook(lab: LabServer, lab_page: Any) -> Callable[..., LabNotebook]:
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, lab.root / name)
-        return LabNotebook(lab, lab_page, name, front)
+        return LabNotebook(lab, page, name, front)
 
     return make
+
+
+@pytest.fixture
+def notebook(lab: LabServer, lab_page: Any) -> Callable[..., LabNotebook]:
+    """``notebook(name, cells)``: write a notebook into the Lab root; returns its driver."""
+    return _notebooks(lab, lab_page)
+
+
+@pytest.fixture
+def notebook_without_upload_server(
+    lab_without_upload_server: LabServer, lab_page: Any
+) -> Iterator[Callable[..., LabNotebook]]:
+    """``notebook`` on the JupyterLab without the upload picker's server extension."""
+    try:
+        yield _notebooks(lab_without_upload_server, lab_page)
+    finally:
+        lab_without_upload_server.shutdown_kernels()
 
 
 @pytest.fixture(scope="session")

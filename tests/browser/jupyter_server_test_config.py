@@ -21,3 +21,6 @@ c.LabApp.news_url = ""  # no "news" toast, no outside request
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 # Notebook 7 (served by the same server at /notebooks/...) exposes `window.jupyterapp` too.
 c.JupyterNotebookApp.expose_app_in_browser = True
+# The upload picker's server extension is on as installed; the fallback's tests turn it off.
+if os.environ.get("NEMO_LAB_UPLOAD_SERVER") == "0":
+    c.ServerApp.jpserver_extensions = {"nemo_widgets.upload_server": False}

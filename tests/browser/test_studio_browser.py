@@ -56,7 +56,7 @@ def test_studio_upload_chat_preview_themes_and_reload(
         f"studio-{front}.ipynb",
         [
             "import nemo_widgets as nw\ns = nw.connect()\nstudio = s.studio()\nstudio",
-            "print('draft:', s.draft.summary())",
+            "print('draft:', s.draft.summary(), 'via', studio.upload.last_transport)",
         ],
         front=front,
     )
@@ -75,7 +75,9 @@ def test_studio_upload_chat_preview_themes_and_reload(
     plot.locator(".gtitle", has_text="1 segment").wait_for(timeout=30_000)
     assert "1280×720" in plot.locator(".gtitle").text_content()
     assert plot.locator("g.trace.bars path").count() >= 1
-    assert "Video: speech" in nb.run_cell(1)  # the kernel's draft says the same
+    out = nb.run_cell(1)
+    assert "Video: speech" in out  # the kernel's draft says the same
+    assert "via server" in out  # through the Jupyter server extension, in both front ends
 
     # 2. A chat edit redraws it.
     box = studio.locator(".nw-chat textarea")

@@ -329,3 +329,122 @@ async def test_chunked_upload_reaches_the_real_engine(engine: Any, tmp_path: Pat
     assert token and token not in seen
     # A picker made later lists what the session uploaded before it existed.
     assert UploadPicker(session).files == w.files
+
+
+# ------------------------------------------------------------------ the server route's tickets
+def _server_writes(folder: Path, secret: str, data: bytes) -> Path:
+    """What the server extension does with a ticket (``upload_server.py``): claim it, write."""
+    from nemo_widgets import upload_tickets
+
+    ticket = upload_tickets.claim(folder, secret)
+    assert ticket is not None and ticket.size == len(data)
+    ticket.path.write_bytes(data)
+    return ticket.path
+
+
+async def test_a_direct_begin_gets_a_one_time_ticket_and_the_server_writes_the_file(
+    tmp_path: Path,
+) -> None:
+    session = FakeSession()
+    w = UploadPicker(session)
+    w._ticket_folder = tmp_path / "tickets"
+    front = Front(w)
+    data = _payload(200_000)
+    begin = await front.request(
+        "begin", name="clip.mp4", size=len(data), mime="video/mp4", direct=True
+    )
+    assert begin["ok"] and len(begin["ticket"]) >= 40
+    # Stored by its hash only, readable by the user alone, never in the widget's state.
+    (ticket_file,) = (tmp_path / "tickets").glob("*.json")
+    assert begin["ticket"] not in ticket_file.name
+    assert ticket_file.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "tickets").stat().st_mode & 0o777 == 0o700
+    assert begin["ticket"] not in json.dumps(w.get_state(), default=str)
+
+    tr = w._transfers[begin["transfer"]]
+    assert tr.fh is None  # the kernel does not open the file the server will write
+    written = _server_writes(tmp_path / "tickets", begin["ticket"], data)
+    assert written == tr.path.resolve()
+    front.msg("progress", transfer=tr.id, received=len(data) // 2)
+    assert w.transfers[0]["received"] == len(data) // 2
+    end = await front.request("end", transfer=tr.id, via="server")
+    assert end["ok"], end
+    await w._tasks.wait()
+    assert session.received == [("clip.mp4", data)]
+    assert w.last_transport == "server" and "last_transport" not in w.get_state()
+    assert w.transfers == [] and not written.parent.exists()
+
+
+async def test_without_the_server_the_same_transfer_falls_back_to_chunks(tmp_path: Path) -> None:
+    session = FakeSession()
+    w = UploadPicker(session, chunk_bytes=64 * 1024)
+    w._ticket_folder = tmp_path / "tickets"
+    front = Front(w)
+    data = _payload(150_000)
+    begin = await front.request(
+        "begin", name="clip.mp4", size=len(data), mime="video/mp4", direct=True
+    )
+    tid, secret = begin["transfer"], begin["ticket"]
+    for offset in range(0, len(data), 64 * 1024):
+        ack = await front.request(
+            "chunk", [data[offset : offset + 64 * 1024]], transfer=tid, offset=offset
+        )
+        assert ack["ok"], ack
+    # The first chunk withdrew the ticket: no server may write this file now.
+    from nemo_widgets import upload_tickets
+
+    assert upload_tickets.claim(tmp_path / "tickets", secret) is None
+    end = await front.request("end", transfer=tid, via="comm", why="test")
+    assert end["ok"]
+    await w._tasks.wait()
+    assert session.received == [("clip.mp4", data)] and w.last_transport == "comm"
+
+
+async def test_chunks_are_refused_while_the_server_writes_the_file(tmp_path: Path) -> None:
+    w = UploadPicker(FakeSession())
+    w._ticket_folder = tmp_path / "tickets"
+    front = Front(w)
+    begin = await front.request("begin", name="clip.mp4", size=4, mime="video/mp4", direct=True)
+    from nemo_widgets import upload_tickets
+
+    assert upload_tickets.claim(tmp_path / "tickets", begin["ticket"]) is not None
+    ack = await front.request("chunk", [b"abcd"], transfer=begin["transfer"], offset=0)
+    assert ack["ok"] is False and "Jupyter server" in ack["error"]
+
+
+async def test_a_short_file_from_the_server_is_refused_and_deleted(tmp_path: Path) -> None:
+    session = FakeSession()
+    w = UploadPicker(session)
+    w._ticket_folder = tmp_path / "tickets"
+    front = Front(w)
+    begin = await front.request("begin", name="clip.mp4", size=1000, mime="video/mp4", direct=True)
+    tr = w._transfers[begin["transfer"]]
+    tr.path.write_bytes(b"x" * 999)  # as if the server had renamed a short file into place
+    end = await front.request("end", transfer=tr.id, via="server")
+    assert end["ok"] is False and "received 999 of 1000" in end["error"]
+    assert session.received == [] and not tr.path.parent.exists()
+
+
+async def test_cancel_on_the_server_route_withdraws_the_ticket_and_the_folder(
+    tmp_path: Path,
+) -> None:
+    w = UploadPicker(FakeSession())
+    w._ticket_folder = tmp_path / "tickets"
+    front = Front(w)
+    begin = await front.request("begin", name="clip.mp4", size=10, mime="video/mp4", direct=True)
+    tr = w._transfers[begin["transfer"]]
+    folder = tr.path.parent
+    cancel = await front.request("cancel", transfer=tr.id)
+    assert cancel["ok"]
+    assert list((tmp_path / "tickets").glob("*.json")) == [] and not folder.exists()
+    assert w.transfers == []
+
+
+async def test_no_ticket_folder_means_no_ticket(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    w = UploadPicker(FakeSession())
+    w._ticket_folder = blocked / "tickets"  # cannot be created: the view uses chunks
+    front = Front(w)
+    begin = await front.request("begin", name="clip.mp4", size=10, mime="video/mp4", direct=True)
+    assert begin["ok"] and "ticket" not in begin
