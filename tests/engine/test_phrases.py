@@ -284,6 +284,21 @@ PHRASES = [
         [EditTitle(style={"color": "#FFD60A", "size*": 1.3})],
     ),
     ("titled", "move it to the top", [EditTitle(style={"pos": "top-center"})]),
+    # a title's own text quoted: a second title with the same words, a style for that title,
+    # or a rename from one quoted text to another
+    ("titled", "add a title 'Urban Dreams' at the start", [AddTitle("Urban Dreams", When(0))]),
+    (
+        "titled",
+        "add a fade in to 'Urban Dreams'",
+        [EditTitle(target="Urban Dreams", style={"anim": "fade-in"})],
+    ),
+    ("titled", "rename 'Urban Dreams' to 'City'", [EditTitle(target="Urban Dreams", text="City")]),
+    ("titled", "把“Urban Dreams”改成“城市”", [EditTitle(target="Urban Dreams", text="城市")]),
+    (
+        "titled",
+        "cambia 'Urban Dreams' por 'Ciudad'",
+        [EditTitle(target="Urban Dreams", text="Ciudad")],
+    ),
     ("titled", "make the title last until 6 seconds", [EditTitle(when=When(end_ms=6000))]),
     ("titled", "make the title last 5 seconds", [EditTitle(when=When(length_ms=5000))]),
     ("titled", "change the title to 'Night City'", [EditTitle(text="Night City")]),

@@ -476,6 +476,7 @@ def parse_fade(clause: Clause, ctx: Context) -> list[Command] | None:
         TITLE_NOUN.search(n)
         or CAPTIONS.search(n)
         or (PRONOUN.search(n) and text_subject(clause, ctx))
+        or any(q in ctx.titles for q in clause.quoted())  # "fade in 'Sale'": that title
     ):
         return None
     music = bool(MUSIC.search(n))

@@ -215,7 +215,15 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
             return [RemoveTitle(None)]
         return [RemoveTitle(quoted[0])]
     existing = quoted[0] if quoted and quoted[0] in ctx.titles else None
-    adding = bool(ADD.search(n)) and not existing
+    # "add a title 'Hi'" when a title "Hi" is already there is a second one, not a change to it
+    asks_new = bool(
+        re.search(
+            r"\b(?:a|an|another|one more|new|second|2nd)\s+(?:\w+\s+)?(?:title|heading|text)\b|"
+            r"再加|另一个|再添加|\b(?:otro|nuevo)\s+t[ií]tulo",
+            n,
+        )
+    )
+    adding = bool(ADD.search(n)) and (not existing or asks_new)
     if adding and not text and not blank and ctx.titles and style:
         adding = False  # "add a box to the title", "add a fade-in to the title": a change
     if adding and (about_title or quoted):
@@ -244,12 +252,18 @@ def parse_title(clause: Clause, ctx: Context) -> list[Command] | None:
         return None
     new_text = None
     target = existing
-    if quoted:
+    pieces = clause.low.split("⟦")
+    if len(quoted) >= 2 and re.search(
+        r"(?:\bto|\binto|\bwith|\bpor|\ba|改成|改为|换成|变成|→|->)\s*:?\s*$",
+        pieces[1].split("⟧", 1)[-1],
+    ):  # "rename 'Hi' to 'Hello'", "change 'Hi' into 'Hello'", "把“嗨”改成“你好”"
+        target, new_text = quoted[0], quoted[1]
+    elif quoted:
         before = clause.low.split("⟦", 1)[0]
         if re.search(
             r"(?:\bto|\binto|\bwith|\breads?|\bsay|\bsays|\ba|\bpor)\s*:?\s*$|(?:改成|改为|换成|变成)\s*$",
             before,
-        ):
+        ) and not (existing and style):  # "add a fade in to 'Hi'" styles the title "Hi"
             new_text = quoted[0]
             target = None
         elif existing is None:
