@@ -65,9 +65,9 @@ class Pairs:
 
     def ratios(self, on: str) -> list[float]:
         if on == "throughput":  # same bytes moved: throughput ratio is anchor time / work time
-            return [a.wall / w.wall for a, w in zip(self.anchor, self.work)]
+            return [a.wall / w.wall for a, w in zip(self.anchor, self.work, strict=True)]
         get = (lambda t: t.cpu) if on == "cpu" else (lambda t: t.wall)
-        return [get(w) / max(get(a), 1e-9) for a, w in zip(self.anchor, self.work)]
+        return [get(w) / max(get(a), 1e-9) for a, w in zip(self.anchor, self.work, strict=True)]
 
     def ratio(self, on: str) -> float:
         return statistics.median(self.ratios(on))
@@ -111,7 +111,7 @@ def run_pairs(
     out = Pairs()
     for i in range(pairs):
         first_anchor = i % 2 == 0
-        for side in (("anchor", "work") if first_anchor else ("work", "anchor")):
+        for side in ("anchor", "work") if first_anchor else ("work", "anchor"):
             t = timed(anchor if side == "anchor" else work)
             (out.anchor if side == "anchor" else out.work).append(t)
     return out

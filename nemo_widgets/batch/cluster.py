@@ -107,7 +107,8 @@ def _warm(language: str | None) -> None:
         noise, language=language, beam_size=beam, word_timestamps=True, vad_filter=False
     )
     list(segments)  # first-call kernel set-up, paid here rather than by the first file
-    model.detect_language(audio=noise, vad_filter=True)  # loads the VAD model too
+    segments, _ = model.transcribe(noise, language=language, beam_size=beam, vad_filter=True)
+    list(segments)  # and the VAD model, loaded once
     with timing.aligner():  # English timing refinement's decoder
         pass
 
