@@ -82,7 +82,7 @@ class BatchOptions:
         if unknown:
             raise ValueError(
                 f"Unknown caption format {', '.join(map(repr, unknown))}: use any of "
-                f"{', '.join(FORMATS)} (e.g. formats=('srt', 'vtt'))."
+                f"{', '.join(FORMATS)}, e.g. srt,vtt."
             )
         if not formats and not self.burn and not self.metadata:
             raise ValueError(
