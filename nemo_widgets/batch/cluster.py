@@ -77,7 +77,7 @@ class SpeechModelPerWorker(_WorkerPlugin):  # type: ignore[misc,valid-type]
         self.threads = threads
 
     def setup(self, worker: Any = None) -> None:
-        if self.threads and not os.environ.get("NEMO_WHISPER_THREADS"):
+        if self.threads:  # a local cluster's share of the cores, whatever the parent had set
             os.environ["NEMO_WHISPER_THREADS"] = str(self.threads)
         try:
             _warm(self.language)

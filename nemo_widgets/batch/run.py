@@ -185,6 +185,8 @@ def _on_dask(
     on_step: StepHook | None,
     meta: dict[str, Any],
 ) -> dict[str, dict[str, Any]]:
+    import distributed
+
     from .cluster import open_cluster
 
     cluster = open_cluster(scheduler, workers=workers, language=options.language)
@@ -208,16 +210,18 @@ def _on_dask(
         by_key = {f.key: item for f, item in futures.items()}
         pending = set(futures)
         while pending:
-            finished = [f for f in pending if f.done()]
+            try:  # woken by the first file to finish (or each half second, for the view)
+                finished, pending = distributed.wait(
+                    pending, timeout=0.5, return_when="FIRST_COMPLETED"
+                )
+            except TimeoutError:
+                finished = set()
             for fut in finished:
                 item = futures[fut]
                 rows[item.name] = _row_of(fut, item)
                 view.set(item.name, rows[item.name]["status"], rows[item.name].get("error") or "")
-                pending.discard(fut)
-            if not pending:
-                break
-            _mark_running(client, by_key, view)
-            time.sleep(0.2)
+            if pending:
+                _mark_running(client, by_key, view)
     except BaseException:
         client.cancel(list(futures), force=True)
         raise
