@@ -192,7 +192,7 @@ async def _caption_one(
     session: Any, item: Item, options: BatchOptions, sleep: Any
 ) -> dict[str, Any]:
     from ..api.errors import NemoError, OutOfCreditsError
-    from ..cli import _to_jsonable, caption_requests
+    from ..cli import caption_requests  # the messages a person types, as the CLI sends them
 
     row = _row(item, worker=f"cloud session {session.session_id[:12]}")
     seconds: dict[str, float] = {}
@@ -257,7 +257,7 @@ async def _caption_one(
         if options.metadata:
             t0 = timed("metadata")
             await session.achat("generate titles, a description, tags and chapters for my video")
-            meta = _to_jsonable(await session.ametadata())
+            meta = (await session.ametadata()).to_dict()
             data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
             out = f"{item.name}.metadata.json"
             row["outputs"].append(folder.write(out, data))
