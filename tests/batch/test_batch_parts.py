@@ -89,3 +89,15 @@ def test_the_notebook_view_draws_with_the_notebook_theme():
     colours = re.findall(r"(?:color|background):([^;\"]+)", page)
     assert colours and all(c.startswith("var(--jp-") for c in colours), colours
     assert "ETA" in page
+
+
+def test_dask_is_imported_only_when_a_batch_runs_on_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nemo_widgets as nw, nemo_widgets.batch; nw.caption_batch; "
+        "print(sorted(m for m in ('distributed', 'dask', 'fsspec') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
