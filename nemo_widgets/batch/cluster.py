@@ -88,8 +88,16 @@ class SpeechModelPerWorker(_WorkerPlugin):  # type: ignore[misc,valid-type]
         pass
 
 
+#: Languages whose models this process has loaded and run (each batch registers the plugin
+#: again: a worker that has them warm already does nothing).
+_WARMED: set[str | None] = set()
+
+
 def _warm(language: str | None) -> None:
     """Load the model(s) ``language`` needs and run them once, as the engine's warm-up does."""
+    if language in _WARMED:
+        return
+    _WARMED.add(language)
     import numpy as np
 
     from ..engine.captions import recognize, timing
