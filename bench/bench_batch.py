@@ -64,6 +64,12 @@ def clips(folder: Path, n: int = 8) -> list[Path]:
     return out
 
 
+def _cpu_s() -> float:
+    """This process's CPU seconds, with its waited-for children's (ffmpeg)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -120,14 +126,19 @@ def main() -> int:
                 row = caption_file(str(clip), clip.stem, opts)
                 assert row["status"] == "done", row["error"]
 
+        worker_cpu: list[float] = []
+
         def batch_on(client: distributed.Client, frames: list) -> None:
             runs["n"] += 1
+            before = client.run(_cpu_s)
             df = nw.caption_batch(
                 [str(c) for c in inputs], lang="en", formats="srt,vtt", progress=None,
                 output=str(tmp / f"batch-{runs['n']}"), scheduler=client,
             )  # fmt: skip
+            after = client.run(_cpu_s)
             assert (df.status == "done").all(), df.error.tolist()
             frames.append(df)
+            worker_cpu.append(sum(after[w] - before.get(w, 0.0) for w in after))
 
         cluster, client, startup = start(WORKERS)
         frames: list = []
@@ -144,6 +155,12 @@ def main() -> int:
             timed = frames[1:]  # the first was the warm-up
             work_s = statistics.median(f.total_s.sum() for f in timed)
             print(f"  files' own time on the workers (sum of total_s): {work_s:.2f} s a batch")
+            cpu = statistics.median(worker_cpu[1:])
+            print(
+                f"  CPU of the workers: {cpu:.2f} s a batch (with the client's: "
+                f"{cpu + statistics.median(t.cpu for t in result.work):.2f} s; the anchor's: "
+                f"{statistics.median(t.cpu for t in result.anchor):.2f} s)"
+            )
             per_file = statistics.median(overhead_ms(f) for f in timed)
             met = per_file < OVERHEAD_GOAL_MS
             print(

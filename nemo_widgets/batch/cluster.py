@@ -182,6 +182,15 @@ def open_cluster(
         )
         client = distributed.Client(local)
         cluster = Cluster(client, owned=True, local=local, threads=size.threads)
+    if cluster.local is None and not cluster.workers:
+        try:  # a scheduler whose workers are still starting (an adaptive cluster scaling up)
+            cluster.client.wait_for_workers(1, timeout=60)
+        except TimeoutError as exc:
+            cluster.close()
+            raise ConnectionError(
+                f"The Dask scheduler at {cluster.client.scheduler.address} has no workers: "
+                "start some (dask worker ADDRESS, or scale the cluster), then run the batch."
+            ) from exc
     cluster.client.register_plugin(
         SpeechModelPerWorker(language, cluster.threads), name=SpeechModelPerWorker.name
     )
