@@ -42,10 +42,12 @@ def test_a_local_cluster_shares_the_cores_between_worker_processes(cores, worker
     assert (size.workers, size.threads) == want
 
 
-def test_a_receipt_counts_only_when_every_output_is_whole_and_newer(tmp_path):
+@pytest.mark.parametrize("as_url", [False, True], ids=["path", "file-url"])
+def test_a_receipt_counts_only_when_every_output_is_whole_and_newer(tmp_path, as_url):
     clip = tmp_path / "talk.wav"
     clip.write_bytes(b"RIFF....")
-    options = BatchOptions(language="en", formats=("srt",), output=str(tmp_path / "out")).checked()
+    where = f"file://{tmp_path / 'out'}" if as_url else str(tmp_path / "out")
+    options = BatchOptions(language="en", formats=("srt",), output=where).checked()
     assert finished_row(str(clip), "talk", options) is None  # never captioned
     folder = Folder(options.output)
     folder.ensure()
@@ -57,7 +59,8 @@ def test_a_receipt_counts_only_when_every_output_is_whole_and_newer(tmp_path):
         "options": options.digest(), "outputs": {"talk.srt": len(srt)}, "row": {"words": 1},
     }  # fmt: skip
     folder.write("talk.receipt.json", json.dumps(receipt).encode())
-    assert finished_row(str(clip), "talk", options)["status"] == "skipped"
+    source = f"file://{clip}" if as_url else str(clip)
+    assert finished_row(source, "talk", options)["status"] == "skipped"
     other = BatchOptions(language="en", preset="bbc", output=options.output).checked()
     assert finished_row(str(clip), "talk", other) is None  # other options: redone
     (tmp_path / "out" / "talk.srt").write_bytes(b"1\n")  # cut short
