@@ -40,6 +40,7 @@ _EXPORTS = {
     "RenderFailedError": "nemo_widgets.api.errors",
     "StreamDroppedError": "nemo_widgets.api.errors",
     "sample_path": "nemo_widgets.samples",
+    "caption_batch": "nemo_widgets.batch.run",
 }
 
 __all__ = [  # the public surface; everything else is private
@@ -63,6 +64,7 @@ __all__ = [  # the public surface; everything else is private
     "UnsupportedFileError",
     "UploadedFile",
     "aconnect",
+    "caption_batch",
     "connect",
     "sample_path",
 ]
@@ -96,6 +98,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TokenExpiredError,
         UnsupportedFileError,
     )
+    from .batch import caption_batch
     from .draft import Draft, Segment, SessionState, Track
     from .renders import RenderJob
     from .samples import sample_path

@@ -5,6 +5,7 @@ The same jobs as the notebooks, without a notebook::
     nemo-widgets caption clip.mp4 --lang en --burn -o out.mp4    # captions burned into an MP4
     nemo-widgets caption clip.mp4 --format srt                   # subtitles file (clip.srt)
     nemo-widgets caption clip.mp4 --style karaoke --preset vertical --burn
+    nemo-widgets batch "lectures/*.mp4" --format srt,vtt -o out/ # many files, on Dask
     nemo-widgets metadata clip.mp4                               # titles, description, tags
     nemo-widgets prompt "a lighthouse keeper's last night"       # text-to-video storyboard
     nemo-widgets engine                                          # the local engine, foreground
@@ -151,6 +152,45 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=900.0, help="seconds to wait for the export (900)"
     )
     cap.set_defaults(func=cmd_caption)
+
+    bat = sub.add_parser(
+        "batch",
+        parents=[common],
+        help="caption many files at once on a Dask cluster (local, or --scheduler ADDRESS)",
+        description="Caption every input (files, folders, quoted glob patterns, fsspec URLs) "
+        "on a local Dask cluster sized to this machine, or on an existing one with "
+        "--scheduler; with --cloud, as NemoVideo sessions. Files finished by an earlier run "
+        "with the same options are skipped. Needs the batch extra: "
+        'pip install "nemo-widgets[batch]".',
+    )
+    bat.add_argument("inputs", nargs="+", help='files, folders or patterns ("lectures/*.mp4")')
+    bat.add_argument("--lang", default="auto", help="language spoken (es, zh…); default detected")
+    bat.add_argument(
+        "--format",
+        default="srt",
+        help="caption files to write, comma-separated: srt, vtt, ass, json (default srt)",
+    )
+    bat.add_argument("--burn", action="store_true", help="also write MP4s with captions burned in")
+    bat.add_argument(
+        "--metadata", action="store_true", help="also write titles, description and tags (JSON)"
+    )
+    bat.add_argument("--style", choices=CAPTION_STYLES, default="plain", help="burn-in look")
+    bat.add_argument("--preset", choices=CAPTION_PRESETS, default="netflix", help="caption rules")
+    bat.add_argument("--ratio", choices=tuple(schema.ASPECT_RATIOS), help="canvas of the MP4s")
+    bat.add_argument(
+        "--quality", choices=schema.QUALITIES, default="high", help="MP4 quality (with --burn)"
+    )
+    bat.add_argument(
+        "-o", "--output", default="captions", help="output folder or URL (default ./captions)"
+    )
+    bat.add_argument(
+        "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786"
+    )
+    bat.add_argument("--workers", type=int, help="worker processes of the local cluster")
+    bat.add_argument(
+        "--concurrency", type=int, default=4, help="sessions at a time with --cloud (4)"
+    )
+    bat.set_defaults(func=cmd_batch)
 
     meta = sub.add_parser(
         "metadata",
@@ -460,6 +500,55 @@ def cmd_caption(args: argparse.Namespace) -> int:
     job.download(out)
     print(out)
     return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``nemo-widgets batch``: caption many files; a table of results; 1 if any failed."""
+    try:
+        from .batch import caption_batch
+    except ImportError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.scheduler and (args.cloud or getattr(args, "base_url", None)):
+        raise UsageError("--scheduler is for a Dask cluster; drop it with --cloud or --base-url.")
+    cloud = args.cloud or bool(getattr(args, "base_url", None))
+    lang = None if args.lang.strip().lower() in {"", "auto"} else args.lang
+    try:
+        frame = caption_batch(
+            args.inputs,
+            lang=lang,
+            preset=args.preset,
+            style=args.style,
+            formats=args.format,
+            burn=args.burn,
+            metadata=args.metadata,
+            ratio=args.ratio,
+            quality=args.quality,
+            output=args.output,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            backend="cloud" if cloud else "local",
+            base_url=getattr(args, "base_url", None),
+            concurrency=args.concurrency,
+            progress=None if args.quiet else "terminal",
+        )
+    except ValueError as exc:  # bad options: nothing was started
+        raise UsageError(str(exc)) from exc
+    except ConnectionError as exc:
+        raise _ServiceError(str(exc)) from exc
+    for row in frame.itertuples():
+        if row.status == "error":
+            named = Path(str(row.input)).name in str(row.error)
+            print(f"error    {row.error}" if named else f"error    {row.input}: {row.error}")
+        else:
+            print(f"{row.status:<8} {row.input} -> {', '.join(row.outputs)}")
+    failed = int((frame.status == "error").sum())
+    print(
+        f"{len(frame) - failed} of {len(frame)} captioned or already done"
+        + (f", {failed} failed" if failed else "")
+        + f" ({frame.attrs.get('wall_s', 0):.1f} s)",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_metadata(args: argparse.Namespace) -> int:

@@ -83,7 +83,11 @@ def test_binder_installs_the_repo_and_opens_the_quickstart():
     req = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
     lines = [line.strip() for line in req if line.strip() and not line.startswith("#")]
     # the repository itself, with the front ends at the versions the widgets are tested with
-    assert ".[jupyter]" in lines, "binder must install the repository and its jupyter extra"
+    found = [re.fullmatch(r"\.\[(.*)\]", line) for line in lines]
+    extras = [{x.strip() for x in m.group(1).split(",")} for m in found if m]
+    assert extras and {"jupyter", "batch"} <= extras[0], (
+        "binder must install the repository with its jupyter extra (and batch, for notebook 06)"
+    )
     extra = re.search(r"^jupyter = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M)
     assert extra and "jupyterlab" in extra.group(1) and "notebook" in extra.group(1)
     assert re.fullmatch(r"python-3\.1[0-9]\s*", (ROOT / "binder" / "runtime.txt").read_text())

@@ -1,6 +1,6 @@
-"""The example notebooks: committed clean, and the five run in a row as a newcomer runs them.
+"""The example notebooks: committed clean, and the six run in a row as a newcomer runs them.
 
-The five are executed with nbclient in real kernels, one after the other, in the default
+The six are executed with nbclient in real kernels, one after the other, in the default
 environment (no credit or engine settings: the engine as users get it, which never refuses
 work for credits), offline (``HF_HUB_OFFLINE=1`` and a proxy that refuses every non-local
 connection), with one client and one engine for all of them (started in a temporary
@@ -30,6 +30,7 @@ EXPECTED = [
     "03_timeline_exploration.ipynb",
     "04_titles_tags_and_prompts.ipynb",
     "05_batch_and_renders.ipynb",
+    "06_batch_on_a_cluster.ipynb",
 ]
 CELL_TIMEOUT_S = 600
 #: Whole notebook, on two busy cores (they take 10-30 s on an idle machine).
@@ -39,7 +40,7 @@ NOTEBOOK_TIMEOUT_S = 900
 # ---------------------------------------------------------------------------------------------
 # the committed files
 # ---------------------------------------------------------------------------------------------
-def test_all_five_notebooks_are_there():
+def test_all_six_notebooks_are_there():
     assert NOTEBOOKS == EXPECTED
 
 
@@ -71,7 +72,7 @@ def test_committed_notebook_is_clean_and_says_how_to_switch_to_the_cloud(name):
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def offline_env(tmp_path_factory):
-    """One fresh engine and one fresh client for the five notebooks, and no network.
+    """One fresh engine and one fresh client for the six notebooks, and no network.
 
     Nothing about credits is set: a user's engine never refuses work for them, and the
     notebooks must pass that way, in a row, as someone who opens them one after the other.
@@ -100,7 +101,7 @@ def offline_env(tmp_path_factory):
             mp.delenv(key, raising=False)  # the default engine: no credit or limit settings
         for key, value in env.items():
             mp.setenv(key, value)
-        # One engine for all five: each kernel's nw.connect() finds it in NEMO_ENGINE_DIR.
+        # One engine for all six: each kernel's nw.connect() finds it in NEMO_ENGINE_DIR.
         engine = ensure_engine(engine_dir, timeout=60)
         try:
             yield base
@@ -250,3 +251,24 @@ def test_05_batch_and_renders(offline_env, tmp_path):
     assert "resumed" in text.lower()
     data = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "available" in data  # the credits were shown
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
+def test_06_batch_on_a_cluster(offline_env, tmp_path):
+    nb = execute("06_batch_on_a_cluster.ipynb", tmp_path)
+    out = tmp_path / "output" / "captions"
+    for name in ("lecture_01_inaugural", "lecture_02_austen"):
+        assert "-->" in (out / f"{name}.srt").read_text()
+        assert (out / f"{name}.vtt").read_text().startswith("WEBVTT")
+        assert json.loads((out / f"{name}.metadata.json").read_text())["titles"]
+        assert (out / f"{name}.receipt.json").is_file()
+    assert not list(out.glob("lecture_03_broken*"))
+    text = outputs_text(nb)
+    assert "your country" in text.lower()  # the SRT printed in the notebook
+    assert "0 bytes" in text  # the broken file's row says why
+    assert text.count("skipped") >= 2  # the rerun did no work
+    plotly = "application/vnd.plotly.v1+json"
+    plots = [o for c in nb.cells for o in c.get("outputs", []) if plotly in o.get("data", {})]
+    assert plots, "the time-per-file plot is missing"
+    assert "HTMLModel" in " ".join(widget_models(nb)), "the live progress view was not shown"
