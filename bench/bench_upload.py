@@ -146,7 +146,10 @@ def main() -> int:
     mb = size / 1e6
     print(f"{mb:.0f} MB of random noise (WAV) to the engine's upload endpoint")
     ok_speed = result.report(
-        f"upload {mb:.0f} MB", Goal(">=", 0.9, "throughput"), anchor_name="curl", work_name="aupload"
+        f"upload {mb:.0f} MB",
+        Goal(">=", 0.9, "throughput"),
+        anchor_name="curl",
+        work_name="aupload",
     )
     med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
     print(f"  throughput: curl {mb / med([t.wall for t in result.anchor]):.0f} MB/s, "
