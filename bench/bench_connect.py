@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 from _pairs import Goal, exit_code, pairs_from, parser, run_pairs
 from bench_recognition import settle
 

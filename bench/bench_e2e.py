@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 from _pairs import Goal, Timing, cpu_seconds, exit_code, pairs_from, parser, run_pairs
 from bench_recognition import FIRST_MESSAGE, by_hand, settle
 

@@ -28,6 +28,7 @@ import time
 import uuid
 from pathlib import Path
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 import httpx
 
 from nemo_widgets.engine.launcher import ensure_engine

@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 import httpx
 
 MESSAGES = ("add a title 'Load test' for 1 second at the top", "help", "undo")

@@ -46,6 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 import numpy as np
 from _pairs import Goal, Timing, cpu_seconds, exit_code, pairs_from, parser, run_pairs
 

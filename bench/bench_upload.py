@@ -30,6 +30,7 @@ import uuid
 import wave
 from pathlib import Path
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
 import httpx
 import psutil
 from _pairs import Goal, exit_code, pairs_from, parser, run_pairs
