@@ -23,6 +23,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+#: the resolution of ``os.times()`` (10 ms on Linux)
+CPU_TICK_S = 1 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
+
 
 def cpu_seconds(pids: Iterable[int] = ()) -> float:
     """This process's CPU time plus that of children it has waited for.
@@ -126,7 +129,10 @@ class Pairs:
             f"  {work_name:<28} wall {med(self.work, 'wall'):8.3f} s"
             f"   CPU {med(self.work, 'cpu'):8.3f} s"
         )
-        print(f"  ratio: CPU {self.ratio('cpu'):.3f}x   wall {self.ratio('wall'):.3f}x")
+        if med(self.anchor, "cpu") < 5 * CPU_TICK_S:  # os.times() counts in clock ticks
+            print(f"  ratio: wall {self.ratio('wall'):.3f}x   (CPU: too little to compare)")
+        else:
+            print(f"  ratio: CPU {self.ratio('cpu'):.3f}x   wall {self.ratio('wall'):.3f}x")
         if goal is None:
             return True
         value = self.value(goal)
