@@ -23,9 +23,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-#: the resolution of ``os.times()`` (10 ms on Linux)
-CPU_TICK_S = 1 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
-
 
 def cpu_seconds(pids: Iterable[int] = ()) -> float:
     """This process's CPU time plus that of children it has waited for.
@@ -33,8 +30,8 @@ def cpu_seconds(pids: Iterable[int] = ()) -> float:
     ``pids``: other live processes whose work counts too (an engine the bench talks to over
     HTTP), each with the children it has waited for (its ffmpeg runs).
     """
-    t = os.times()
-    total = t.user + t.system + t.children_user + t.children_system
+    t = os.times()  # children in clock ticks (10 ms); this process to the nanosecond
+    total = time.process_time() + t.children_user + t.children_system
     if pids:
         import psutil
 
@@ -129,7 +126,7 @@ class Pairs:
             f"  {work_name:<28} wall {med(self.work, 'wall'):8.3f} s"
             f"   CPU {med(self.work, 'cpu'):8.3f} s"
         )
-        if med(self.anchor, "cpu") < 5 * CPU_TICK_S:  # os.times() counts in clock ticks
+        if med(self.anchor, "cpu") < 1e-3:
             print(f"  ratio: wall {self.ratio('wall'):.3f}x   (CPU: too little to compare)")
         else:
             print(f"  ratio: CPU {self.ratio('cpu'):.3f}x   wall {self.ratio('wall'):.3f}x")
