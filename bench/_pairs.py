@@ -126,7 +126,7 @@ class Pairs:
             f"  {work_name:<28} wall {med(self.work, 'wall'):8.3f} s"
             f"   CPU {med(self.work, 'cpu'):8.3f} s"
         )
-        if med(self.anchor, "cpu") < 1e-3:
+        if med(self.anchor, "cpu") < 1e-4:
             print(f"  ratio: wall {self.ratio('wall'):.3f}x   (CPU: too little to compare)")
         else:
             print(f"  ratio: CPU {self.ratio('cpu'):.3f}x   wall {self.ratio('wall'):.3f}x")
