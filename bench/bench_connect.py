@@ -7,16 +7,18 @@ spawn to exit: wall, and CPU of the child and everything it waited for.
 
 * **engine running**: the launcher finds the live engine recorded in the folder (started and
   settled before, its start-up warm-up over); the session is created on it. Anchor: a fresh
-  interpreter doing one ``GET /health`` with ``http.client`` (start-up plus one loopback round
-  trip). Goal: <= 0.5 s of CPU more than the anchor (the
-  imports' 0.3 s of ``bench_imports.py`` and a few requests).
+  interpreter doing the same server work by hand with ``http.client``: ``GET /health``, an
+  anonymous token, a new session (connect() reuses the token it cached, so the anchor does
+  a little more engine work). Goal: <= 0.5 s of CPU more than the anchor (the imports' 0.3 s
+  of ``bench_imports.py`` and the client's own work).
 * **engine not running**: ``connect()`` starts the engine (a new, empty folder each run) and
   waits for it; the child's exit stops it. Anchor: ``python -m nemo_widgets.engine`` started by
-  hand on its own empty folder, polled with ``http.client`` until ``/health`` answers, then
-  stopped. Both sides with the start-up warm-up of the speech models off
-  (``NEMO_ENGINE_WARM=0``): it runs in the background without delaying the first answer, and
-  how much of it a run pays depends only on how long the engine lives. Goal: CPU <= 1.25x the
-  anchor (the launcher and the session must not add much to the engine's own start).
+  hand on its own empty folder, polled with ``http.client`` until ``/health`` answers, the
+  same token and session requests sent by a fresh interpreter, then stopped. Both sides with
+  the start-up warm-up of the speech models off (``NEMO_ENGINE_WARM=0``): it runs in the
+  background without delaying the first answer, and how much of it a run pays depends only
+  on how long the engine lives. Goal: <= 0.5 s of CPU more than the anchor (the launcher's
+  wait, the imports and the client, on top of the engine's own start).
 
 CPU, not wall, carries the goals: on this shared 2-core machine (load average often above 8)
 wall time mostly measures the other helpers; both are printed.
@@ -40,7 +42,7 @@ from bench_recognition import settle
 
 PY = sys.executable
 RUNNING_GOAL_S = 0.5
-COLD_GOAL = 1.25
+COLD_EXTRA_S = 0.5
 
 _CONNECT = """
 import sys
@@ -48,11 +50,21 @@ import nemo_widgets as nw
 nw.connect(store_dir=sys.argv[1]).close()
 """
 
-_HEALTH = """
-import http.client, sys
-c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
-c.request("GET", "/health")
-assert c.getresponse().status == 200
+#: the server work of a connect(), by hand: /health, an anonymous token, a new session
+_BY_HAND = """
+import http.client, json, sys, uuid
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+def call(method, path, headers=None, body=None):
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    data = r.read()
+    assert r.status == 200, (path, r.status, data)
+    return json.loads(data)
+call("GET", "/health")
+tok = call("POST", "/api/auth/anonymous-token", {"X-Client-Id": str(uuid.uuid4())})
+headers = {"Authorization": "Bearer " + tok["data"]["token"], "Content-Type": "application/json",
+           "X-Skill-Source": "nemo-video", "X-Skill-Version": "1.9", "X-Skill-Platform": "bench"}
+call("POST", "/api/tasks/me/with-session/nemo_agent", headers, b"{}")
 """
 
 
@@ -63,7 +75,8 @@ def child_env(engine_dir: Path, cache: Path, **more: str) -> dict[str, str]:
 
 
 def start_by_hand(folder: Path, env: dict[str, str]) -> None:
-    """The engine's own start: spawn it, poll its ``/health`` until it answers, stop it."""
+    """The engine's own start: spawn it, poll its ``/health`` until it answers, then the same
+    requests as a connect() (a token, a session) from a fresh interpreter, and stop it."""
     import http.client
 
     folder.mkdir()
@@ -83,6 +96,7 @@ def start_by_hand(folder: Path, env: dict[str, str]) -> None:
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
                 c.request("GET", "/health")
                 if c.getresponse().status == 200:
+                    subprocess.run([PY, "-c", _BY_HAND, str(port)], env=env, check=True)
                     return
             except (OSError, ValueError, KeyError):
                 pass
@@ -113,7 +127,7 @@ def main() -> int:
         n = iter(range(10**6))
         try:
             warm = run_pairs(
-                lambda: subprocess.run([PY, "-c", _HEALTH, port], env=env, check=True),
+                lambda: subprocess.run([PY, "-c", _BY_HAND, port], env=env, check=True),
                 lambda: subprocess.run(
                     [PY, "-c", _CONNECT, str(root / f"client{next(n)}")], env=env, check=True
                 ),
@@ -124,7 +138,7 @@ def main() -> int:
         ok_warm = warm.report(
             "connect(), engine running",
             Goal("<=", RUNNING_GOAL_S, "cpu", extra=True),
-            anchor_name="bare python + GET /health",
+            anchor_name="python + the requests by hand",
             work_name="python + connect()",
         )
         print(f"  extra: wall {warm.extra('wall'):.3f} s   CPU {warm.extra('cpu'):.3f} s")
@@ -148,10 +162,11 @@ def main() -> int:
         )
     ok_cold = cold.report(
         "connect(), engine not running",
-        Goal("<=", COLD_GOAL, "cpu"),
+        Goal("<=", COLD_EXTRA_S, "cpu", extra=True),
         anchor_name="engine started by hand",
         work_name="python + connect()",
     )
+    print(f"  extra: wall {cold.extra('wall'):.3f} s   CPU {cold.extra('cpu'):.3f} s")
     return exit_code(ok_warm, ok_cold)
 
 
