@@ -5,9 +5,10 @@ What: fresh interpreters (the venv's python), each timed from spawn to exit, CPU
 
 * anchor: a bare interpreter (``python -c pass``: start-up, ``site``, nothing else);
 * ``import nemo_widgets``;
-* the modules a real first ``nw.connect()`` to a running engine leaves in ``sys.modules``,
-  imported in that order (found once at the start by a child that really connects to a
-  temporary engine; the connection itself is ``bench_connect.py``'s business).
+* the modules a real first ``nw.connect()`` to a running engine leaves in ``sys.modules``
+  (found once at the start by a child that really connects to a temporary engine; the
+  connection itself is ``bench_connect.py``'s business): nemo-widgets' own first, which
+  import what they import at module level, then the rest, which connect() imported lazily.
 
 Goal (issue 15): each < 0.3 s of CPU more than the bare interpreter (median of the per-pair
 differences, interleaved A/B pairs). The ``-X importtime`` top ten is printed for the
@@ -43,9 +44,13 @@ s.close()
 print(json.dumps([m for m in sys.modules if m not in before]))
 """
 
+#: nemo-widgets' own modules first, as connect() imports them (sys.modules is in order of
+#: completion, leaves first), then whatever connect() imported later at run time
 _IMPORT_ALL = """
 import importlib, json, sys
-for name in json.loads(sys.argv[1]):
+names = json.loads(sys.argv[1])
+ours = [n for n in names if n.split(".")[0] == "nemo_widgets"]
+for name in ours + [n for n in names if n not in ours]:
     try:
         importlib.import_module(name)
     except Exception:  # a private helper module that cannot be imported by itself
