@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
+from . import _httpx  # noqa: F401  (first: httpx then loads without its command-line client)
+
+# isort: split
 import httpx
 
 from .. import schema
