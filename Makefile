@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab notebook test system clean
+.PHONY: lab notebook test system clean bench bench-quick
 
 # The project and its test tools, in a virtual environment next to the sources.
 $(STAMP): pyproject.toml models-requirements.txt
@@ -55,6 +55,14 @@ test: system $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
+
+# Every benchmark in bench/ (ratios against anchors measured in the same run; see bench/README.md).
+# Not part of `make test`: the full set takes about 20 minutes here, the quick one about 10.
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+bench-quick: $(STAMP)
+	$(PY) bench/run_all.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

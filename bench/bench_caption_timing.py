@@ -8,8 +8,8 @@ only). Measured, printed, never asserted:
   reference, words shown more than 0.3 s away, words shown outside their spoken phrase;
   for faster-whisper's own timings (the anchor, same run) and for the pipeline's
   (:func:`~nemo_widgets.engine.captions.pipeline.recognise`), with the ratio between them;
-* cost of the refinement: recognition wall and CPU time with and without it, median of
-  interleaved A/B pairs;
+* cost of the refinement: recognition wall and CPU time with and without it, interleaved A/B
+  pairs (``_pairs.py``), reported;
 * per preset: the share of cues breaking each rule, and the netflix goal (0 cues under
   0.833 s, <= 5 % above 17 cps and none above 20 where the speech allows, no top-heavy
   two-line cue, no article split, no word displayed outside its speech), met or not.
@@ -18,22 +18,20 @@ Caveat: the reference timings are themselves pocketsphinx forced alignments (CMU
 so the refined error against them is optimistic; the refinement is bounded (0.2 s, inside the
 word's speech region) so that on other material it cannot do worse than that bound.
 
-Run: ``HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_caption_timing.py [--quick]``
+Run: ``HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_caption_timing.py [--pairs 5] [--quick]``
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import os
-import statistics
 import sys
 import tempfile
-import time
 import wave
 from pathlib import Path
 
 import numpy as np
+from _pairs import exit_code, pairs_from, parser, run_pairs
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -105,17 +103,9 @@ def timing(label: str, words, refs) -> dict[str, float]:
     return {"mean": mean, "far": far, "outside": outside}
 
 
-def cpu_wall(fn) -> tuple[float, float]:
-    c0, w0 = time.process_time(), time.perf_counter()
-    fn()
-    return time.process_time() - c0, time.perf_counter() - w0
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="one A/B pair instead of five")
-    args = ap.parse_args()
-    pairs_n = 1 if args.quick else 5
+def main() -> int:
+    args = parser(__doc__).parse_args()
+    pairs_n = pairs_from(args)
     with tempfile.TemporaryDirectory() as tmp:
         path, refs = chapter(Path(tmp))
         base = transcribe(path)
@@ -127,17 +117,9 @@ def main() -> None:
         ratio = mine["mean"] / anchor["mean"]
         print(f"  mean boundary error ratio pipeline/anchor: {ratio:.2f} (goal < 1: keep it)")
 
-        cost = {"anchor": [], "pipeline": []}
-        for _ in range(pairs_n):  # interleaved A/B pairs
-            cost["anchor"].append(cpu_wall(lambda: transcribe(path)))
-            cost["pipeline"].append(cpu_wall(lambda: recognise(path)))
-        cpu = statistics.median(p[0] for p in cost["pipeline"]) / statistics.median(
-            p[0] for p in cost["anchor"]
-        )
-        wall = statistics.median(p[1] for p in cost["pipeline"]) / statistics.median(
-            p[1] for p in cost["anchor"]
-        )
-        print(f"  recognition cost with refinement: CPU {cpu:.2f}x, wall {wall:.2f}x the anchor")
+        cost = run_pairs(lambda: transcribe(path), lambda: recognise(path), pairs=pairs_n)
+        cost.report("recognition cost with the timing refinement (reported, not a goal)",
+                    anchor_name="transcribe()", work_name="recognise()")  # fmt: skip
 
     print("\nrules broken, share of cues (chapter + JFK, pipeline timings)")
     names = list(RULES)
@@ -173,8 +155,9 @@ def main() -> None:
     ]
     print("\nnetflix goal")
     for text, ok, value in goals:
-        print(f"  {'met    ' if ok else 'NOT MET'} {text}: {value}")
+        print(f"  {'met    ' if ok else 'NOT met'} {text}: {value}")
+    return exit_code(*(ok for _, ok, _ in goals))
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

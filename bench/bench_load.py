@@ -133,6 +133,9 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--quick", action="store_true", help="5 sessions x 2 chats + 1 export")
     args = ap.parse_args()
+    # only as a script: tests/reliability/test_load.py imports run_load from this file
+    import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
+
     if args.quick:
         args.sessions, args.chats, args.exports = 5, 2, 1
     from nemo_widgets.engine.launcher import ensure_engine

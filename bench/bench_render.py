@@ -1,25 +1,32 @@
 """Export cost: the engine's ``render_draft`` vs. the very same ffmpeg command run directly.
 
-A 30 s 1920x1080 30 fps H.264/AAC clip (ffmpeg's ``testsrc2`` pattern and a tone) gets a 3 s
-title and background music at 30 % with fades. The anchor is the exact argv ``render.py``
-would run (``build_command``), timed with ``subprocess.run``; the engine run adds probing,
-planning, the ASS file, progress parsing and the atomic rename. Target: engine <= 1.10x the
-anchor. Also printed: the real-time factor (media seconds per wall second) on this machine.
+What: a 30 s 1920x1080 30 fps H.264/AAC clip (ffmpeg's ``testsrc2`` pattern and a tone) gets a
+3 s title and background music at 30 % with fades. Anchor: the exact argv ``render.py`` runs
+(``build_command``, planned once before the clock) through ``subprocess.run``; the engine run
+adds probing, planning, the ASS file, progress parsing and the atomic rename. Interleaved A/B
+pairs (the anchor first in every other pair), CPU including ffmpeg's (a waited-for child) and
+wall, median of the per-pair ratios.
 
-Run: ``python bench/bench_render.py [--seconds 30] [--repeat 1]``.
+Goal: engine CPU <= 1.10x the anchor. Also printed: the real-time factor on this machine.
+
+Run: ``python bench/bench_render.py [--seconds 30] [--pairs 5] [--quick]`` (``--quick``: 5 s).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from _pairs import Goal, exit_code, pairs_from, parser, run_pairs
+
 from nemo_widgets.engine.media import make_test_clip, probe, run_ffmpeg
 from nemo_widgets.engine.render import build_command, render_draft
+
+GOAL = 1.10
 
 
 def make_inputs(folder: Path, seconds: float) -> dict[str, Path]:
@@ -78,48 +85,43 @@ def make_draft(seconds: float) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--repeat", type=int, default=1)
-    args = parser.parse_args()
+def main() -> int:
+    ap = parser(__doc__)
+    ap.add_argument("--seconds", type=float, default=30.0, help="length of the test clip")
+    args = ap.parse_args()
+    seconds = 5.0 if args.quick else args.seconds
 
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
-        files = make_inputs(folder, args.seconds)
-        print(
-            f"inputs: {args.seconds:.0f} s 1080p30 clip + music in {time.perf_counter() - t0:.1f} s"
-        )
+        files = make_inputs(folder, seconds)
+        print(f"inputs: {seconds:.0f} s 1080p30 clip + music in {time.perf_counter() - t0:.1f} s")
         resolve = lambda src: files.get(src.removeprefix("cdn://"))  # noqa: E731
-        draft = make_draft(args.seconds)
+        draft = make_draft(seconds)
+        # anchor: the exact command render_draft runs, planned once, run straight through
+        work_dir = folder / "work"
+        work_dir.mkdir()
+        plan = build_command(draft, resolve, folder / "direct.mp4", work_dir)
+        results: list[dict] = []
 
-        direct_times, engine_times = [], []
-        for i in range(args.repeat):
-            # anchor: the exact command render_draft would run, straight through subprocess
-            work = folder / f"work{i}"
-            work.mkdir()
-            plan = build_command(draft, resolve, folder / f"direct{i}.mp4", work)
-            t0 = time.perf_counter()
-            subprocess.run(plan.argv, cwd=work, stdout=subprocess.DEVNULL, check=True)
-            direct_times.append(time.perf_counter() - t0)
+        def direct() -> None:
+            subprocess.run(plan.argv, cwd=work_dir, stdout=subprocess.DEVNULL, check=True)
 
-            t0 = time.perf_counter()
-            result = render_draft(draft, resolve, folder / f"engine{i}.mp4")
-            engine_times.append(time.perf_counter() - t0)
+        def engine() -> None:
+            results.append(render_draft(draft, resolve, folder / "engine.mp4"))
 
-        out = probe(folder / "engine0.mp4")
-        direct, engine = min(direct_times), min(engine_times)
-        print(
-            f"cpus: {os.cpu_count()}  output: {out.width}x{out.height} {out.duration_s} s "
-            f"{out.video_codec}/{out.audio_codec} {result['size'] / 1e6:.1f} MB"
-        )
-        for name, took in (("direct ffmpeg (anchor)", direct), ("engine render_draft   ", engine)):
-            print(f"{name}: {took:6.2f} s  real-time factor {args.seconds / took:.2f}x")
-        ratio = engine / direct
-        verdict = "OK" if ratio <= 1.10 else "over target"
-        print(f"engine / direct       : {ratio:.3f}  (target <= 1.10: {verdict})")
+        pairs = run_pairs(direct, engine, pairs=pairs_from(args))
+        out = probe(folder / "engine.mp4")
+    print(f"cpus: {os.cpu_count()}  output: {out.width}x{out.height} {out.duration_s} s "
+          f"{out.video_codec}/{out.audio_codec} {results[-1]['size'] / 1e6:.1f} MB")  # fmt: skip
+    ok = pairs.report(
+        f"render {seconds:g} s 1080p", Goal("<=", GOAL, "cpu"), anchor_name="ffmpeg argv directly",
+        work_name="render_draft",
+    )  # fmt: skip
+    wall = statistics.median(t.wall for t in pairs.work)
+    print(f"  real-time factor of render_draft: {seconds / wall:.2f}x (media s per wall s)")
+    return exit_code(ok)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _sandbox  # noqa: F401  (nemo-widgets' folders in a temp dir, not the home)
+
 GOAL_S = 0.5
 
 

@@ -1,20 +1,23 @@
 """SSE parsing cost: nemo-widgets' typed events vs. plain httpx-sse iteration of the same bytes.
 
-Both read 100 k mixed frames (ADK partial / final text, tool calls and results, ``{"type"}``
-frames, comment and empty-data heartbeats) from the same ``httpx.MockTransport`` stream in
-64 KiB chunks. The anchor is ``httpx_sse.aconnect_sse(...).aiter_sse()`` yielding raw
-``ServerSentEvent`` objects; a second anchor adds the ``json.loads`` any consumer needs.
-Target: ours ≤ 1.5× the plain anchor. Run: ``python bench/bench_sse.py``.
+What: both read 100 k mixed frames (ADK partial / final text, tool calls and results,
+``{"type"}`` frames, comment and empty-data heartbeats) from the same ``httpx.MockTransport``
+stream in 64 KiB chunks (a transport, because this measures parsing, not the network).
+Anchor: ``httpx_sse.aconnect_sse(...).aiter_sse()`` yielding raw ``ServerSentEvent`` objects;
+the same with the ``json.loads`` any consumer needs is printed too. Interleaved A/B pairs, CPU
+and wall, median of per-pair ratios. Goal: ours <= 1.5x the plain anchor (CPU).
+
+Run: ``python bench/bench_sse.py [--pairs 5] [--quick]`` (``--quick``: 50 k frames).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import httpx
 import httpx_sse
+from _pairs import Goal, exit_code, pairs_from, parser, run_pairs
 
 from nemo_widgets.api.sse import aiter_events
 
@@ -91,28 +94,28 @@ async def ours(body: bytes) -> int:
         return sum([1 async for _ in aiter_events(resp.aiter_text())])
 
 
-def main(repeat: int = 5) -> None:
-    body = make_body(N_FRAMES)
-    runs = {"plain": plain, "plain_json": plain_json, "ours": ours}
-    best = {k: float("inf") for k in runs}
-    counts = {}
-    # Interleaved, best of ``repeat``: the machine is shared, so noise only ever adds time.
-    for _ in range(repeat):
-        for name, fn in runs.items():
-            # CPU time of this process: other helpers' load on the 2 shared cores does not count.
-            t = time.process_time()
-            counts[name] = asyncio.run(fn(body))
-            best[name] = min(best[name], time.process_time() - t)
-    t_plain, t_json, t_ours = best["plain"], best["plain_json"], best["ours"]
-    print(f"{N_FRAMES} frames, {len(body) / 2**20:.1f} MiB, best of {repeat} (interleaved)")
-    rate_plain, rate_ours = counts["plain"] / t_plain, counts["ours"] / t_ours
-    print(f"  httpx-sse aiter_sse (anchor) : {t_plain:6.3f} s CPU {rate_plain:>9,.0f} ev/s")
-    print(f"  httpx-sse + json.loads       : {t_json:6.3f} s CPU ({t_json / t_plain:.2f}x anchor)")
-    print(f"  nemo_widgets typed events    : {t_ours:6.3f} s CPU {rate_ours:>9,.0f} ev/s")
-    ratio = t_ours / t_plain
-    verdict = "OK" if ratio <= 1.5 else "OVER"
-    print(f"  ratio ours / anchor = {ratio:.2f}x (target <= 1.5x): {verdict}")
+def main() -> int:
+    args = parser(__doc__).parse_args()
+    body = make_body(50_000 if args.quick else N_FRAMES)
+    n = pairs_from(args)
+    counts: dict[str, int] = {}
+
+    def side(name, fn):
+        return lambda: counts.__setitem__(name, asyncio.run(fn(body)))
+
+    result = run_pairs(side("plain", plain), side("ours", ours), pairs=n)
+    with_json = run_pairs(side("plain", plain), side("plain_json", plain_json), pairs=n)
+    assert counts["ours"] <= counts["plain"], counts  # ours drops heartbeats and comments
+    print(f"{len(body) / 2**20:.1f} MiB of SSE frames, {counts['plain']} events")
+    with_json.report(
+        "httpx-sse + json.loads (for scale)", anchor_name="httpx-sse aiter_sse", work_name="+json"
+    )
+    ok = result.report(
+        "typed events", Goal("<=", 1.5, "cpu"), anchor_name="httpx-sse aiter_sse",
+        work_name="nemo_widgets aiter_events",
+    )  # fmt: skip
+    return exit_code(ok)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,25 +1,28 @@
 """Timeline figure build time for 100 / 1 000 / 10 000 segments vs. ``plotly.express.timeline``.
 
-Anchor: ``px.timeline`` on the same segments (``Draft.to_frame()`` with datetimes, coloured by
-track kind, text in the hover), built in the same run. Measured: ``Timeline.figure(draft)``
-(the pure ``go.Figure``) and ``Timeline.show(draft)`` (the FigureWidget update a notebook
-sees), both including hover-text generation. Also printed: the number of traces and the
-JSON size sent to the browser. Run: ``.venv/bin/python bench/bench_timeline.py``.
+What: ``Timeline.figure(draft)`` (the pure ``go.Figure``) and ``Timeline.show(draft)`` (the
+FigureWidget update a notebook sees), both including hover-text generation, on a
+caption-heavy draft. Anchor: ``px.timeline`` on the same segments (``Draft.to_frame()`` with
+datetimes, coloured by track kind, text in the hover), the plain way to draw the same chart.
+Interleaved A/B pairs, CPU and wall, median of per-pair ratios. Also printed: the number of
+traces and the JSON size sent to the browser.
+
+Goal: ``figure`` and ``show`` <= 1.0x the anchor (CPU) at every size: the widget's chart costs
+no more than the one-liner a user would write instead.
+
+Run: ``.venv/bin/python bench/bench_timeline.py [--pairs 5] [--quick]`` (``--quick``: up to
+1 000 segments).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pandas as pd
 import plotly.express as px
 import plotly.io as pio
+from _pairs import Goal, exit_code, pairs_from, parser, run_pairs
 
 from nemo_widgets.draft import Draft
 from nemo_widgets.widgets.timeline import Timeline, track_kind
-
-REPEATS = 3
 
 
 def caption_heavy(n: int) -> Draft:
@@ -56,21 +59,13 @@ def anchor_frame(draft: Draft) -> pd.DataFrame:
     return df
 
 
-def best(fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def main() -> None:
+def main() -> int:
+    args = parser(__doc__).parse_args()
+    n = pairs_from(args)
     widget = Timeline(draft={})
-    print(f"{'segments':>9} {'px.timeline':>12} {'figure':>9} {'ratio':>6} {'widget':>9} "
-          f"{'ratio':>6} {'traces':>7} {'px traces':>9} {'JSON MB':>8}")  # fmt: skip
-    for n in (100, 1_000, 10_000):
-        draft = caption_heavy(n)
+    ok = []
+    for size in (100, 1_000) if args.quick else (100, 1_000, 10_000):
+        draft = caption_heavy(size)
         df = anchor_frame(draft)
 
         def anchor(df: pd.DataFrame = df) -> object:
@@ -79,17 +74,18 @@ def main() -> None:
                 hover_data=["text", "start_ms", "end_ms", "source", "volume"],
             )  # fmt: skip
 
-        t_px = best(anchor)
-        t_fig = best(lambda d=draft: Timeline.figure(d))
-        t_widget = best(lambda d=draft: widget.show(d))
-        fig = Timeline.figure(draft)
-        size_mb = len(pio.to_json(fig, validate=False)) / 1e6
-        print(
-            f"{len(draft.segments):>9} {t_px * 1000:>10.1f}ms {t_fig * 1000:>7.1f}ms "
-            f"{t_fig / t_px:>6.2f} {t_widget * 1000:>7.1f}ms {t_widget / t_px:>6.2f} "
-            f"{len(fig.data):>7} {len(anchor().data):>9} {size_mb:>8.2f}"
-        )
+        fig = run_pairs(anchor, lambda d=draft: Timeline.figure(d), pairs=n)
+        show = run_pairs(anchor, lambda d=draft: widget.show(d), pairs=n)
+        built = Timeline.figure(draft)
+        size_mb = len(pio.to_json(built, validate=False)) / 1e6
+        print(f"{len(draft.segments)} segments: {len(built.data)} traces (px: "
+              f"{len(anchor().data)}), {size_mb:.2f} MB of JSON")  # fmt: skip
+        ok.append(fig.report(f"figure, {size} segments", Goal("<=", 1.0, "cpu"),
+                             anchor_name="px.timeline", work_name="Timeline.figure"))  # fmt: skip
+        ok.append(show.report(f"show, {size} segments", Goal("<=", 1.0, "cpu"),
+                              anchor_name="px.timeline", work_name="Timeline.show"))  # fmt: skip
+    return exit_code(*ok)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

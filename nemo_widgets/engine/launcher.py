@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import http.client
 import json
 import os
 import subprocess
@@ -18,8 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
+from urllib.parse import urlsplit
 
 from .. import schema
 from .config import default_data_dir
@@ -80,17 +80,29 @@ def _close_log(proc: subprocess.Popen) -> None:
 
 
 def _healthy(url: str, timeout: float = 2.0, pid: int | None = None) -> bool:
-    """The engine at ``url`` answers (and is process ``pid``, not another one on that port)."""
+    """The engine at ``url`` answers (and is process ``pid``, not another one on that port).
+
+    A plain ``http.client`` request: the engine is plain HTTP on loopback, and each
+    ``httpx.get`` builds a TLS context first (~25 ms of CPU), which the start-up wait, polling
+    every 50 ms, paid on every poll (``bench/bench_connect.py``).
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        return False
+    conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     try:
-        r = httpx.get(f"{url}/health", timeout=timeout)
-        body = r.json()
+        conn.request("GET", "/health")
+        r = conn.getresponse()
+        body = json.loads(r.read())
         return (
-            r.status_code == 200
+            r.status == 200
             and body.get("status") == "ok"
             and (pid is None or body.get("pid") == pid)
         )
-    except (httpx.HTTPError, ValueError, AttributeError):
+    except (OSError, http.client.HTTPException, ValueError, AttributeError):
         return False
+    finally:
+        conn.close()
 
 
 def _read_info(data_dir: Path) -> dict | None:

@@ -19,6 +19,33 @@ def test_six_profiles_load():
         load_skill("nope")
 
 
+def test_headers_are_read_without_yaml_exactly_as_yaml_reads_them():
+    import subprocess
+    import sys
+
+    import yaml
+
+    from nemo_widgets.api.skills import header_fields
+
+    for name in available_skills():
+        raw = yaml.safe_load(load_skill(name).source)
+        assert header_fields(load_skill(name).source) == {
+            "name": raw["name"],
+            "version": raw["version"],
+        }
+    # anything but a plain string scalar is left to YAML (which reads 1.10 as 1.1, no as False)
+    for text in ("name: a\nversion: 1.10\n", "name: no\nversion: '1'\n", "name: a\n"):
+        assert header_fields(text) == {}
+    assert header_fields("name: 'a b'\nversion: \"2.0\"\n") == {"name": "a b", "version": "2.0"}
+    # the headers need no YAML parser; the details load it when first read
+    code = (
+        "import sys; from nemo_widgets.api.skills import load_skill; p = load_skill(); "
+        "p.headers(); a = 'yaml' in sys.modules; p.title; print(a, 'yaml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_platform_detection(monkeypatch):
     monkeypatch.delenv("SKILL_SOURCE", raising=False)
     assert detect_platform("/home/u/.clawhub/skills/x/nemo_widgets") == "clawhub"

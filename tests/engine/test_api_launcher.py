@@ -94,3 +94,20 @@ def test_a_second_engine_on_the_same_data_dir_refuses_to_start(engine):
     assert proc.returncode == 3
     assert "already serves" in proc.stderr and engine.url in proc.stderr
     assert httpx.get(f"{engine.url}/health").status_code == 200
+
+
+def test_health_check_knows_its_engine_and_nothing_else(engine, tmp_path):
+    # the launcher's check is plain http.client (no TLS context per poll): it must still tell
+    # the recorded engine from another process, a closed port and a URL it cannot be
+    from nemo_widgets.engine.launcher import _healthy
+
+    pid = json.loads((engine.data_dir / "engine.json").read_text())["pid"]
+    assert _healthy(engine.url, pid=pid)
+    assert not _healthy(engine.url, pid=pid + 1)  # another process answers on that port
+    assert not _healthy(engine.url.replace("http://", "https://"))
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    assert not _healthy(f"http://127.0.0.1:{closed}", timeout=1.0)
