@@ -26,18 +26,15 @@ a real cluster (every worker loads its own model once, ~150-300 MB each); the fi
 per batch (starting a local cluster, ~2-4 s, and loading a model per worker) are outside the
 per-file figures, so short batches gain less.
 
-Measured here (2 cores shared with other jobs, load average 4-10, ``--quick``): anchor wall
-9.7 s / CPU 6.9 s, batch wall 14.6 s / CPU 9.7 s (workers 9.0 + client 0.75): throughput
-0.71x, NOT met; scheduler overhead 11 ms per file, met; peak memory 376 MB per worker (the
-anchor process: 433 MB). On a saturated machine no core is idle for the overlap to use, so
-throughput is the ratio of CPU per batch (6.9 / 9.7 = 0.71, as measured): the worker
-processes spend ~1.4x the anchor's CPU for the same files (a worker's own threads, one model
-and its caches per process). On an idle 2-core machine the anchor keeps ~0.8 core busy, so
-the goal should be met there; rerun on a quiet machine for the record.
+Measured on 2026-12-02, full run on a quiet 2-core machine (load ~1.5): anchor wall 5.27 s /
+CPU 7.19 s, batch wall 4.19 s (workers' CPU 7.60 s): throughput 1.240x, met; scheduler overhead
+7.1 ms per file, met; peak memory 373 MB per worker (the anchor process: 433 MB). One worker
+with 2 threads: 0.718x. On a machine saturated by other jobs (load 4-10) no core is idle for
+the overlap to use, and throughput falls to the ratio of CPU per batch (0.71-0.92x measured).
 
 Run: ``.venv/bin/python bench/bench_batch.py [--quick] [--pairs N]``
-(``--quick``: 5 pairs, and no 1-worker run). Measured on a busy shared 2-core machine the
-figures are noisy; rerun on a quiet one for the record.
+(``--quick``: 5 pairs, and no 1-worker run). On a busy machine the figures measure the
+neighbours; run it on a quiet one.
 """
 
 from __future__ import annotations
