@@ -29,6 +29,7 @@ from .work import (
     InputError,
     _local_copy,
     input_fingerprint,
+    new_row,
     receipt_name,
 )
 
@@ -172,18 +173,7 @@ async def _counts(session: Any, options: BatchOptions) -> dict[str, Any]:
 
 
 def _row(item: Item, **values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "input": item.source,
-        "name": item.name,
-        "status": "error",
-        "duration_s": None,
-        "language": None,
-        "words": 0,
-        "cues": 0,
-        "outputs": [],
-        "error": None,
-        "worker": "cloud",
-    }
+    row = new_row(item.source, item.name, "cloud")
     row.update(values)
     return row
 

@@ -306,6 +306,23 @@ def _worker_name() -> str:
         return f"pid {os.getpid()}"
 
 
+def new_row(source: str, name: str, worker: str) -> dict[str, Any]:
+    """A result row before any work: an error until the file is done (one shape for every
+    backend, so their tables concatenate)."""
+    return {
+        "input": source,
+        "name": name,
+        "status": "error",
+        "duration_s": None,
+        "language": None,
+        "words": 0,
+        "cues": 0,
+        "outputs": [],
+        "error": None,
+        "worker": worker,
+    }
+
+
 def caption_file(
     source: str, name: str, options: BatchOptions, on_step: StepHook | None = None
 ) -> dict[str, Any]:
@@ -326,18 +343,7 @@ def caption_file(
     from ..engine.captions.pipeline import cues_for, recognise
 
     clock = _Clock(source, on_step)
-    row: dict[str, Any] = {
-        "input": source,
-        "name": name,
-        "status": "error",
-        "duration_s": None,
-        "language": None,
-        "words": 0,
-        "cues": 0,
-        "outputs": [],
-        "error": None,
-        "worker": _worker_name(),
-    }
+    row = new_row(source, name, _worker_name())
     folder = Folder(options.output)
     written: dict[str, int] = {}
     started = time.perf_counter()
