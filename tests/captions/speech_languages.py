@@ -21,6 +21,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 SOUNDS = Path("/usr/share/asterisk/sounds")
 VOICES = {
@@ -100,13 +101,7 @@ def normalise(text: str) -> list[str]:
 
 
 def word_errors(ref: list[str], hyp: list[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
+    return Levenshtein.distance(ref, hyp)  # over words: substitutions, deletions, insertions
 
 
 def wer(ref_text: str, hyp_text: str) -> float:
